@@ -1,0 +1,65 @@
+"""Polku: the self-service portal for clients of Kela vocational rehabilitation in TYM."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import StrictUndefined
+
+from portal import config as portal_config
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def resource_dir(name: str) -> Path:
+    """templates/, static/ and translations/ sit beside the package in a checkout, inside it in a wheel."""
+    checkout = PACKAGE_DIR.parent / name
+    return checkout if checkout.is_dir() else PACKAGE_DIR / name
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+        instance_relative_config=True,
+    )
+    app.config.update(portal_config.defaults(app.instance_path))
+    portal_config.load(app.config, config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource_dir("translations"))
+    if app.config["DATABASE_URL"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if app.config["ENV"] != "production":
+        # A typo in a template should fail loudly in development and tests, not render blank.
+        app.jinja_env.undefined = StrictUndefined
+
+    from portal import cli, db, errors, security, templating
+    from portal.content.checks import validate_at_start_up
+    from portal.extensions import babel, csrf, limiter
+    from portal.i18n import select_locale
+    from portal.identity import access, keys
+    from portal.identity.providers import MetadataCache, load_providers
+    from portal.identity.sessions import ServerSessionInterface
+    from portal.views import register_blueprints
+
+    db.init_app(app)
+    app.session_interface = ServerSessionInterface()
+    keys.init_app(app)
+    app.extensions["polku.providers"] = load_providers(app.config)
+    app.extensions["polku.oidc_cache"] = MetadataCache()
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    limiter.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    access.init_app(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    with app.app_context():
+        validate_at_start_up()
+    return app

@@ -1,0 +1,131 @@
+"""Configuration: safe development defaults, PORTAL_* from the environment, production guards."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+from typing import Any
+
+# Refused in production by check_production(); only ever a development default.
+DEFAULT_SECRET_KEY = "polku-development-secret-key-do-not-use-in-production"  # noqa: S105
+DEFAULT_FIELD_KEY = "polku-development-field-key-do-not-use-in-production"
+DEFAULT_LOOKUP_KEY = "polku-development-lookup-key-do-not-use-in-production"
+DEFAULT_AUDIT_HMAC_KEY = "polku-development-audit-key-do-not-use-in-production"
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Raised when production is asked to start with a development setting."""
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    db_file = Path(instance_path) / "polku.sqlite3"
+    return {
+        "ENV": "development",
+        "DEBUG": False,
+        "TESTING": False,
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "DATABASE_URL": f"sqlite:///{db_file}",
+        "DATABASE_ECHO": False,
+        # Forms and uploads stay small; anything larger is refused with a 413 page.
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "BABEL_DEFAULT_LOCALE": "fi",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
+        "LANGUAGE_COOKIE": "polku_lang",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": True,
+        # None: on everywhere but production, where it must stay off.
+        "DEV_IDP_ENABLED": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_FEEDBACK": "5 per minute;30 per day",
+        "PREFERRED_URL_SCHEME": "http",
+        "CONTACT_FILE": None,
+        # Extra origins a form may post or redirect to (the identity providers).
+        "CSP_FORM_ACTION": [],
+        # Sign-in: providers from a TOML file (see README); without one, the development provider.
+        "OIDC_CONFIG": None,
+        "SIGNING_KEY": None,
+        "ENCRYPTION_KEY": None,
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_MAX_HOURS": 12,
+        "SESSION_WARNING_SECONDS": 120,
+        "STEP_UP_MINUTES": 10,
+        "RATELIMIT_SIGN_IN": "30 per minute",
+        # Field encryption (hetu, answers) and keyed look-up hashes: 32 random bytes, base64.
+        "FIELD_ENCRYPTION_KEY": DEFAULT_FIELD_KEY,
+        "LOOKUP_HMAC_KEY": DEFAULT_LOOKUP_KEY,
+        # The access log's MAC key lives outside the database, so a database copy cannot re-chain it.
+        "AUDIT_HMAC_KEY": DEFAULT_AUDIT_HMAC_KEY,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": 1025,
+        "SMTP_STARTTLS": False,
+        "SMTP_SSL": False,
+        "SMTP_USERNAME": None,
+        "SMTP_PASSWORD": None,
+        "SMTP_TIMEOUT": 10,
+        "MAIL_FROM": "Polku <no-reply@polku.example>",
+        "SMS_GATEWAY": "portal.notifications.sms:ConsoleGateway",
+        "OUTBOX_MAX_ATTEMPTS": 8,
+        # Links in e-mail and SMS are absolute; there is no request to take the host from.
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    }
+
+
+def load(app_config: dict[str, Any], overrides: dict[str, Any] | None) -> None:
+    """Layer the environment and then explicit overrides over the defaults."""
+    for key, value in os.environ.items():
+        if key.startswith("PORTAL_"):
+            app_config[key.removeprefix("PORTAL_")] = _parse(value)
+    if overrides:
+        app_config.update(overrides)
+    app_config["TESTING"] = app_config["TESTING"] or app_config["ENV"] == "testing"
+    if app_config["DEV_IDP_ENABLED"] is None:
+        app_config["DEV_IDP_ENABLED"] = app_config["ENV"] != "production"
+    if app_config["ENV"] == "production":
+        check_production(app_config)
+
+
+def _is_32_byte_key(value: str) -> bool:
+    try:
+        return len(base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_")) == 32
+    except ValueError:
+        return False
+
+
+def _parse(value: str) -> Any:
+    lowered = value.strip().lower()
+    if lowered in {"true", "yes", "on", "1"}:
+        return True
+    if lowered in {"false", "no", "off", "0"}:
+        return False
+    return value
+
+
+def check_production(config: dict[str, Any]) -> None:
+    problems = []
+    if config["DATABASE_URL"].startswith("sqlite"):
+        problems.append("PORTAL_DATABASE_URL must point to PostgreSQL, not SQLite")
+    if config["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(str(config["SECRET_KEY"])) < 32:
+        problems.append("PORTAL_SECRET_KEY must be set to a random value of at least 32 characters")
+    if config.get("DEBUG"):
+        problems.append("debug mode must be off")
+    if config.get("DEV_IDP_ENABLED"):
+        problems.append("the development identity provider must be off (PORTAL_DEV_IDP_ENABLED=false)")
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory"):
+        problems.append("PORTAL_RATELIMIT_STORAGE_URI must be a shared store such as redis://")
+    if config["AUDIT_HMAC_KEY"] == DEFAULT_AUDIT_HMAC_KEY or len(str(config["AUDIT_HMAC_KEY"])) < 32:
+        problems.append("PORTAL_AUDIT_HMAC_KEY must be set to a random value of at least 32 characters")
+    if str(config.get("SMS_GATEWAY", "")).endswith(":ConsoleGateway"):
+        problems.append("PORTAL_SMS_GATEWAY must name a real SMS gateway, not the console one")
+    for name, default in (
+        ("FIELD_ENCRYPTION_KEY", DEFAULT_FIELD_KEY),
+        ("LOOKUP_HMAC_KEY", DEFAULT_LOOKUP_KEY),
+    ):
+        if config[name] == default or not _is_32_byte_key(str(config[name])):
+            problems.append(f"PORTAL_{name} must be 32 random bytes in base64 (openssl rand -base64 32)")
+    for name in ("SIGNING_KEY", "ENCRYPTION_KEY", "OIDC_CONFIG"):
+        if not config.get(name):
+            problems.append(f"PORTAL_{name} must be set (see the README's production section)")
+    if problems:
+        raise UnsafeConfiguration("Refusing to start in production: " + "; ".join(problems) + ".")

@@ -1,0 +1,46 @@
+"""The accessibility feedback form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from portal.forms import messages
+
+TOPICS = [
+    SelectChoice("accessibility", _l("An accessibility problem")),
+    SelectChoice("language", _l("Language or unclear text")),
+    SelectChoice("other", _l("Something else")),
+]
+
+
+class FeedbackForm(FlaskForm):
+    topic = RadioField(
+        _l("What is your feedback about?"),
+        choices=TOPICS,
+        validators=[InputRequired(message=messages.CHOOSE_TOPIC)],
+    )
+    page = StringField(
+        _l("Which page or part of the service is it about? (optional)"),
+        validators=[Optional(), Length(max=300, message=messages.PAGE_TOO_LONG)],
+    )
+    message = TextAreaField(
+        _l("Your feedback"),
+        description=_l("Tell us what did not work and what you were trying to do."),
+        validators=[
+            InputRequired(message=messages.REQUIRED_MESSAGE),
+            Length(max=4000, message=messages.MESSAGE_TOO_LONG),
+        ],
+    )
+    reply_to = EmailField(
+        _l("Your e-mail address, if you would like an answer (optional)"),
+        description=_l("We answer within 14 days. We use the address only to answer you."),
+        validators=[
+            Optional(),
+            Length(max=254, message=messages.EMAIL_TOO_LONG),
+            Email(message=messages.EMAIL_INVALID, check_deliverability=False),
+        ],
+    )

@@ -1,0 +1,59 @@
+"""The Finnish personal identity code (hetu): validation, masking, encrypted storage helpers."""
+
+from __future__ import annotations
+
+from stdnum.exceptions import ValidationError
+from stdnum.fi import hetu as stdnum_hetu
+
+from portal import crypto
+
+CONTEXT = "client.hetu"
+
+
+class InvalidHetu(ValueError):
+    """Not a valid personal identity code, or a test code where real ones are required."""
+
+
+def normalise(value: str) -> str:
+    # Upper-case only: the century sign is part of the identity and is never rewritten.
+    return value.strip().upper()
+
+
+def validate(value: str, *, allow_test_codes: bool) -> str:
+    """The code if its date, individual number and check character are right, for every century sign."""
+    code = normalise(value)
+    try:
+        stdnum_hetu.validate(code, allow_temporary=True)
+    except ValidationError as error:
+        raise InvalidHetu("invalid personal identity code") from error
+    individual = int(code[7:10])
+    if individual < 2:
+        raise InvalidHetu("invalid individual number")
+    if individual >= 900 and not allow_test_codes:
+        raise InvalidHetu("test codes (900-999) are not accepted in production")
+    return code
+
+
+def is_valid(value: str, *, allow_test_codes: bool) -> bool:
+    try:
+        validate(value, allow_test_codes=allow_test_codes)
+    except InvalidHetu:
+        return False
+    return True
+
+
+def mask(code: str) -> str:
+    """Birth date and century sign only: 150385-9013 becomes 150385-****."""
+    return code[:7] + "****"
+
+
+def lookup(code: str) -> str:
+    return crypto.lookup_hash(code, CONTEXT)
+
+
+def encrypt(code: str) -> bytes:
+    return crypto.encrypt(code, CONTEXT)
+
+
+def decrypt(ciphertext: bytes) -> str:
+    return crypto.decrypt(ciphertext, CONTEXT)

@@ -1,0 +1,196 @@
+"""Server-side sessions: the cookie carries a random id, the database holds the rest."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask, Request, Response, current_app
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import CallbackDict
+
+from portal.models import UserSession
+from portal.models.base import utcnow
+
+# Writing last_seen_at on every request would turn every page view into a write.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ServerSession(CallbackDict[str, Any], SessionMixin):
+    """Session data plus who is signed in; changes are saved at the end of the request."""
+
+    def __init__(self, initial: dict[str, Any] | None = None, row: UserSession | None = None) -> None:
+        def on_update(_: Any) -> None:
+            self.modified = True
+
+        super().__init__(initial or {}, on_update)
+        self.modified = False
+        self.token: str | None = None
+        self.row_id = row.id if row else None
+        self.client_id = row.client_id if row else None
+        self.staff_user_id = row.staff_user_id if row else None
+        self.provider = row.provider if row else None
+        self.acr = row.acr if row else None
+        self.auth_time = row.auth_time if row else None
+        self.last_seen_at = row.last_seen_at if row else None
+        self.expires_at = row.expires_at if row else None
+        self.expired = False  # an earlier session ended by a timeout: the page may say so
+        self.ended = False
+        self.sign_in: dict[str, Any] | None = None  # set by sign_in(): rotate and bind a user
+
+    @property
+    def signed_in(self) -> bool:
+        return self.client_id is not None or self.staff_user_id is not None
+
+
+def idle_limit() -> timedelta:
+    return timedelta(minutes=int(current_app.config["SESSION_IDLE_MINUTES"]))
+
+
+def absolute_limit() -> timedelta:
+    return timedelta(hours=int(current_app.config["SESSION_MAX_HOURS"]))
+
+
+def idle_deadline(session: ServerSession) -> datetime:
+    """When the session ends if nothing more happens (for the timeout warning)."""
+    now = utcnow()
+    seen = session.last_seen_at
+    # This request counts as activity when save_session touches the row (at most once a minute).
+    if seen is None or now - seen >= TOUCH_INTERVAL:
+        seen = now
+    deadline = seen + idle_limit()
+    return min(deadline, session.expires_at) if session.expires_at else deadline
+
+
+def new_session_row(db: Session, data: dict[str, Any], **fields: Any) -> tuple[str, UserSession]:
+    """A fresh random id and its row; the raw id exists only in the cookie."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    row = UserSession(
+        token_hash=hash_token(token),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + absolute_limit(),
+        data=data,
+        **fields,
+    )
+    db.add(row)
+    return token, row
+
+
+class ServerSessionInterface(SessionInterface):
+    def _db(self, app: Flask) -> Session:
+        session: Session = app.extensions["polku.sessionmaker"]()
+        return session
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        token = request.cookies.get(self.get_cookie_name(app))
+        if not token or len(token) > 100:
+            return ServerSession()
+        with self._db(app) as db:
+            row = db.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+            if row is None:
+                return ServerSession()
+            now = utcnow()
+            if now >= row.expires_at or now - row.last_seen_at >= idle_limit():
+                db.delete(row)
+                db.commit()
+                expired = ServerSession()
+                expired.expired = True
+                return expired
+            session = ServerSession(dict(row.data or {}), row)
+            session.token = token
+            return session
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not isinstance(session, ServerSession):
+            raise TypeError("the server session interface saves only its own sessions")
+        name, domain, path = self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app)
+        if session.ended:
+            self._delete_row(app, session.row_id)
+            response.delete_cookie(name, domain=domain, path=path)
+            return
+        if session.sign_in is not None:
+            self._rotate(app, session, response)
+            return
+        if session.row_id is None:
+            if not session.modified or not dict(session):
+                return
+            with self._db(app) as db:
+                token, _created = new_session_row(db, dict(session))
+                db.commit()
+            self._set_cookie(app, response, token)
+            return
+        now = utcnow()
+        stale = session.last_seen_at is None or now - session.last_seen_at >= TOUCH_INTERVAL
+        if session.modified or stale:
+            with self._db(app) as db:
+                row = db.get(UserSession, session.row_id)
+                if row is None:
+                    response.delete_cookie(name, domain=domain, path=path)
+                    return
+                row.data = dict(session)
+                row.last_seen_at = now
+                db.commit()
+        response.vary.add("Cookie")
+
+    def _rotate(self, app: Flask, session: ServerSession, response: Response) -> None:
+        """A new id at every sign-in, so an id planted before sign-in is worth nothing after it."""
+        with self._db(app) as db:
+            if session.row_id is not None:
+                db.execute(delete(UserSession).where(UserSession.id == session.row_id))
+            token, _row = new_session_row(db, dict(session), **(session.sign_in or {}))
+            db.commit()
+        self._set_cookie(app, response, token)
+
+    def _delete_row(self, app: Flask, row_id: int | None) -> None:
+        if row_id is None:
+            return
+        with self._db(app) as db:
+            db.execute(delete(UserSession).where(UserSession.id == row_id))
+            db.commit()
+
+    def _set_cookie(self, app: Flask, response: Response, token: str) -> None:
+        response.set_cookie(
+            self.get_cookie_name(app),
+            token,
+            httponly=True,
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+            path=self.get_cookie_path(app),
+            domain=self.get_cookie_domain(app),
+        )
+        response.vary.add("Cookie")
+
+
+def purge_expired(db: Session) -> int:
+    """Remove sessions past their idle or absolute limit (run by `flask sessions purge`)."""
+    now = utcnow()
+    result = db.execute(
+        delete(UserSession).where(
+            (UserSession.expires_at <= now) | (UserSession.last_seen_at <= now - idle_limit())
+        )
+    )
+    db.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def end_all_sessions(db: Session, *, client_id: int | None = None, staff_user_id: int | None = None) -> int:
+    """Sign out everywhere: every session of this person ends at once."""
+    query = delete(UserSession)
+    if client_id is not None:
+        query = query.where(UserSession.client_id == client_id)
+    elif staff_user_id is not None:
+        query = query.where(UserSession.staff_user_id == staff_user_id)
+    else:
+        return 0
+    result = db.execute(query)
+    return int(getattr(result, "rowcount", 0) or 0)

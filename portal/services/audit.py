@@ -1,0 +1,264 @@
+"""The access log: one helper to append to the chain, and the check that finds tampering.
+
+Each entry carries an HMAC-SHA256 over its own content and the previous entry's MAC. The key
+comes from the configuration, never the database, so someone who can edit the tables can break
+the chain but cannot mend it. Deleting the newest entries together with rolling back the head row
+can only be seen against a head kept elsewhere, which is what `flask audit head` prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from portal.models.audit import ACTOR_ROLES, OUTCOMES, AccessLogEntry, AuditChainHead
+from portal.models.base import utcnow
+
+log = logging.getLogger("portal.audit")
+
+GENESIS_MAC = "0" * 64
+HEAD_ID = 1
+# Any constant will do as long as nothing else in the database uses it: "polku:audit" in ASCII.
+ADVISORY_LOCK_KEY = 0x706F6C6B75617564
+# A closed list, so that a typo fails in tests instead of writing an entry nobody searches for.
+ACTIONS = frozenset(
+    {
+        "view",
+        "create",
+        "change",
+        "delete",
+        "sign",
+        "revoke",
+        "export",
+        "sign-in",
+        "sign-out",
+        "failed-authorisation",
+    }
+)
+# Every column the MAC covers, in the order they are documented; id and mac are left out.
+MAC_FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_role",
+    "actor_org",
+    "client_id",
+    "action",
+    "object_type",
+    "object_id",
+    "purpose",
+    "request_id",
+    "outcome",
+    "ip",
+    "prev_mac",
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted, in which role, for which organisation at that moment."""
+
+    id: int | None
+    role: str
+    org: str = ""
+
+    def __post_init__(self) -> None:
+        if self.role not in ACTOR_ROLES:
+            raise ValueError(f"unknown actor role {self.role!r}")
+
+
+SYSTEM = Actor(id=None, role="system")
+ANONYMOUS = Actor(id=None, role="anonymous")
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    seq: int
+    mac: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.mac}"
+
+    @classmethod
+    def parse(cls, value: str) -> ChainHead:
+        seq, _, mac = value.strip().partition(":")
+        if not seq.isdigit() or len(mac) != 64:
+            raise ValueError("a chain head is written SEQ:MAC, as `flask audit head` prints it")
+        return cls(int(seq), mac.lower())
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    reason: str | None = None
+
+
+def audit_key() -> bytes:
+    return str(current_app.config["AUDIT_HMAC_KEY"]).encode()
+
+
+def compute_mac(key: bytes, fields: dict[str, Any]) -> str:
+    """HMAC-SHA256 over sorted-key JSON, so the same content always gives the same bytes."""
+    content = {name: fields[name] for name in MAC_FIELDS}
+    at = content["at"]
+    if isinstance(at, datetime):
+        content["at"] = at.astimezone(UTC).isoformat(timespec="microseconds")
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def entry_mac(key: bytes, entry: AccessLogEntry) -> str:
+    return compute_mac(key, {name: getattr(entry, name) for name in MAC_FIELDS})
+
+
+def record_access(
+    db: Session,
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str | int | None = None,
+    client_id: int | None = None,
+    purpose: str | None = None,
+    outcome: str = "ok",
+    request_id: str | None = None,
+    ip: str | None = None,
+) -> AccessLogEntry:
+    """Append an entry in the caller's transaction; the caller commits.
+
+    Appends are serialised until that commit, so call this last, just before committing.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown access log action {action!r}")
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown access log outcome {outcome!r}")
+    head = _lock_head(db)
+    entry = AccessLogEntry(
+        seq=head.seq + 1,
+        # Taken under the lock, so time never runs backwards along the chain.
+        at=utcnow(),
+        actor_id=actor.id,
+        actor_role=actor.role,
+        actor_org=actor.org,
+        client_id=client_id,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        purpose=purpose,
+        request_id=request_id,
+        outcome=outcome,
+        ip=ip,
+        prev_mac=head.mac,
+    )
+    entry.mac = entry_mac(audit_key(), entry)
+    db.add(entry)
+    db.execute(
+        update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=entry.seq, mac=entry.mac)
+    )
+    db.flush()
+    return entry
+
+
+def record_access_now(db: Session, **fields: Any) -> AccessLogEntry:
+    """For views that only show data: append and commit at once."""
+    entry = record_access(db, **fields)
+    db.commit()
+    return entry
+
+
+def _lock_head(db: Session) -> ChainHead:
+    """Hold the chain for this transaction, then read its head.
+
+    PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback. Reading the
+    head afterwards is safe in READ COMMITTED (the default), where each statement sees what the
+    previous holder committed. SQLite: the no-op update takes the database write lock, waiting on
+    the busy timeout, before the head is read. Either way the unique seq is the last line of defence.
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+    else:
+        db.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=AuditChainHead.seq))
+    row = db.execute(
+        select(AuditChainHead.seq, AuditChainHead.mac).where(AuditChainHead.id == HEAD_ID)
+    ).one_or_none()
+    if row is not None:
+        return ChainHead(row.seq, row.mac)
+    # A new database has no head row yet; one that lost it continues from its last entry.
+    last = db.execute(
+        select(AccessLogEntry.seq, AccessLogEntry.mac).order_by(AccessLogEntry.seq.desc()).limit(1)
+    ).one_or_none()
+    head = ChainHead(last.seq, last.mac) if last else ChainHead(0, GENESIS_MAC)
+    if last is not None:
+        log.warning("the access log head row was missing; rebuilt from entry %s", head.seq)
+    db.add(AuditChainHead(id=HEAD_ID, seq=head.seq, mac=head.mac))
+    db.flush()
+    return head
+
+
+def chain_head(db: Session) -> ChainHead:
+    row = db.execute(
+        select(AuditChainHead.seq, AuditChainHead.mac).where(AuditChainHead.id == HEAD_ID)
+    ).one_or_none()
+    return ChainHead(row.seq, row.mac) if row else ChainHead(0, GENESIS_MAC)
+
+
+def verify_chain(db: Session, key: bytes | str, *, expected_head: ChainHead | None = None) -> VerifyResult:
+    """Walk the log in order and report the first entry that was changed, removed or inserted.
+
+    expected_head is a head kept off-site earlier: the chain must still contain it unchanged.
+    """
+    key = key.encode() if isinstance(key, str) else key
+    recorded = db.execute(
+        select(AuditChainHead.seq, AuditChainHead.mac).where(AuditChainHead.id == HEAD_ID)
+    ).one_or_none()
+    previous_mac, expected_seq, checked = GENESIS_MAC, 1, 0
+    ordered = select(AccessLogEntry).order_by(AccessLogEntry.seq).execution_options(yield_per=1000)
+    for entry in db.scalars(ordered):
+        problem = _entry_problem(key, entry, expected_seq, previous_mac)
+        if problem is None and recorded is not None and entry.seq > recorded.seq:
+            problem = "the entry lies beyond the recorded head (inserted entry)"
+        if problem is None and _differs_from(expected_head, entry):
+            problem = "the entry differs from the head kept off-site"
+        if problem is not None:
+            return VerifyResult(False, checked, min(entry.seq, expected_seq), problem)
+        previous_mac, expected_seq, checked = entry.mac, entry.seq + 1, checked + 1
+    last_seq = expected_seq - 1
+    if recorded is None:
+        if checked:
+            return VerifyResult(False, checked, None, "the chain head row is missing")
+    elif recorded.seq > last_seq:
+        return VerifyResult(False, checked, last_seq + 1, f"entries after {last_seq} were removed")
+    elif not hmac.compare_digest(recorded.mac, previous_mac):
+        return VerifyResult(False, checked, last_seq, "the recorded head does not match the last entry")
+    if expected_head is not None and expected_head.seq > last_seq:
+        return VerifyResult(False, checked, last_seq + 1, "the head kept off-site is no longer in the chain")
+    return VerifyResult(True, checked)
+
+
+def _differs_from(expected_head: ChainHead | None, entry: AccessLogEntry) -> bool:
+    if expected_head is None or entry.seq != expected_head.seq:
+        return False
+    return not hmac.compare_digest(entry.mac, expected_head.mac)
+
+
+def _entry_problem(key: bytes, entry: AccessLogEntry, expected_seq: int, previous_mac: str) -> str | None:
+    if entry.seq > expected_seq:
+        return f"entry {expected_seq} was removed"
+    if entry.seq < expected_seq:
+        return "the sequence number is out of order (inserted entry)"
+    if not hmac.compare_digest(entry.prev_mac, previous_mac):
+        return "the entry does not link to the one before it (removed or inserted entry)"
+    if not hmac.compare_digest(entry.mac, entry_mac(key, entry)):
+        return "the content does not match its MAC (changed or forged entry)"
+    return None

@@ -1,0 +1,56 @@
+/* Progressive enhancement only: every page works without this file. */
+(function () {
+  "use strict";
+
+  // Move focus to the error summary so screen reader and keyboard users start from the problems.
+  var summary = document.querySelector("[data-autofocus]");
+  if (summary) { summary.focus(); }
+
+  // Session timeout warning (WCAG 2.2.1): warn before the idle limit and let the person continue.
+  var notice = document.querySelector("[data-session-deadline]");
+  var dialog = document.getElementById("session-dialog");
+  if (!notice || !dialog || !window.fetch) { return; }
+  var form = notice.querySelector("form");
+  var token = form.querySelector("input[name=csrf_token]").value;
+  var warning = parseInt(notice.getAttribute("data-session-warning"), 10) * 1000;
+  var warnTimer, endTimer, returnFocus;
+
+  function schedule(seconds) {
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    var remaining = seconds * 1000;
+    warnTimer = setTimeout(show, Math.max(0, remaining - warning));
+    endTimer = setTimeout(function () {
+      window.location.href = "/sign-in?reason=idle";
+    }, remaining);
+  }
+
+  function show() {
+    returnFocus = document.activeElement;
+    dialog.hidden = false;
+    dialog.querySelector("[data-session-extend]").focus();
+  }
+
+  function extend() {
+    fetch(form.action, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token, "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      if (response.status === 204) {
+        dialog.hidden = true;
+        if (returnFocus && returnFocus.focus) { returnFocus.focus(); }
+        schedule(parseInt(notice.getAttribute("data-session-idle"), 10));
+      } else {
+        window.location.href = "/sign-in?reason=idle";
+      }
+    });
+  }
+
+  dialog.querySelector("[data-session-extend]").addEventListener("click", extend);
+  dialog.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" || event.key === "Tab") { event.preventDefault(); }
+    if (event.key === "Escape") { extend(); }
+  });
+  schedule(parseInt(notice.getAttribute("data-session-deadline"), 10));
+})();

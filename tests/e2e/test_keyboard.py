@@ -1,0 +1,48 @@
+"""The feedback journey with the keyboard alone: skip link, errors, correction, sending."""
+
+from portal.models import Feedback
+from tests.e2e.conftest import check_page
+
+
+def press(page, key, times=1):
+    for _ in range(times):
+        page.keyboard.press(key)
+
+
+def focused_text(page):
+    return page.evaluate("document.activeElement.textContent.trim()")
+
+
+def test_feedback_can_be_given_with_the_keyboard_alone(phone, live_server, db):
+    page = phone
+    page.goto(live_server.url + "/accessibility/feedback")
+    press(page, "Tab")
+    assert focused_text(page) == "Siirry suoraan sisältöön"
+    press(page, "Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    # Tab to the submit button without filling anything in, and send.
+    for _ in range(20):
+        press(page, "Tab")
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+    with page.expect_navigation():
+        press(page, "Enter")
+    assert page.title().startswith("Virhe: ")
+    check_page(page, "keyboard-feedback-errors")
+
+    # The error summary takes focus; its first link moves to the first choice.
+    page.locator(".error-summary a").first.focus()
+    press(page, "Enter")
+    assert page.evaluate("document.activeElement.id") == "topic-0"
+    press(page, "Space")
+    press(page, "Tab", 2)
+    assert page.evaluate("document.activeElement.id") == "message"
+    page.keyboard.type("Näppäimistöllä toimii. Åäö.")
+    while page.evaluate("document.activeElement.type") != "submit":
+        press(page, "Tab")
+    with page.expect_navigation(url="**/thanks"):
+        press(page, "Enter")
+    assert page.locator("h1").inner_text() == "Kiitos palautteestasi"
+    check_page(page, "keyboard-feedback-thanks")
+    assert db.query(Feedback).one().message == "Näppäimistöllä toimii. Åäö."

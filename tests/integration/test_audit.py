@@ -1,0 +1,245 @@
+"""The access log: one unbroken chain under concurrent writers; `flask audit verify` finds tampering."""
+
+import itertools
+import threading
+
+import pytest
+from sqlalchemy import select, text
+
+from portal import create_app
+from portal.config import UnsafeConfiguration
+from portal.models import AccessLogEntry
+from portal.services.audit import (
+    Actor,
+    ChainHead,
+    audit_key,
+    chain_head,
+    record_access,
+    record_access_now,
+    verify_chain,
+)
+
+ADVISER = Actor(id=7, role="adviser", org="Kuntoutus Oy")
+
+pytestmark = pytest.mark.usefixtures("app_context")
+
+
+def write_entries(db, count, client_id=42):
+    for number in range(1, count + 1):
+        record_access(
+            db,
+            actor=ADVISER,
+            action="view",
+            object_type="questionnaire_response",
+            object_id=number,
+            client_id=client_id,
+            purpose="review",
+            request_id=f"req-{number}",
+            ip="192.0.2.10",
+        )
+    db.commit()
+
+
+def run_verify(app, *args):
+    return app.test_cli_runner().invoke(args=["audit", "verify", *args])
+
+
+def test_entries_form_a_chain_that_verifies(app, db):
+    write_entries(db, 5)
+
+    entries = db.scalars(select(AccessLogEntry).order_by(AccessLogEntry.seq)).all()
+    assert [entry.seq for entry in entries] == [1, 2, 3, 4, 5]
+    assert all(later.prev_mac == earlier.mac for earlier, later in itertools.pairwise(entries))
+    assert entries[2].object_id == "3"
+    assert entries[2].actor_org == "Kuntoutus Oy"
+    assert verify_chain(db, audit_key()).ok
+    result = run_verify(app)
+    assert result.exit_code == 0, result.output
+    assert "5 entries" in result.output
+
+
+def test_record_access_leaves_the_commit_to_the_caller(app, db):
+    record_access(db, actor=ADVISER, action="view", object_type="booking", object_id=1, client_id=42)
+    db.rollback()
+
+    assert db.scalars(select(AccessLogEntry)).all() == []
+    assert chain_head(db).seq == 0
+
+
+def test_record_access_now_commits_for_views_that_only_show(app, db):
+    record_access_now(db, actor=ADVISER, action="view", object_type="client", client_id=42)
+    db.close()
+
+    with app.extensions["polku.sessionmaker"]() as other:
+        assert other.scalars(select(AccessLogEntry.action)).all() == ["view"]
+
+
+def test_unknown_actions_and_roles_are_refused(db):
+    with pytest.raises(ValueError, match="action"):
+        record_access(db, actor=ADVISER, action="peek", object_type="client")
+    with pytest.raises(ValueError, match="role"):
+        Actor(id=1, role="superuser", org="")
+
+
+def test_a_changed_entry_is_reported(app, db):
+    write_entries(db, 5)
+    db.execute(text("UPDATE access_log SET object_id = '999' WHERE seq = 3"))
+    db.commit()
+
+    result = run_verify(app)
+
+    assert result.exit_code == 1
+    assert "seq 3" in result.output
+    assert "changed" in result.output
+
+
+def test_a_changed_time_is_reported(app, db):
+    write_entries(db, 3)
+    entry = db.scalars(select(AccessLogEntry).where(AccessLogEntry.seq == 2)).one()
+    entry.at = entry.at.replace(year=entry.at.year - 1)
+    db.commit()
+
+    assert verify_chain(db, audit_key()).first_bad_seq == 2
+
+
+def test_a_deleted_entry_is_reported(app, db):
+    write_entries(db, 5)
+    db.execute(text("DELETE FROM access_log WHERE seq = 2"))
+    db.commit()
+
+    result = run_verify(app)
+
+    assert result.exit_code == 1
+    assert "seq 2" in result.output
+    assert "removed" in result.output
+
+
+def test_deleting_the_newest_entries_is_reported(app, db):
+    write_entries(db, 5)
+    db.execute(text("DELETE FROM access_log WHERE seq >= 4"))
+    db.commit()
+
+    result = run_verify(app)
+
+    assert result.exit_code == 1
+    assert "seq 4" in result.output
+
+
+def test_an_inserted_entry_is_reported(app, db):
+    write_entries(db, 4)
+    last_mac = db.scalar(select(AccessLogEntry.mac).where(AccessLogEntry.seq == 4))
+    db.execute(
+        text(
+            "INSERT INTO access_log (seq, at, actor_id, actor_role, actor_org, client_id, action,"
+            " object_type, object_id, outcome, mac, prev_mac) VALUES (5, :at, 1, 'admin', '', 42,"
+            " 'export', 'client', '42', 'ok', :mac, :prev)"
+        ),
+        {"at": "2026-01-01 00:00:00.000000", "mac": "ab" * 32, "prev": last_mac},
+    )
+    db.execute(text("UPDATE audit_chain_head SET seq = 5, mac = :mac"), {"mac": "ab" * 32})
+    db.commit()
+
+    result = run_verify(app)
+
+    assert result.exit_code == 1
+    assert "seq 5" in result.output
+    assert "forged" in result.output
+
+
+def test_an_entry_inserted_in_the_middle_is_reported(app, db):
+    write_entries(db, 4)
+    # Make room by renumbering the last two entries, then slip a forged one into the gap.
+    db.execute(text("UPDATE access_log SET seq = seq + 10 WHERE seq >= 3"))
+    db.execute(text("UPDATE access_log SET seq = seq - 9 WHERE seq >= 13"))
+    second_mac = db.scalar(select(AccessLogEntry.mac).where(AccessLogEntry.seq == 2))
+    db.execute(
+        text(
+            "INSERT INTO access_log (seq, at, actor_role, actor_org, action, object_type, outcome,"
+            " mac, prev_mac) VALUES (3, :at, 'system', '', 'view', 'client', 'ok', :mac, :prev)"
+        ),
+        {"at": "2026-01-01 00:00:00.000000", "mac": "cd" * 32, "prev": second_mac},
+    )
+    db.commit()
+
+    result = verify_chain(db, audit_key())
+
+    assert not result.ok
+    assert result.first_bad_seq == 3
+    assert result.checked == 2
+
+
+def test_the_head_can_be_kept_off_site_and_checked_later(app, db):
+    write_entries(db, 3)
+    printed = app.test_cli_runner().invoke(args=["audit", "head"])
+    assert printed.exit_code == 0
+    kept = ChainHead.parse(printed.output)
+    assert kept.seq == 3
+
+    write_entries(db, 2)
+    assert run_verify(app, "--expect", str(kept)).exit_code == 0
+
+    # Someone with database access rewrites the whole log and its head: only the kept head tells.
+    db.execute(text("DELETE FROM access_log"))
+    db.execute(text("DELETE FROM audit_chain_head"))
+    db.commit()
+    write_entries(db, 1)
+    assert run_verify(app).exit_code == 0
+    result = run_verify(app, "--expect", str(kept))
+    assert result.exit_code == 1
+    assert "off-site" in result.output
+
+
+def test_a_different_key_fails_verification(app, db):
+    write_entries(db, 2)
+
+    result = verify_chain(db, "another-key-that-an-intruder-might-try-01234")
+
+    assert (result.ok, result.first_bad_seq) == (False, 1)
+
+
+def test_a_hundred_concurrent_writers_keep_one_unbroken_chain(app, db):
+    sessionmaker = app.extensions["polku.sessionmaker"]
+    writers = 100
+    start = threading.Barrier(writers)
+    errors = []
+
+    def write(number):
+        try:
+            with app.app_context(), sessionmaker() as session:
+                start.wait(timeout=30)
+                record_access(
+                    session, actor=ADVISER, action="change", object_type="booking", object_id=number
+                )
+                session.commit()
+        except Exception as error:  # reported below; a thread cannot fail the test itself
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(number,)) for number in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    seqs = db.scalars(select(AccessLogEntry.seq).order_by(AccessLogEntry.seq)).all()
+    assert seqs == list(range(1, writers + 1))
+    written = db.scalars(select(AccessLogEntry.object_id)).all()
+    assert sorted(written, key=int) == [str(number) for number in range(writers)]
+    result = verify_chain(db, audit_key())
+    assert (result.ok, result.checked) == (True, writers)
+    assert run_verify(app).exit_code == 0
+
+
+def test_production_refuses_the_development_audit_key(app_config):
+    production = {
+        "ENV": "production",
+        "DATABASE_URL": "postgresql+psycopg://polku@db.internal/polku",
+        "SECRET_KEY": "x" * 48,
+        "DEV_IDP_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    }
+    with pytest.raises(UnsafeConfiguration, match="AUDIT_HMAC_KEY"):
+        create_app(production)
+    with pytest.raises(UnsafeConfiguration, match="SMS_GATEWAY"):
+        create_app({**production, "AUDIT_HMAC_KEY": "k" * 40})
+    assert create_app({**app_config, "AUDIT_HMAC_KEY": "k" * 40}).config["AUDIT_HMAC_KEY"] == "k" * 40

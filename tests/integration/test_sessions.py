@@ -1,0 +1,116 @@
+"""Server-side sessions under a controlled clock: idle timeout, absolute lifetime, what the cookie holds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from portal.models import UserSession
+from tests.conftest import login_as
+
+START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def maija_browser(app, demo):
+    with time_machine.travel(START, tick=False):
+        browser = app.test_client()
+        login_as(app, browser, demo["client_fi"])
+    return browser
+
+
+def home_status(browser) -> int:
+    return browser.get("/home").status_code
+
+
+def test_the_cookie_holds_only_a_random_id_and_the_database_only_its_hash(app, db, demo):
+    browser = app.test_client()
+    token = login_as(app, browser, demo["client_fi"])
+    assert len(token) >= 40
+    assert token.replace("-", "").replace("_", "").isalnum()
+    assert db.scalar(select(UserSession.token_hash)) != token
+    cookie = browser.get("/home").headers.get("Set-Cookie", "")
+    assert "Maija" not in cookie
+    assert "150385" not in cookie
+
+
+def test_the_cookie_is_httponly_samesite_lax_and_host_prefixed_and_secure_in_production(app, demo):
+    from portal.security import init_app as _  # noqa: F401 - the settings are applied at create_app
+
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    browser = app.test_client()
+    token_page = browser.get("/accessibility/feedback")
+    cookie = token_page.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_a_session_survives_activity_and_ends_after_30_idle_minutes(maija_browser):
+    with time_machine.travel(START + timedelta(minutes=20), tick=False):
+        assert home_status(maija_browser) == 200
+    with time_machine.travel(START + timedelta(minutes=49), tick=False):
+        assert home_status(maija_browser) == 200  # 29 minutes after the last request
+    with time_machine.travel(START + timedelta(minutes=80), tick=False):
+        response = maija_browser.get("/home")
+        assert response.status_code == 302
+        page = maija_browser.get(response.headers["Location"]).get_data(as_text=True)
+        assert "Tallentamasi vastaukset ovat tallessa" in page or "kirjattiin ulos" in page
+
+
+def test_a_session_ends_at_its_absolute_lifetime_even_when_active(maija_browser):
+    for minutes in range(20, 12 * 60, 20):
+        with time_machine.travel(START + timedelta(minutes=minutes), tick=False):
+            assert home_status(maija_browser) == 200, minutes
+    with time_machine.travel(START + timedelta(hours=12, minutes=1), tick=False):
+        assert home_status(maija_browser) == 302
+
+
+def test_extending_the_session_without_javascript_returns_to_the_page(app, maija_browser):
+    from tests.conftest import csrf_token_from
+
+    with time_machine.travel(START + timedelta(minutes=25), tick=False):
+        token = csrf_token_from(maija_browser.get("/home").get_data(as_text=True))
+        response = maija_browser.post("/session/extend", data={"csrf_token": token, "next": "/home"})
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/home"
+    with time_machine.travel(START + timedelta(minutes=54), tick=False):
+        assert home_status(maija_browser) == 200
+
+
+def test_extending_with_javascript_answers_no_content(app, maija_browser):
+    from tests.conftest import csrf_token_from
+
+    with time_machine.travel(START + timedelta(minutes=5), tick=False):
+        token = csrf_token_from(maija_browser.get("/home").get_data(as_text=True))
+        response = maija_browser.post(
+            "/session/extend", headers={"X-CSRFToken": token, "X-Requested-With": "fetch"}
+        )
+        assert response.status_code == 204
+
+
+def test_the_page_tells_when_the_idle_warning_is_due(app, maija_browser):
+    with time_machine.travel(START + timedelta(minutes=10), tick=False):
+        page = maija_browser.get("/home").get_data(as_text=True)
+    assert 'data-session-deadline="1800"' in page
+    assert 'data-session-warning="120"' in page
+    assert "Jatka istuntoa" in page
+
+
+def test_expired_sessions_are_purged(app, db, demo):
+    with time_machine.travel(START, tick=False):
+        login_as(app, app.test_client(), demo["client_fi"])
+    with time_machine.travel(START + timedelta(hours=1), tick=False):
+        result = app.test_cli_runner().invoke(args=["sessions", "purge"])
+    assert "Removed 1 expired sessions" in result.output
+    db.expire_all()
+    assert db.scalars(select(UserSession)).all() == []
+
+
+def test_anonymous_visitors_get_no_session_until_a_form_needs_one(client, db):
+    response = client.get("/")
+    assert "Set-Cookie" not in response.headers
+    assert db.scalars(select(UserSession)).all() == []

@@ -1,0 +1,36 @@
+"""The day / month / year date field."""
+
+from datetime import date
+
+import pytest
+from werkzeug.datastructures import MultiDict
+from wtforms import Form
+
+from portal.forms.fields import DatePartsField
+
+
+class DateForm(Form):
+    born = DatePartsField("Born")
+
+
+def test_a_real_date_is_read_from_three_inputs():
+    form = DateForm(MultiDict({"born-day": "29", "born-month": "2", "born-year": "2024"}))
+    assert form.validate()
+    assert form.born.data == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year"),
+    [("30", "2", "2025"), ("31", "4", "2026"), ("1", "13", "2026"), ("1", "1", "1066")],
+)
+def test_impossible_dates_are_refused_and_kept_as_typed(day, month, year):
+    form = DateForm(MultiDict({"born-day": day, "born-month": month, "born-year": year}))
+    assert not form.validate()
+    assert form.born.errors == ["The date does not exist. Check the day and the month."]
+    assert form.born.parts == {"day": day, "month": month, "year": year}
+
+
+def test_letters_are_refused_with_an_example():
+    form = DateForm(MultiDict({"born-day": "x", "born-month": "2", "born-year": "2024"}))
+    assert not form.validate()
+    assert "for example" in form.born.errors[0]

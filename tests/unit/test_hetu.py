@@ -1,0 +1,55 @@
+"""Personal identity codes: every century sign, the check character, the test range."""
+
+import pytest
+
+from portal.identity import hetu
+
+VALID_TEST_CODES = ["150385-9013", "020792-902S", "240600A903E", "051288Y905T"]
+
+
+@pytest.mark.parametrize("code", VALID_TEST_CODES)
+def test_the_demo_codes_are_valid_outside_production(code):
+    assert hetu.validate(code, allow_test_codes=True) == code
+
+
+@pytest.mark.parametrize("code", VALID_TEST_CODES)
+def test_test_codes_are_refused_in_production(code):
+    with pytest.raises(hetu.InvalidHetu):
+        hetu.validate(code, allow_test_codes=False)
+
+
+@pytest.mark.parametrize("sign", ["+", "-", "Y", "X", "W", "V", "U", "A", "B", "C", "D", "E", "F"])
+def test_every_century_sign_is_accepted(sign):
+    # 010203, individual 123: the check character does not depend on the sign.
+    number = int("010203123")
+    check = "0123456789ABCDEFHJKLMNPRSTUVWXY"[number % 31]
+    assert hetu.is_valid(f"010203{sign}123{check}", allow_test_codes=False)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "131052-308X",
+        "310285-9013",
+        "150385/9013",
+        "150385-901",
+        "",
+        "150385G9013",
+        "150385-0013",
+        "300279-123Z",
+    ],
+)
+def test_wrong_codes_are_refused(code):
+    assert not hetu.is_valid(code, allow_test_codes=True)
+
+
+def test_the_century_sign_is_part_of_the_identity():
+    # 010190-123M and 010190Y123M are different people; neither is rewritten into the other.
+    assert hetu.normalise("010190y123m") == "010190Y123M"
+    assert hetu.validate("010190-123M", allow_test_codes=False) != hetu.validate(
+        "010190Y123M", allow_test_codes=False
+    )
+
+
+def test_masking_shows_only_the_birth_date():
+    assert hetu.mask("150385-9013") == "150385-****"

@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := portal
+LINTED := portal tests $(wildcard bench)
 
 .PHONY: run test install install-dev lint i18n i18n-check migrate demo e2e-browser clean
 
@@ -30,14 +31,14 @@ run: install
 
 ## make test: lint, type-check, catalogs, then the whole suite (unit, integration, browser)
 test: install-dev e2e-browser
-	$(BIN)/ruff check portal tests bench
-	$(BIN)/ruff format --check portal tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy portal
 	$(BIN)/pytest
 
 lint: install-dev
-	$(BIN)/ruff check portal tests bench
-	$(BIN)/ruff format --check portal tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy portal
 
 ## make i18n: extract strings into messages.pot, update the fi/sv catalogs, compile them

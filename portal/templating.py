@@ -5,11 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request, session
+from flask_babel import lazy_gettext as _l
 
 from portal import i18n
 from portal.identity.access import current_user
 from portal.identity.sessions import ServerSession, idle_deadline
 from portal.models.base import utcnow
+
+# Navigation: a feature's entry appears once its endpoint exists.
+CLIENT_NAV = (
+    ("home.client_home", _l("Front page")),
+    ("pathway.client_pathway", _l("Your pathway")),
+    ("consent.client_list", _l("Consents")),
+    ("questionnaire.client_list", _l("Questionnaires")),
+    ("booking.client_list", _l("Appointments")),
+    ("mydata.overview", _l("Your data")),
+)
+STAFF_NAV = (
+    ("clients.my_clients", _l("My clients")),
+    ("questionnaire.review_queue", _l("Answers to review")),
+    ("consent.staff_requests", _l("Consent requests")),
+    ("booking.schedule", _l("Schedule")),
+)
+
+
+def navigation(app: Flask, user: Any) -> list[tuple[str, Any]]:
+    if user is None:
+        return []
+    entries = CLIENT_NAV if user.role == "client" else STAFF_NAV
+    return [(endpoint, label) for endpoint, label in entries if endpoint in app.view_functions]
 
 
 def init_app(app: Flask) -> None:
@@ -28,6 +52,7 @@ def init_app(app: Flask) -> None:
             "current_locale": i18n.current_locale(),
             "other_locales": i18n.other_locales(),
             "current_user": user,
+            "navigation": navigation(app, user),
             "session_deadline": deadline,
             "here": request.full_path.rstrip("?") if request else "/",
         }

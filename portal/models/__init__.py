@@ -2,6 +2,7 @@
 
 from portal.models.audit import AccessLogEntry, AuditChainHead
 from portal.models.base import Base
+from portal.models.clients import ClientAssignment
 from portal.models.feedback import Feedback
 from portal.models.identity import Client, Role, SingleUseToken, StaffRole, StaffUser, UserSession
 from portal.models.outbox import OutboxMessage
@@ -11,6 +12,7 @@ __all__ = [
     "AuditChainHead",
     "Base",
     "Client",
+    "ClientAssignment",
     "Feedback",
     "OutboxMessage",
     "Role",

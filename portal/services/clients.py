@@ -1,0 +1,98 @@
+"""Clients as professionals meet them: finding by hetu, assigning professionals, who may see whom."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from portal.identity import hetu
+from portal.models import Client, ClientAssignment, StaffUser
+from portal.models.base import utcnow
+from portal.services.audit import Actor, record_access
+
+
+def open_assignments(staff: StaffUser) -> Select[tuple[int]]:
+    return select(ClientAssignment.client_id).where(
+        ClientAssignment.staff_user_id == staff.id, ClientAssignment.ended_at.is_(None)
+    )
+
+
+def assigned_clients(staff: StaffUser) -> Select[tuple[Client]]:
+    """The clients this professional works with now."""
+    return select(Client).where(Client.id.in_(open_assignments(staff)))
+
+
+def can_see_client(db: Session, staff: StaffUser, client_id: int) -> bool:
+    """Professionals see the clients assigned to them; nobody sees the rest."""
+    found = db.scalar(
+        select(ClientAssignment.id).where(
+            ClientAssignment.client_id == client_id,
+            ClientAssignment.staff_user_id == staff.id,
+            ClientAssignment.ended_at.is_(None),
+        )
+    )
+    return found is not None
+
+
+def find_or_create_by_hetu(
+    db: Session, actor: Actor, code: str, *, allow_test_codes: bool, purpose: str
+) -> Client:
+    """A client looked up by hetu (logged); a client who has not signed in yet gets a record."""
+    code = hetu.validate(code, allow_test_codes=allow_test_codes)
+    client = db.scalar(select(Client).where(Client.hetu_hash == hetu.lookup(code)))
+    if client is None:
+        client = Client(hetu_hash=hetu.lookup(code), hetu_encrypted=hetu.encrypt(code))
+        db.add(client)
+        db.flush()
+        record_access(
+            db, actor=actor, action="create", object_type="client", client_id=client.id, purpose=purpose
+        )
+    else:
+        record_access(
+            db, actor=actor, action="view", object_type="client_search", client_id=client.id, purpose=purpose
+        )
+    return client
+
+
+def assign(
+    db: Session, actor: Actor, client: Client, staff: StaffUser, *, responsibility: str = "adviser"
+) -> ClientAssignment:
+    """Assign a professional to a client (no-op when already assigned); commits."""
+    existing = db.scalar(
+        select(ClientAssignment).where(
+            ClientAssignment.client_id == client.id,
+            ClientAssignment.staff_user_id == staff.id,
+            ClientAssignment.ended_at.is_(None),
+        )
+    )
+    if existing is not None:
+        return existing
+    assignment = ClientAssignment(
+        client_id=client.id, staff_user_id=staff.id, responsibility=responsibility, assigned_by_id=actor.id
+    )
+    db.add(assignment)
+    db.flush()
+    record_access(
+        db,
+        actor=actor,
+        action="create",
+        object_type="client_assignment",
+        object_id=assignment.id,
+        client_id=client.id,
+    )
+    db.commit()
+    return assignment
+
+
+def end_assignment(db: Session, actor: Actor, assignment: ClientAssignment) -> None:
+    assignment.ended_at = utcnow()
+    record_access(
+        db,
+        actor=actor,
+        action="change",
+        object_type="client_assignment",
+        object_id=assignment.id,
+        client_id=assignment.client_id,
+        purpose="ended",
+    )
+    db.commit()

@@ -1,0 +1,140 @@
+"""The professional's clients: the list, finding a client by hetu, and the client overview hub."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import func, or_, select
+from werkzeug.wrappers import Response
+
+from portal.auditing import current_actor, log_view, log_views
+from portal.db import get_db
+from portal.forms.clients import AssignForm, ClientSearchForm, FindClientForm
+from portal.identity import hetu
+from portal.identity.access import current_staff, roles_only
+from portal.models import Client, ClientAssignment, Role, StaffRole, StaffUser
+from portal.services import clients as client_service
+from portal.views import panels
+
+bp = Blueprint("clients", __name__, url_prefix="/staff/clients")
+roles_only(bp, Role.ADVISER, Role.STAFF)
+PAGE_SIZE = 25
+
+
+def client_for_staff_or_404(client_id: int) -> Client:
+    """A client this professional works with; any other client is simply not found."""
+    db = get_db()
+    client = db.get(Client, client_id)
+    if client is None or not client_service.can_see_client(db, current_staff(), client_id):
+        abort(404)
+    return client
+
+
+@bp.get("")
+def my_clients() -> str:
+    db = get_db()
+    staff = current_staff()
+    form = ClientSearchForm(request.args)
+    query = client_service.assigned_clients(staff)
+    term = (form.q.data or "").strip() if form.validate() else ""
+    if term:
+        if hetu.is_valid(term, allow_test_codes=True):
+            query = query.where(Client.hetu_hash == hetu.lookup(hetu.normalise(term)))
+        else:
+            pattern = f"%{term.lower()}%"
+            full_name = func.lower(Client.given_name + " " + Client.family_name)
+            query = query.where(or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern)))
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    clients = db.scalars(
+        query.order_by(Client.family_name, Client.given_name, Client.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    ids = [client.id for client in clients]
+    columns = panels.column_data(db, ids)
+    log_views(db, client_ids=ids, object_type="client_list", purpose="search" if term else None)
+    return render_template(
+        "clients/list.html",
+        form=form,
+        clients=clients,
+        columns=columns,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
+        term=term,
+    )
+
+
+@bp.route("/find", methods=["GET", "POST"])
+def find() -> str | Response | tuple[str, int]:
+    form = FindClientForm(allow_test_codes=current_app.config["ENV"] != "production")
+    if form.is_submitted():
+        if not form.validate():
+            return render_template("clients/find.html", form=form), 422
+        db = get_db()
+        client = client_service.find_or_create_by_hetu(
+            db,
+            current_actor(),
+            form.hetu.data or "",
+            allow_test_codes=form.allow_test_codes,
+            purpose="find client by personal identity code",
+        )
+        client_service.assign(
+            db, current_actor(), client, current_staff(), responsibility=current_staff().role
+        )
+        return redirect(url_for("clients.overview", client_id=client.id))
+    return render_template("clients/find.html", form=form)
+
+
+@bp.get("/<int:client_id>")
+def overview(client_id: int) -> str:
+    client = client_for_staff_or_404(client_id)
+    db = get_db()
+    sections = panels.render_data(panels.CLIENT_OVERVIEW, db, client)
+    assignments = db.execute(
+        select(ClientAssignment, StaffUser)
+        .join(StaffUser, StaffUser.id == ClientAssignment.staff_user_id)
+        .where(ClientAssignment.client_id == client.id, ClientAssignment.ended_at.is_(None))
+        .order_by(ClientAssignment.assigned_at)
+    ).all()
+    log_view(db, client_id=client.id, object_type="client_overview")
+    return render_template(
+        "clients/overview.html",
+        client=client,
+        sections=sections,
+        assignments=assignments,
+        assign_form=_assign_form() if current_staff().has_role(Role.STAFF) else None,
+        masked_hetu=hetu.mask(hetu.decrypt(client.hetu_encrypted)),
+    )
+
+
+def _assign_form() -> AssignForm:
+    form = AssignForm()
+    advisers = (
+        get_db()
+        .scalars(
+            select(StaffUser)
+            .join(StaffRole, StaffRole.staff_user_id == StaffUser.id)
+            .where(StaffRole.role == Role.ADVISER, StaffUser.active.is_(True))
+            .order_by(StaffUser.name)
+            .distinct()
+        )
+        .all()
+    )
+    form.staff_user_id.choices = [(adviser.id, adviser.name) for adviser in advisers]
+    return form
+
+
+@bp.post("/<int:client_id>/assign")
+def assign(client_id: int) -> Response | str | tuple[str, int]:
+    if not current_staff().has_role(Role.STAFF):
+        abort(403)
+    client = client_for_staff_or_404(client_id)
+    form = _assign_form()
+    if not form.validate_on_submit():
+        return overview(client_id), 422
+    adviser = get_db().get(StaffUser, form.staff_user_id.data)
+    if adviser is None or not adviser.has_role(Role.ADVISER):
+        abort(404)
+    client_service.assign(get_db(), current_actor(), client, adviser, responsibility="adviser")
+    return redirect(url_for("clients.overview", client_id=client.id))

@@ -1,0 +1,71 @@
+"""Pages that gather parts from several features register those parts here.
+
+A feature adds its part of the client's front page or of the professional's client overview
+without touching the page itself: a template to include and a loader that runs a constant
+number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from portal.models import Client
+
+Loader = Callable[[Session, Client], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    template: str
+    load: Loader
+    order: int = 50
+
+
+CLIENT_HOME: dict[str, Panel] = {}
+CLIENT_OVERVIEW: dict[str, Panel] = {}
+
+
+def register(where: dict[str, Panel], panel: Panel) -> None:
+    where[panel.key] = panel
+
+
+def render_data(where: dict[str, Panel], db: Session, client: Client) -> list[tuple[Panel, dict[str, Any]]]:
+    """Each panel with its data; a panel whose loader returns None has nothing to show."""
+    shown = []
+    for panel in sorted(where.values(), key=lambda p: (p.order, p.key)):
+        data = panel.load(db, client)
+        if data is not None:
+            shown.append((panel, data))
+    return shown
+
+
+# Columns of the professional's client list: one batch loader per feature, for all clients on the page.
+BatchLoader = Callable[[Session, list[int]], dict[int, Any]]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: Any  # a lazy translated string
+    template: str  # renders `value` for one client
+    load: BatchLoader
+    order: int = 50
+
+
+CLIENT_LIST_COLUMNS: dict[str, Column] = {}
+
+
+def register_column(column: Column) -> None:
+    CLIENT_LIST_COLUMNS[column.key] = column
+
+
+def column_data(db: Session, client_ids: list[int]) -> list[tuple[Column, dict[int, Any]]]:
+    return [
+        (column, column.load(db, client_ids))
+        for column in sorted(CLIENT_LIST_COLUMNS.values(), key=lambda c: (c.order, c.key))
+    ]

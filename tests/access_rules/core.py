@@ -1,0 +1,32 @@
+"""The foundation, sign-in and session routes."""
+
+from tests.access_rules import ANYONE_200, CLIENTS_ONLY, ROLES, SIGNED_IN_POST, STAFF_ONLY, Rules
+
+RULES: Rules = {
+    ("GET", "pages.start"): ("/", ANYONE_200),
+    ("GET", "pages.accessibility"): ("/accessibility", ANYONE_200),
+    ("GET", "pages.privacy"): ("/privacy", ANYONE_200),
+    ("GET", "pages.contact"): ("/contact", ANYONE_200),
+    ("GET", "feedback.give"): ("/accessibility/feedback", ANYONE_200),
+    ("POST", "feedback.give"): ("/accessibility/feedback", dict.fromkeys(ROLES, 422)),
+    ("GET", "feedback.thanks"): ("/accessibility/feedback/thanks", ANYONE_200),
+    ("GET", "language.switch"): ("/language/sv", dict.fromkeys(ROLES, 302)),
+    ("GET", "health.health"): ("/health", ANYONE_200),
+    ("GET", "identity.jwks"): ("/.well-known/jwks.json", ANYONE_200),
+    ("GET", "auth.sign_in"): ("/sign-in", {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
+    ("POST", "auth.start"): ("/sign-in/nope", dict.fromkeys(ROLES, 404)),
+    ("GET", "auth.callback"): ("/auth/ftn/callback", dict.fromkeys(ROLES, 400)),
+    ("GET", "auth.signed_out"): ("/signed-out", ANYONE_200),
+    ("POST", "auth.step_up"): ("/sign-in/step-up", {"anonymous": 401, **dict.fromkeys(ROLES[1:], 400)}),
+    ("POST", "auth.sign_out"): ("/sign-out", SIGNED_IN_POST),
+    ("POST", "auth.sign_out_everywhere"): ("/sign-out/everywhere", SIGNED_IN_POST),
+    ("POST", "auth.extend_session"): ("/session/extend", SIGNED_IN_POST),
+    ("GET", "home.client_home"): ("/home", CLIENTS_ONLY),
+    ("GET", "home.staff_home"): ("/staff", STAFF_ONLY),
+    ("GET", "devidp.discovery"): ("/dev-idp/ftn/.well-known/openid-configuration", ANYONE_200),
+    ("GET", "devidp.jwks"): ("/dev-idp/org/jwks", ANYONE_200),
+    ("GET", "devidp.authorize"): ("/dev-idp/ftn/authorize", dict.fromkeys(ROLES, 400)),
+    ("POST", "devidp.authorize"): ("/dev-idp/ftn/authorize", dict.fromkeys(ROLES, 400)),
+    ("POST", "devidp.token"): ("/dev-idp/ftn/token", dict.fromkeys(ROLES, 400)),
+    ("GET", "devidp.end_session"): ("/dev-idp/ftn/end-session", dict.fromkeys(ROLES, 400)),
+}

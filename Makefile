@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := portal
 LINTED := portal tests $(wildcard bench)
 
-.PHONY: run test install install-dev lint i18n i18n-check migrate demo e2e-browser clean
+.PHONY: run test install install-dev lint i18n migrate demo e2e-browser bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ i18n: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d translations --statistics
+
+## make bench: server CPU against a baseline, SQL counts, page weights (about 15 minutes)
+bench: install-dev
+	$(BIN)/python -m bench.run
+
+## make bench-quick: the same lines with smaller data and fewer rounds (about 3 minutes)
+bench-quick: install-dev
+	$(BIN)/python -m bench.run --quick
 
 migrate: install
 	$(BIN)/flask db upgrade

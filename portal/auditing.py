@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from portal.identity.access import current_user
 from portal.models import Client, StaffUser
-from portal.services.audit import ANONYMOUS, Actor, record_access, record_access_now
+from portal.services.audit import ANONYMOUS, Actor, record_access, record_access_now, record_accesses
 
 
 def current_actor() -> Actor:
@@ -46,7 +46,21 @@ def log_view(
 
 
 def log_views(db: Session, *, client_ids: list[int], object_type: str, purpose: str | None = None) -> None:
-    """Each client shown on a list page is a view of that client's data; written in one transaction."""
-    for client_id in client_ids:
-        log_view(db, client_id=client_id, object_type=object_type, purpose=purpose, commit=False)
+    """Each client shown on a list page is a view of that client's data; one batch, one commit."""
+    actor, request_id = current_actor(), request.headers.get("X-Request-Id")
+    record_accesses(
+        db,
+        [
+            {
+                "actor": actor,
+                "action": "view",
+                "object_type": object_type,
+                "client_id": client_id,
+                "purpose": purpose,
+                "request_id": request_id,
+                "ip": request.remote_addr,
+            }
+            for client_id in client_ids
+        ],
+    )
     db.commit()

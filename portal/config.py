@@ -51,6 +51,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_MAX_HOURS": 12,
         "SESSION_WARNING_SECONDS": 120,
         "STEP_UP_MINUTES": 10,
+        # Consent: the default answer-by date of a new request, and the public verification page's limit.
+        "CONSENT_DUE_DAYS": 14,
+        "RATELIMIT_CONSENT_VERIFY": "20 per minute;200 per day",
+        # Whether the client's "who has used my data" page names the professionals, not only roles.
+        "ACCESS_LOG_SHOW_NAMES": True,
         "RATELIMIT_SIGN_IN": "30 per minute",
         # Field encryption (hetu, answers) and keyed look-up hashes: 32 random bytes, base64.
         "FIELD_ENCRYPTION_KEY": DEFAULT_FIELD_KEY,
@@ -69,6 +74,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "OUTBOX_MAX_ATTEMPTS": 8,
         # Links in e-mail and SMS are absolute; there is no request to take the host from.
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        # Booking: reminders this many hours before an appointment (a list, or "24,2" from the
+        # environment); a video meeting link is shown only in the portal while this is true.
+        "BOOKING_REMINDER_HOURS": [24, 2],
+        "BOOKING_VIDEO_LINK_SENSITIVE": True,
     }
 
 

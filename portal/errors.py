@@ -17,7 +17,7 @@ HANDLED = (400, 401, 403, 404, 405, 409, 413, 429, 500)
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_template("errors/csrf.html"), 400
+        return render_template("errors/csrf.html", code=400), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

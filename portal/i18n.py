@@ -29,6 +29,11 @@ def current_locale() -> str:
     return locale.language if locale is not None and locale.language in LOCALES else DEFAULT_LOCALE
 
 
+def today() -> date:
+    """The date in Finland: what "today" means to the people who use Polku."""
+    return datetime.now(HELSINKI).date()
+
+
 def other_locales() -> list[str]:
     current = current_locale()
     return [code for code in LOCALES if code != current]
@@ -38,12 +43,16 @@ def local_date(value: date | datetime, format: str = "long") -> str:
     return str(format_date(value, format))
 
 
+# Finnish and Finland-Swedish both write the time with a full stop: 9.00, 14.30.
+TIME_PATTERN = "H.mm"
+
+
 def local_datetime(value: datetime, format: str = "long") -> str:
     if format == "long":
-        # "28. marraskuuta 2026 klo 14.30" reads better than Babel's long form with seconds.
-        return f"{format_date(value, 'long')} {format_time(value, 'short')}"
+        # "28. marraskuuta 2026 14.30" reads better than Babel's long form with seconds.
+        return f"{format_date(value, 'long')} {format_time(value, TIME_PATTERN)}"
     return str(format_datetime(value, format))
 
 
 def local_time(value: datetime) -> str:
-    return str(format_time(value, "short"))
+    return str(format_time(value, TIME_PATTERN))

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import make_url, text
+from sqlalchemy import inspect, make_url, text
 from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -81,8 +81,11 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
 
 def empty_tables(app: Flask) -> None:
     with app.extensions["polku.engine"].begin() as connection:
+        # A model whose migration is still missing fails the drift test, not every other test.
+        existing = set(inspect(connection).get_table_names())
         for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name in existing:
+                connection.execute(table.delete())
 
 
 @pytest.fixture

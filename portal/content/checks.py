@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from portal.content import ContentError, consents, pathways, questionnaires
+from portal.content import ContentError, appointments, consents, pathways, questionnaires
 from portal.content.contact import load_channels
 from portal.content.pages import check_pages
 
@@ -14,6 +14,7 @@ def check_all() -> list[str]:
     problems += consents.check_consents()
     problems += questionnaires.check_questionnaires()
     problems += pathways.check_pathways()
+    problems += appointments.check_appointments()
     try:
         load_channels.cache_clear()
         load_channels(current_app.config["CONTACT_FILE"])

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from wtforms import Field
+from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
 from portal.forms import messages
@@ -24,6 +25,8 @@ class DatePartsField(Field):
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
         self.process_errors: list[Any] = []
         self.raw_data: list[str] = []
+        if data is unset_value or data is None:
+            data = self.default() if callable(self.default) else self.default
         self.object_data = data
         self.data = data if isinstance(data, date) else None
         if isinstance(self.data, date):

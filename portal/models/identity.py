@@ -30,7 +30,9 @@ class Client(Base):
     family_name: Mapped[str] = mapped_column(String(200), default="")
     locale: Mapped[str] = mapped_column(String(2), default="fi")
     email: Mapped[str | None] = mapped_column(String(254))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164
+    # How the client wants to hear that something waits in Polku: "email", "sms", "both" or "none".
+    notify_by: Mapped[str] = mapped_column(String(10), default="email")
     municipality: Mapped[str | None] = mapped_column(String(100))
     # A non-disclosure marking (turvakielto): addresses are never shown to staff who do not need them.
     non_disclosure: Mapped[bool] = mapped_column(default=False)

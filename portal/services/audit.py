@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.models.audit import ACTOR_ROLES, OUTCOMES, AccessLogEntry, AuditChainHead
@@ -139,35 +139,66 @@ def record_access(
 
     Appends are serialised until that commit, so call this last, just before committing.
     """
-    if action not in ACTIONS:
-        raise ValueError(f"unknown access log action {action!r}")
-    if outcome not in OUTCOMES:
-        raise ValueError(f"unknown access log outcome {outcome!r}")
+    fields = {
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "client_id": client_id,
+        "purpose": purpose,
+        "outcome": outcome,
+        "request_id": request_id,
+        "ip": ip,
+    }
+    return record_accesses(db, [fields])[0]
+
+
+def record_accesses(db: Session, entries: list[dict[str, Any]]) -> list[AccessLogEntry]:
+    """Append several entries under one lock, with a constant number of statements (list pages)."""
+    for fields in entries:
+        if fields["action"] not in ACTIONS:
+            raise ValueError(f"unknown access log action {fields['action']!r}")
+        if fields.get("outcome", "ok") not in OUTCOMES:
+            raise ValueError(f"unknown access log outcome {fields['outcome']!r}")
+    if not entries:
+        return []
     head = _lock_head(db)
-    entry = AccessLogEntry(
-        seq=head.seq + 1,
-        # Taken under the lock, so time never runs backwards along the chain.
-        at=utcnow(),
-        actor_id=actor.id,
-        actor_role=actor.role,
-        actor_org=actor.org,
-        client_id=client_id,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        purpose=purpose,
-        request_id=request_id,
-        outcome=outcome,
-        ip=ip,
-        prev_mac=head.mac,
-    )
-    entry.mac = entry_mac(audit_key(), entry)
-    db.add(entry)
+    key = audit_key()
+    # Taken under the lock, so time never runs backwards along the chain.
+    now = utcnow()
+    written = []
+    seq, previous = head.seq, head.mac
+    for fields in entries:
+        actor: Actor = fields["actor"]
+        object_id = fields.get("object_id")
+        seq += 1
+        entry = AccessLogEntry(
+            seq=seq,
+            at=now,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            actor_org=actor.org,
+            client_id=fields.get("client_id"),
+            action=fields["action"],
+            object_type=fields["object_type"],
+            object_id=None if object_id is None else str(object_id),
+            purpose=fields.get("purpose"),
+            request_id=fields.get("request_id"),
+            outcome=fields.get("outcome", "ok"),
+            ip=fields.get("ip"),
+            prev_mac=previous,
+        )
+        entry.mac = entry_mac(key, entry)
+        previous = entry.mac
+        written.append(entry)
+    # One executemany, whatever the number of entries; the ORM would insert them one by one.
+    columns = [column.key for column in AccessLogEntry.__table__.columns if column.key != "id"]
     db.execute(
-        update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=entry.seq, mac=entry.mac)
+        insert(AccessLogEntry), [{name: getattr(entry, name) for name in columns} for entry in written]
     )
+    db.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=seq, mac=previous))
     db.flush()
-    return entry
+    return written
 
 
 def record_access_now(db: Session, **fields: Any) -> AccessLogEntry:

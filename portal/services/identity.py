@@ -32,7 +32,13 @@ def find_client_by_hetu(db: Session, code: str) -> Client | None:
 
 
 def sign_in_client(
-    db: Session, verified: VerifiedSignIn, provider: Provider, facts: RequestFacts, *, allow_test_codes: bool
+    db: Session,
+    verified: VerifiedSignIn,
+    provider: Provider,
+    facts: RequestFacts,
+    *,
+    allow_test_codes: bool,
+    locale: str = "fi",
 ) -> Client:
     """The client is known by the hetu, never by `sub`, which FTN brokers make transient."""
     raw = provider.claim(verified.claims, "hetu")
@@ -53,7 +59,8 @@ def sign_in_client(
         raise
     client = find_client_by_hetu(db, code)
     if client is None:
-        client = Client(hetu_hash=hetu.lookup(code), hetu_encrypted=hetu.encrypt(code))
+        # Messages go in the language the client used when they first came.
+        client = Client(hetu_hash=hetu.lookup(code), hetu_encrypted=hetu.encrypt(code), locale=locale)
         db.add(client)
     given = provider.claim(verified.claims, "given_name")
     family = provider.claim(verified.claims, "family_name")

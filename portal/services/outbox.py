@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.models.base import utcnow
+from portal.models.identity import Client
 from portal.models.outbox import CHANNELS, OutboxMessage
 from portal.notifications import Delivery
 from portal.notifications.email import MailServerUnavailable
@@ -265,3 +266,55 @@ def describe_error(error: BaseException) -> str:
     if code is None and isinstance(recipients, dict) and recipients:
         code = next(iter(recipients.values()))[0]
     return f"{name} {code}" if code is not None else name
+
+
+def notify_client(
+    db: Session,
+    client: Client,
+    *,
+    template_key: str,
+    params: Mapping[str, Any],
+    idempotency_key: str,
+    due_at: datetime | None = None,
+) -> list[OutboxMessage]:
+    """Queue a message on each channel the client chose, in their language; the caller commits."""
+    channels = []
+    if client.notify_by in ("email", "both") and client.email:
+        channels.append(("email", client.email))
+    if client.notify_by in ("sms", "both") and client.phone:
+        channels.append(("sms", client.phone))
+    queued = []
+    for channel, recipient in channels:
+        message = enqueue(
+            db,
+            channel=channel,
+            recipient=recipient,
+            template_key=template_key,
+            locale=client.locale if client.locale in ("fi", "sv") else "fi",
+            params=params,
+            idempotency_key=f"{idempotency_key}:{channel}",
+            client_id=client.id,
+            due_at=due_at,
+        )
+        if message is not None:
+            queued.append(message)
+    return queued
+
+
+def cancel_pending(db: Session, idempotency_prefix: str) -> int:
+    """Withdraw queued messages that must no longer go (a moved or cancelled booking's reminders).
+
+    Only rows still waiting are removed; one a worker has claimed is already on its way. The
+    caller commits, so the withdrawal stands or falls with the change that caused it.
+    """
+    if not idempotency_prefix or idempotency_prefix.endswith("%"):
+        raise ValueError("give the literal start of the idempotency keys to withdraw")
+    escaped = idempotency_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    result = db.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.idempotency_key.like(f"{escaped}%", escape="\\"),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

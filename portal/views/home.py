@@ -1,17 +1,21 @@
-"""Where people land after signing in."""
+"""Where people land after signing in: one calm page with what needs the client now."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from portal.db import get_db
 from portal.identity.access import current_client, current_staff
+from portal.views import panels
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/home")
 def client_home() -> str:
-    return render_template("home/client.html", client=current_client())
+    client = current_client()
+    shown = panels.render_data(panels.CLIENT_HOME, get_db(), client)
+    return render_template("home/client.html", client=client, panels=shown)
 
 
 @bp.get("/staff")

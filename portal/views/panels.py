@@ -69,3 +69,22 @@ def column_data(db: Session, client_ids: list[int]) -> list[tuple[Column, dict[i
         (column, column.load(db, client_ids))
         for column in sorted(CLIENT_LIST_COLUMNS.values(), key=lambda c: (c.order, c.key))
     ]
+
+
+# Sections of the client's "download my data" archive: a title and a function giving JSON-able data.
+Exporter = Callable[[Session, Client], Any]
+
+
+@dataclass(frozen=True)
+class Export:
+    key: str
+    title: Any  # a lazy translated string
+    collect: Exporter
+    order: int = 50
+
+
+DATA_EXPORTS: dict[str, Export] = {}
+
+
+def register_export(export: Export) -> None:
+    DATA_EXPORTS[export.key] = export

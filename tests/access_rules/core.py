@@ -30,3 +30,5 @@ RULES: Rules = {
     ("POST", "devidp.token"): ("/dev-idp/ftn/token", dict.fromkeys(ROLES, 400)),
     ("GET", "devidp.end_session"): ("/dev-idp/ftn/end-session", dict.fromkeys(ROLES, 400)),
 }
+
+RULES[("GET", "devtools.outbox")] = ("/dev/outbox", ANYONE_200)

@@ -67,8 +67,11 @@ def phone(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def check_page(page: Page, name: str) -> None:
+def check_page(page: Page, name: str, *, error_page: bool = False) -> None:
     """What every visited page must pass: axe, no sideways scrolling, a screenshot for people to look at."""
+    shown_error = page.evaluate("document.body.dataset.errorPage || null")
+    if not error_page:
+        assert shown_error is None, f"{page.url} shows an error page ({shown_error})"
     results = _axe.run(page)
     violations = results.response["violations"]
     summary = [
@@ -82,3 +85,20 @@ def check_page(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^\w.-]+", "_", name)
     page.screenshot(path=str(ARTIFACTS / f"{safe}-{width}.png"), full_page=True)
+
+
+def sign_in_as(
+    page: Page, base_url: str, person_name: str, *, staff: bool = False, check: bool = False
+) -> None:
+    """Sign in through the development provider's chooser, as a person would (the language stays)."""
+    page.goto(base_url + "/sign-in")
+    if check:
+        check_page(page, "sign-in")
+    buttons = page.locator("form button[type=submit]")
+    with page.expect_navigation():
+        buttons.nth(1 if staff else 0).click()
+    if check:
+        check_page(page, "dev-idp-" + ("staff" if staff else "client"))
+    page.get_by_label(person_name, exact=False).check()
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").first.click()

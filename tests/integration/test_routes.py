@@ -25,6 +25,8 @@ PUBLIC_ENDPOINTS = {
     "devidp.authorize",
     "devidp.token",
     "devidp.end_session",
+    "devtools.outbox",
+    "consent.verify_public",
 }
 
 

@@ -1,0 +1,251 @@
+"""Booking forms: the client's choices and needs, and the adviser's availability, cancellations and links."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from portal.forms import messages
+from portal.forms.fields import DatePartsField
+from portal.services.booking.times import parse_clock
+
+MODALITY_LABELS = {"phone": _l("By phone"), "video": _l("Video meeting"), "in_person": _l("In person")}
+WEEKDAY_LABELS = (
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+)
+MAX_RANGE_DAYS = 366
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes under one legend; the forms macro draws it with `checkboxes`."""
+
+
+class BookingForm(FlaskForm):
+    modality = RadioField(
+        _l("How do you want to meet?"),
+        validators=[InputRequired(message=messages.CHOOSE_MODALITY)],
+        invalid_choice_message=messages.CHOOSE_MODALITY,
+    )
+    interpreter = RadioField(
+        _l("Do you need an interpreter?"),
+        choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))],
+        default="no",
+        validators=[InputRequired(message=messages.CHOOSE_INTERPRETER)],
+        invalid_choice_message=messages.CHOOSE_INTERPRETER,
+    )
+    interpreter_language = StringField(
+        _l("Language for the interpreter"),
+        description=_l("Fill in only if you need an interpreter. For example: Arabic, sign language."),
+        validators=[Length(max=60, message=messages.INTERPRETER_LANGUAGE_TOO_LONG)],
+    )
+    accessibility = TextAreaField(
+        _l("Accessibility needs (optional)"),
+        description=_l("For example a wheelchair, a hearing loop or more time. Only the adviser sees this."),
+        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG)],
+    )
+    message = TextAreaField(
+        _l("Message to the adviser (optional)"),
+        description=_l("Anything you want the adviser to know before you meet."),
+        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG)],
+    )
+
+    def validate_interpreter_language(self, field: StringField) -> None:
+        if self.interpreter.data == "yes" and not (field.data or "").strip():
+            raise ValidationError(str(messages.INTERPRETER_LANGUAGE_REQUIRED))
+
+
+class MoveForm(FlaskForm):
+    modality = RadioField(
+        _l("How do you want to meet?"),
+        validators=[InputRequired(message=messages.CHOOSE_MODALITY)],
+        invalid_choice_message=messages.CHOOSE_MODALITY,
+    )
+
+
+def set_modalities(form: BookingForm | MoveForm, modalities: list[str]) -> None:
+    form.modality.choices = [SelectChoice(key, MODALITY_LABELS[key]) for key in modalities]
+    if form.modality.data is None and len(modalities) == 1:
+        form.modality.data = modalities[0]
+
+
+class ConfirmForm(FlaskForm):
+    """A button only: the CSRF token is the form."""
+
+
+class StaffCancelForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for the cancellation"),
+        description=_l("The client sees this in Polku. Do not write health information."),
+        validators=[
+            InputRequired(message=messages.CANCEL_REASON_REQUIRED),
+            Length(max=500, message=messages.CANCEL_REASON_TOO_LONG),
+        ],
+    )
+
+
+class OutcomeForm(FlaskForm):
+    outcome = RadioField(
+        _l("Did the appointment take place?"),
+        choices=[
+            SelectChoice("done", _l("Yes, it took place")),
+            SelectChoice("no_show", _l("No, the client did not come")),
+        ],
+        validators=[InputRequired(message=messages.CHOOSE_BOOKING_OUTCOME)],
+        invalid_choice_message=messages.CHOOSE_BOOKING_OUTCOME,
+    )
+
+
+class VideoLinkForm(FlaskForm):
+    video_url = StringField(
+        _l("Video meeting link"),
+        description=_l("The client sees the link on the appointment's page in Polku."),
+        validators=[Optional(), Length(max=500, message=messages.MEETING_LINK_INVALID)],
+    )
+
+    def validate_video_url(self, field: StringField) -> None:
+        value = (field.data or "").strip()
+        if value and (not value.startswith("https://") or " " in value or len(value) < 12):
+            raise ValidationError(str(messages.MEETING_LINK_INVALID))
+
+
+class OfferForm(FlaskForm):
+    appointment_type = RadioField(
+        _l("Appointment type to offer"),
+        validators=[InputRequired(message=messages.CHOOSE_APPOINTMENT_TYPE)],
+        invalid_choice_message=messages.CHOOSE_APPOINTMENT_TYPE,
+    )
+
+
+class BlockDayForm(FlaskForm):
+    day = DatePartsField(_l("Day"), validators=[InputRequired(message=messages.DATE_REQUIRED)])
+    reason = StringField(
+        _l("Reason (optional)"),
+        description=_l("For example a holiday or training. Clients do not see this."),
+        validators=[Length(max=200, message=messages.REASON_TOO_LONG)],
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def validate_day(self, field: DatePartsField) -> None:
+        if field.data is not None and field.data < self.today:
+            raise ValidationError(str(messages.DATE_IN_PAST))
+
+
+class PublishForm(FlaskForm):
+    kind = RadioField(
+        _l("What do you publish?"),
+        choices=[
+            SelectChoice("weekly", _l("Weekly times for a date range")),
+            SelectChoice("one_off", _l("One time")),
+        ],
+        default="weekly",
+        validators=[InputRequired(message=messages.CHOOSE_AVAILABILITY_KIND)],
+        invalid_choice_message=messages.CHOOSE_AVAILABILITY_KIND,
+    )
+    appointment_type = RadioField(
+        _l("Appointment type"),
+        validators=[InputRequired(message=messages.CHOOSE_APPOINTMENT_TYPE)],
+        invalid_choice_message=messages.CHOOSE_APPOINTMENT_TYPE,
+    )
+    modalities = MultiCheckboxField(
+        _l("Ways of meeting"),
+        description=_l("The client chooses one of these when booking."),
+        validators=[InputRequired(message=messages.CHOOSE_MEETING_WAYS)],
+        invalid_choice_message=messages.CHOOSE_MEETING_WAYS,
+    )
+    office = RadioField(
+        _l("Office for meetings in person"),
+        description=_l("Needed when you offer meetings in person."),
+        validate_choice=False,
+    )
+    weekdays = MultiCheckboxField(
+        _l("Weekdays"),
+        coerce=int,
+        choices=[SelectChoice(number, label) for number, label in enumerate(WEEKDAY_LABELS)],
+        description=_l("For weekly times only."),
+        invalid_choice_message=messages.CHOOSE_WEEKDAYS,
+    )
+    valid_from = DatePartsField(
+        _l("First day"),
+        description=_l("For one time, the day of the appointment."),
+        validators=[InputRequired(message=messages.DATE_REQUIRED)],
+    )
+    valid_until = DatePartsField(_l("Last day"), description=_l("For weekly times only."))
+    start_time = StringField(
+        _l("Start time"),
+        description=_l("Hours and minutes, for example 9.00."),
+        validators=[InputRequired(message=messages.TIME_INVALID)],
+    )
+    end_time = StringField(
+        _l("End time"),
+        description=_l("Weekly times: times are made from the start until this time."),
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def validate_office(self, field: RadioField) -> None:
+        keys = {str(choice.value) for choice in field.choices or []}
+        if field.data and field.data not in keys:
+            raise ValidationError(str(messages.CHOOSE_OFFICE))
+        if "in_person" in (self.modalities.data or []) and not field.data:
+            raise ValidationError(str(messages.CHOOSE_OFFICE))
+
+    def validate_weekdays(self, field: MultiCheckboxField) -> None:
+        if self.kind.data == "weekly" and not field.data:
+            raise ValidationError(str(messages.CHOOSE_WEEKDAYS))
+
+    def validate_valid_from(self, field: DatePartsField) -> None:
+        if field.data is not None and field.data < self.today:
+            raise ValidationError(str(messages.DATE_IN_PAST))
+
+    def validate_valid_until(self, field: DatePartsField) -> None:
+        if self.kind.data != "weekly":
+            return
+        if field.data is None:
+            raise ValidationError(str(messages.DATE_REQUIRED))
+        first = self.valid_from.data
+        if first is not None and field.data < first:
+            raise ValidationError(str(messages.UNTIL_BEFORE_FROM))
+        if first is not None and (field.data - first).days > MAX_RANGE_DAYS:
+            raise ValidationError(str(messages.RANGE_TOO_LONG))
+
+    def validate_start_time(self, field: StringField) -> None:
+        if parse_clock(field.data or "") is None:
+            raise ValidationError(str(messages.TIME_INVALID))
+
+    def validate_end_time(self, field: StringField) -> None:
+        if self.kind.data != "weekly":
+            return
+        end = parse_clock(field.data or "")
+        if end is None:
+            raise ValidationError(str(messages.TIME_INVALID))
+        start = parse_clock(self.start_time.data or "")
+        if start is not None and end <= start:
+            raise ValidationError(str(messages.END_BEFORE_START))
+
+    @property
+    def start(self) -> time:
+        parsed = parse_clock(self.start_time.data or "")
+        if parsed is None:
+            raise ValueError("validate the form before reading its times")
+        return parsed
+
+    @property
+    def end(self) -> time | None:
+        return parse_clock(self.end_time.data or "") if self.kind.data == "weekly" else None

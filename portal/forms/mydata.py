@@ -1,0 +1,80 @@
+"""The client's contact details and how they want to hear from Polku."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from portal.forms import messages
+
+CHANNELS = [
+    SelectChoice("email", _l("By e-mail")),
+    SelectChoice("sms", _l("By text message")),
+    SelectChoice("both", _l("By e-mail and text message")),
+    SelectChoice("none", _l("I do not want messages. I check Polku myself.")),
+]
+LANGUAGES = [SelectChoice("fi", "suomi"), SelectChoice("sv", "svenska")]
+
+
+def e164(value: str) -> str | None:
+    """A Finnish or international mobile number in E.164 form, or None when it is not a number."""
+    try:
+        number = phonenumbers.parse(value, "FI")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ContactForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address (optional)"),
+        validators=[
+            Optional(),
+            Length(max=254, message=messages.EMAIL_TOO_LONG),
+            Email(message=messages.EMAIL_INVALID, check_deliverability=False),
+        ],
+    )
+    phone = StringField(
+        _l("Mobile phone number (optional)"),
+        description=_l("For example 040 123 4567 or +358 40 123 4567."),
+        validators=[Optional(), Length(max=30, message=messages.PHONE_INVALID)],
+    )
+    notify_by = RadioField(
+        _l("How do you want to be told that something is waiting for you in Polku?"),
+        description=_l(
+            "The message only says that something is waiting. It never contains health information."
+        ),
+        choices=CHANNELS,
+        validators=[InputRequired(message=messages.CHOOSE_CHANNEL)],
+    )
+    locale = RadioField(
+        _l("Language of the messages"),
+        choices=LANGUAGES,
+        validators=[InputRequired(message=messages.CHOOSE_LANGUAGE)],
+    )
+
+    def validate_phone(self, field: StringField) -> None:
+        if field.data and e164(field.data) is None:
+            raise ValidationError(str(messages.PHONE_INVALID))
+
+    def validate_notify_by(self, field: RadioField) -> None:
+        if field.data in ("email", "both") and not self.email.data:
+            raise ValidationError(str(messages.CHANNEL_NEEDS_EMAIL))
+        if field.data in ("sms", "both") and not self.phone.data:
+            raise ValidationError(str(messages.CHANNEL_NEEDS_PHONE))
+
+    def cleaned(self) -> dict[str, Any]:
+        return {
+            "email": (self.email.data or "").strip() or None,
+            "phone": e164(self.phone.data) if self.phone.data else None,
+            "notify_by": self.notify_by.data,
+            "locale": self.locale.data,
+        }

@@ -1,0 +1,93 @@
+"""Forms for moving a client's pathway; the step choices come from the pathway template."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from portal.content.pathways import PathwayTemplate
+from portal.forms import messages
+from portal.forms.fields import DatePartsField
+from portal.i18n import today
+
+OUTCOME_LABELS = {
+    "rehabilitation_completed": _l("Rehabilitation completed"),
+    "employed_or_studying": _l("Found work or a study place"),
+    "other_service": _l("Continues in another service"),
+    "not_eligible": _l("Kela rehabilitation was not granted"),
+    "client_declined": _l("The client chose not to continue"),
+    "moved_away": _l("Moved out of the area"),
+    "other": _l("Other reason"),
+}
+
+
+def _note(label: object) -> TextAreaField:
+    return TextAreaField(label, validators=[Length(max=2000, message=messages.NOTE_TOO_LONG)])
+
+
+def _date() -> DatePartsField:
+    return DatePartsField(
+        _l("Date"), validators=[InputRequired(message=messages.DATE_REQUIRED)], default=today
+    )
+
+
+class NoteFields(FlaskForm):
+    note = _note(_l("Note (optional)"))
+    note_for_client = BooleanField(
+        _l("Show the note to the client"),
+        description=_l(
+            "Write notes meant for the client in plain language. Other notes are seen only by professionals."
+        ),
+    )
+
+
+class StartPathwayForm(NoteFields):
+    template = RadioField(_l("Pathway"), validators=[InputRequired(message=messages.CHOOSE_PATHWAY)])
+    effective_on = _date()
+
+
+class VersionedForm(NoteFields):
+    version = HiddenField()
+
+
+class MoveForm(VersionedForm):
+    step = RadioField(_l("Move to step"), validators=[InputRequired(message=messages.CHOOSE_STEP)])
+    effective_on = _date()
+
+
+class SkipForm(VersionedForm):
+    step = RadioField(_l("Step to skip"), validators=[InputRequired(message=messages.CHOOSE_STEP)])
+    effective_on = _date()
+
+
+class NoteForm(VersionedForm):
+    note = TextAreaField(
+        _l("Note"),
+        validators=[
+            InputRequired(message=messages.NOTE_REQUIRED),
+            Length(max=2000, message=messages.NOTE_TOO_LONG),
+        ],
+    )
+    effective_on = _date()
+
+
+class CloseForm(VersionedForm):
+    outcome = RadioField(
+        _l("Outcome"),
+        choices=[SelectChoice(key, label) for key, label in OUTCOME_LABELS.items()],
+        validators=[InputRequired(message=messages.CHOOSE_OUTCOME)],
+    )
+    effective_on = _date()
+
+
+def step_choices(
+    template: PathwayTemplate, locale: str, *, skippable_only: bool = False
+) -> list[SelectChoice]:
+    return [
+        SelectChoice(step.key, step.title[locale])
+        for step in template.steps
+        if step.skippable or not skippable_only
+    ]

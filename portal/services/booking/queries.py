@@ -1,0 +1,244 @@
+"""What the booking pages and panels read: free times, schedules, a client's bookings; constant queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from portal.content.appointments import AppointmentType, catalogue
+from portal.models import AppointmentOffer, Booking, Client, ClientAssignment, Slot, StaffUser
+from portal.models.base import utcnow
+from portal.services.booking.bookings import accessibility_text, message_text
+from portal.services.booking.times import day_bounds, local_date
+
+HOLDING = ("booked", "done", "no_show")
+
+
+def bookable_window(
+    kind: AppointmentType, now: datetime, *, staff: bool = False
+) -> tuple[datetime, datetime]:
+    if staff:
+        return now, now + timedelta(days=366)
+    return now + kind.min_notice, now + timedelta(days=kind.bookable_days_ahead)
+
+
+def free_slots(
+    db: Session,
+    kind: AppointmentType,
+    first: date,
+    last: date,
+    *,
+    now: datetime | None = None,
+    staff: bool = False,
+) -> list[tuple[Slot, StaffUser]]:
+    """Free times of a type on the Helsinki days first..last, inside the bookable window."""
+    earliest, latest = bookable_window(kind, now or utcnow(), staff=staff)
+    start, _ = day_bounds(first)
+    _, end = day_bounds(last)
+    return [
+        (slot, adviser)
+        for slot, adviser in db.execute(
+            select(Slot, StaffUser)
+            .join(StaffUser, StaffUser.id == Slot.adviser_id)
+            .where(
+                Slot.appointment_type == kind.key,
+                Slot.status == "free",
+                Slot.starts_at >= max(start, earliest),
+                Slot.starts_at < end,
+                Slot.starts_at <= latest,
+            )
+            .order_by(Slot.starts_at, StaffUser.name, Slot.id)
+        ).all()
+    ]
+
+
+def first_free_day(
+    db: Session, kind: AppointmentType, *, now: datetime | None = None, staff: bool = False
+) -> date | None:
+    earliest, latest = bookable_window(kind, now or utcnow(), staff=staff)
+    first = db.scalar(
+        select(func.min(Slot.starts_at)).where(
+            Slot.appointment_type == kind.key,
+            Slot.status == "free",
+            Slot.starts_at >= earliest,
+            Slot.starts_at <= latest,
+        )
+    )
+    if first is None:
+        return None
+    if first.tzinfo is None:  # an aggregate skips the column type on SQLite
+        from datetime import UTC
+
+        first = first.replace(tzinfo=UTC)
+    return local_date(first)
+
+
+def nearest_free(
+    db: Session, kind: AppointmentType, around: datetime, *, now: datetime | None = None, limit: int = 5
+) -> list[tuple[Slot, StaffUser]]:
+    """The free times closest to the one that was just taken, in time order."""
+    earliest, latest = bookable_window(kind, now or utcnow())
+    base = (
+        select(Slot, StaffUser)
+        .join(StaffUser, StaffUser.id == Slot.adviser_id)
+        .where(
+            Slot.appointment_type == kind.key,
+            Slot.status == "free",
+            Slot.starts_at >= earliest,
+            Slot.starts_at <= latest,
+        )
+    )
+    after = db.execute(base.where(Slot.starts_at >= around).order_by(Slot.starts_at).limit(limit)).all()
+    before = db.execute(
+        base.where(Slot.starts_at < around).order_by(Slot.starts_at.desc()).limit(limit)
+    ).all()
+    rows = [(slot, adviser) for slot, adviser in [*after, *before]]
+    rows.sort(key=lambda row: abs((row[0].starts_at - around).total_seconds()))
+    return sorted(rows[:limit], key=lambda row: row[0].starts_at)
+
+
+def bookable_types(db: Session, client: Client) -> list[AppointmentType]:
+    """The types this client may book now: offered ones, and network ones once someone works with them."""
+    offered = set(
+        db.scalars(select(AppointmentOffer.appointment_type).where(AppointmentOffer.client_id == client.id))
+    )
+    in_network = (
+        db.scalar(
+            select(ClientAssignment.id)
+            .where(ClientAssignment.client_id == client.id, ClientAssignment.ended_at.is_(None))
+            .limit(1)
+        )
+        is not None
+    )
+    return [
+        kind
+        for kind in catalogue().types.values()
+        if kind.key in offered or (kind.bookable_by == "network" and in_network)
+    ]
+
+
+def client_bookings(db: Session, client_id: int, *, limit: int = 50) -> list[tuple[Booking, Slot, StaffUser]]:
+    return [
+        (booking, slot, adviser)
+        for booking, slot, adviser in db.execute(
+            select(Booking, Slot, StaffUser)
+            .join(Slot, Slot.id == Booking.slot_id)
+            .join(StaffUser, StaffUser.id == Slot.adviser_id)
+            .where(Booking.client_id == client_id)
+            .order_by(Booking.starts_at.desc(), Booking.id.desc())
+            .limit(limit)
+        ).all()
+    ]
+
+
+def upcoming(
+    rows: list[tuple[Booking, Slot, StaffUser]], now: datetime
+) -> list[tuple[Booking, Slot, StaffUser]]:
+    return sorted(
+        (row for row in rows if row[0].status == "booked" and row[0].ends_at > now),
+        key=lambda row: row[0].starts_at,
+    )
+
+
+def next_appointments(
+    db: Session, client_ids: list[int], *, now: datetime | None = None
+) -> dict[int, Booking]:
+    """Each client's next booked appointment, in one query."""
+    if not client_ids:
+        return {}
+    moment = now or utcnow()
+    soonest = (
+        select(Booking.client_id, func.min(Booking.starts_at).label("starts_at"))
+        .where(Booking.client_id.in_(client_ids), Booking.status == "booked", Booking.starts_at > moment)
+        .group_by(Booking.client_id)
+        .subquery()
+    )
+    rows = db.scalars(
+        select(Booking)
+        .join(
+            soonest, and_(soonest.c.client_id == Booking.client_id, soonest.c.starts_at == Booking.starts_at)
+        )
+        .where(Booking.status == "booked")
+        .order_by(Booking.id)
+    ).all()
+    return {booking.client_id: booking for booking in rows}
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    slot: Slot
+    booking: Booking | None
+    client: Client | None
+    accessibility: str
+    message: str
+
+
+def schedule(db: Session, adviser: StaffUser, first: date, last: date) -> list[ScheduleRow]:
+    """The adviser's published times on days first..last with the bookings that hold them."""
+    start, _ = day_bounds(first)
+    _, end = day_bounds(last)
+    rows = db.execute(
+        select(Slot, Booking, Client)
+        .outerjoin(Booking, and_(Booking.slot_id == Slot.id, Booking.status.in_(HOLDING)))
+        .outerjoin(Client, Client.id == Booking.client_id)
+        .where(
+            Slot.adviser_id == adviser.id,
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+            Slot.status != "withdrawn",
+        )
+        .order_by(Slot.starts_at, Slot.id)
+    ).all()
+    return [
+        ScheduleRow(
+            slot=slot,
+            booking=booking,
+            client=client,
+            accessibility=accessibility_text(booking) if booking else "",
+            message=message_text(booking) if booking else "",
+        )
+        for slot, booking, client in rows
+    ]
+
+
+def export_for_client(db: Session, client: Client) -> list[dict[str, Any]]:
+    """Everything booking holds about the client, for "download my data"."""
+    offers = db.scalars(
+        select(AppointmentOffer).where(AppointmentOffer.client_id == client.id).order_by(AppointmentOffer.id)
+    ).all()
+    records: list[dict[str, Any]] = [
+        {
+            "kind": "appointment_offer",
+            "appointment_type": offer.appointment_type,
+            "offered_at": offer.offered_at.isoformat(),
+        }
+        for offer in offers
+    ]
+    for booking, slot, adviser in sorted(client_bookings(db, client.id, limit=10_000), key=lambda r: r[0].id):
+        records.append(
+            {
+                "kind": "booking",
+                "id": booking.id,
+                "appointment_type": booking.appointment_type,
+                "starts_at": booking.starts_at.isoformat(),
+                "ends_at": booking.ends_at.isoformat(),
+                "status": booking.status,
+                "modality": booking.modality,
+                "office": slot.office_key if booking.modality == "in_person" else None,
+                "adviser": adviser.name,
+                "interpreter_language": booking.interpreter_language,
+                "accessibility_needs": accessibility_text(booking) or None,
+                "message": message_text(booking) or None,
+                "video_url": booking.video_url,
+                "booked_at": booking.created_at.isoformat(),
+                "booked_by_staff": booking.booked_by_staff_id is not None,
+                "cancelled_at": booking.cancelled_at.isoformat() if booking.cancelled_at else None,
+                "cancelled_by": booking.cancelled_by,
+                "cancel_reason": booking.cancel_reason,
+            }
+        )
+    return records

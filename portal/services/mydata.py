@@ -1,0 +1,107 @@
+"""The client's own data: contact preferences, who has used the data, and the full download."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.models import AccessLogEntry, Client, StaffUser
+from portal.models.base import utcnow
+from portal.services.audit import Actor, record_access
+
+LOG_WINDOW = timedelta(days=2 * 365)
+# The client's own actions are theirs to know already; the page shows what others did.
+OTHERS = AccessLogEntry.actor_role.not_in(("client", "anonymous"))
+
+
+def update_contact(
+    db: Session, client: Client, *, email: str | None, phone: str | None, notify_by: str, locale: str
+) -> None:
+    client.email, client.phone, client.notify_by, client.locale = email, phone, notify_by, locale
+    record_access(
+        db,
+        actor=Actor(id=client.id, role="client"),
+        action="change",
+        object_type="contact_details",
+        client_id=client.id,
+    )
+    db.commit()
+
+
+@dataclass(frozen=True)
+class LogRow:
+    entry: AccessLogEntry
+    name: str | None
+
+
+def access_log_page(
+    db: Session, client: Client, page: int, per_page: int, *, with_names: bool
+) -> tuple[list[LogRow], int]:
+    """Who used this client's data in the last two years, newest first; names when the rules allow."""
+    since = utcnow() - LOG_WINDOW
+    where = (AccessLogEntry.client_id == client.id, AccessLogEntry.at >= since, OTHERS)
+    total = db.scalar(select(func.count()).select_from(AccessLogEntry).where(*where)) or 0
+    rows = db.execute(
+        select(AccessLogEntry, StaffUser.name)
+        .outerjoin(StaffUser, StaffUser.id == AccessLogEntry.actor_id)
+        .where(*where)
+        .order_by(AccessLogEntry.seq.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return [LogRow(entry, name if with_names else None) for entry, name in rows], total
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def build_archive(sections: dict[str, Any], summary_html: str) -> bytes:
+    """A ZIP with everything as JSON and a readable summary in the client's language."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("polku-tiedot.json", json.dumps(_plain(sections), ensure_ascii=False, indent=2))
+        archive.writestr("polku-tiedot.html", summary_html)
+    return buffer.getvalue()
+
+
+def record_export(db: Session, client: Client) -> None:
+    record_access(
+        db,
+        actor=Actor(id=client.id, role="client"),
+        action="export",
+        object_type="data_export",
+        client_id=client.id,
+    )
+    db.commit()
+
+
+def access_log_export(db: Session, client: Client) -> list[dict[str, Any]]:
+    rows = db.execute(
+        select(AccessLogEntry).where(AccessLogEntry.client_id == client.id).order_by(AccessLogEntry.seq)
+    ).scalars()
+    return [
+        {
+            "at": entry.at,
+            "actor_role": entry.actor_role,
+            "organisation": entry.actor_org,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "purpose": entry.purpose,
+        }
+        for entry in rows
+    ]

@@ -1,0 +1,195 @@
+"""Moving a client's rehabilitation pathway: start, move to a step, skip, note, close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal import crypto
+from portal.content import pathways as pathway_content
+from portal.content.pathways import PathwayTemplate
+from portal.models import Client, EventKind, Pathway, PathwayEvent, PathwayStatus
+from portal.models.base import utcnow
+from portal.services.audit import Actor, record_access
+from portal.services.outbox import notify_client
+
+NOTE_CONTEXT = "pathway.note"
+OUTCOMES = (
+    "rehabilitation_completed",
+    "employed_or_studying",
+    "other_service",
+    "not_eligible",
+    "client_declined",
+    "moved_away",
+    "other",
+)
+
+
+class PathwayRefused(Exception):
+    """The change cannot be made: the pathway is closed, the step unknown, or it changed meanwhile."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Change:
+    effective_on: date
+    note: str = ""
+    note_for_client: bool = False
+
+
+def template_of(pathway: Pathway) -> PathwayTemplate:
+    return pathway_content.load_all()[(pathway.template_key, pathway.template_version)]
+
+
+def active_pathway(db: Session, client_id: int) -> Pathway | None:
+    return db.scalar(
+        select(Pathway).where(Pathway.client_id == client_id, Pathway.status == PathwayStatus.ACTIVE)
+    )
+
+
+def decrypt_note(event: PathwayEvent) -> str:
+    return crypto.decrypt(event.note_encrypted, NOTE_CONTEXT) if event.note_encrypted else ""
+
+
+def _event(pathway: Pathway, actor: Actor, kind: str, step: str | None, change: Change) -> PathwayEvent:
+    note = change.note.strip()
+    event = PathwayEvent(
+        kind=kind,
+        step=step,
+        effective_on=change.effective_on,
+        note_encrypted=crypto.encrypt(note, NOTE_CONTEXT) if note else None,
+        visible_to_client=bool(note and change.note_for_client) or kind != EventKind.NOTE,
+        note_for_client=bool(note and change.note_for_client),
+        actor_id=actor.id,
+    )
+    pathway.events.append(event)
+    return event
+
+
+def _bump(db: Session, pathway: Pathway, expected_version: int) -> None:
+    """Claim the change: a second adviser saving from the same page loses, never silently overwrites."""
+    result = db.execute(
+        update(Pathway)
+        .where(
+            Pathway.id == pathway.id,
+            Pathway.version == expected_version,
+            Pathway.status == PathwayStatus.ACTIVE,
+        )
+        .values(version=expected_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = cast(CursorResult[Any], result).rowcount
+    if claimed != 1:
+        db.rollback()
+        raise PathwayRefused("changed")
+    db.refresh(pathway)
+
+
+def _finish(
+    db: Session, actor: Actor, client: Client, pathway: Pathway, event: PathwayEvent, action: str
+) -> None:
+    db.flush()
+    if event.visible_to_client:
+        notify_client(
+            db,
+            client,
+            template_key="pathway_updated",
+            params={"path": "/pathway"},
+            idempotency_key=f"pathway-event:{event.id}",
+        )
+    record_access(
+        db, actor=actor, action=action, object_type="pathway", object_id=pathway.id, client_id=client.id
+    )
+    db.commit()
+
+
+def start_pathway(db: Session, actor: Actor, client: Client, template_key: str, change: Change) -> Pathway:
+    template = pathway_content.latest(template_key)
+    if active_pathway(db, client.id) is not None:
+        raise PathwayRefused("already_active")
+    pathway = Pathway(
+        client_id=client.id,
+        template_key=template.key,
+        template_version=template.version,
+        current_step=template.steps[0].key,
+        started_by_id=actor.id,
+    )
+    db.add(pathway)
+    event = _event(pathway, actor, EventKind.STARTED, template.steps[0].key, change)
+    try:
+        db.flush()
+    except IntegrityError as error:  # another adviser started one at the same moment
+        db.rollback()
+        raise PathwayRefused("already_active") from error
+    _finish(db, actor, client, pathway, event, "create")
+    return pathway
+
+
+def move_to_step(
+    db: Session, actor: Actor, client: Client, pathway: Pathway, step_key: str, change: Change, version: int
+) -> PathwayEvent:
+    if pathway.status != PathwayStatus.ACTIVE:
+        raise PathwayRefused("closed")
+    if step_key not in {step.key for step in template_of(pathway).steps}:
+        raise PathwayRefused("unknown_step")
+    _bump(db, pathway, version)
+    pathway.current_step = step_key
+    event = _event(pathway, actor, EventKind.MOVED, step_key, change)
+    _finish(db, actor, client, pathway, event, "change")
+    return event
+
+
+def skip_step(
+    db: Session, actor: Actor, client: Client, pathway: Pathway, step_key: str, change: Change, version: int
+) -> PathwayEvent:
+    """A step that does not apply to this client, e.g. the B statement for a young client."""
+    if pathway.status != PathwayStatus.ACTIVE:
+        raise PathwayRefused("closed")
+    template = template_of(pathway)
+    if step_key not in {step.key for step in template.steps}:
+        raise PathwayRefused("unknown_step")
+    if not template.step(step_key).skippable:
+        raise PathwayRefused("not_skippable")
+    _bump(db, pathway, version)
+    event = _event(pathway, actor, EventKind.SKIPPED, step_key, change)
+    if pathway.current_step == step_key:
+        following = template.next_step(step_key)
+        if following is not None:
+            pathway.current_step = following.key
+    _finish(db, actor, client, pathway, event, "change")
+    return event
+
+
+def add_note(
+    db: Session, actor: Actor, client: Client, pathway: Pathway, change: Change, version: int
+) -> PathwayEvent:
+    if not change.note.strip():
+        raise PathwayRefused("empty_note")
+    _bump(db, pathway, version)
+    event = _event(pathway, actor, EventKind.NOTE, pathway.current_step, change)
+    _finish(db, actor, client, pathway, event, "change")
+    return event
+
+
+def close_pathway(
+    db: Session, actor: Actor, client: Client, pathway: Pathway, outcome: str, change: Change, version: int
+) -> PathwayEvent:
+    if pathway.status != PathwayStatus.ACTIVE:
+        raise PathwayRefused("closed")
+    if outcome not in OUTCOMES:
+        raise PathwayRefused("unknown_outcome")
+    _bump(db, pathway, version)
+    pathway.status = PathwayStatus.CLOSED
+    pathway.closed_at = utcnow()
+    pathway.outcome = outcome
+    event = _event(pathway, actor, EventKind.CLOSED, pathway.current_step, change)
+    _finish(db, actor, client, pathway, event, "change")
+    return event

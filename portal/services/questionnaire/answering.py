@@ -1,0 +1,294 @@
+"""Assigning a questionnaire to a client, and the client saving it page by page and sending it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.content.questionnaires import (
+    Page,
+    Questionnaire,
+    is_answered,
+    is_possible_answer,
+    latest,
+    next_page,
+    page_index,
+    previous_page,
+    prune_hidden,
+    visible_items,
+    visible_pages,
+)
+from portal.models import Client, QuestionnaireResponse, ResponseStatus
+from portal.models.base import utcnow
+from portal.services.audit import Actor, record_access
+from portal.services.outbox import notify_client
+from portal.services.questionnaire.drafts import (
+    CHECK_PAGE,
+    PRE_INTERVIEW,
+    SAVED,
+    START,
+    AlreadySubmitted,
+    Draft,
+    DraftChanged,
+    Incomplete,
+    PageNotShown,
+    definition,
+    missing_pages,
+    read_draft,
+    seal_draft,
+)
+
+
+def assign_questionnaire(
+    db: Session,
+    actor: Actor,
+    client: Client,
+    *,
+    key: str = PRE_INTERVIEW,
+    interview_at: datetime | None = None,
+    booking_id: int | None = None,
+) -> QuestionnaireResponse:
+    """Give the client the newest version to answer, and tell them; an open one is kept, not doubled."""
+    questionnaire = latest(key)
+    existing = _open_draft(db, client.id, key)
+    if existing is not None:
+        return _reschedule(db, actor, existing, interview_at, booking_id)
+    response = QuestionnaireResponse(
+        client_id=client.id,
+        questionnaire_key=questionnaire.key,
+        questionnaire_version=questionnaire.version,
+        assigned_by_id=actor.id if actor.role in ("adviser", "staff", "admin") else None,
+        interview_at=interview_at,
+        booking_id=booking_id,
+    )
+    db.add(response)
+    try:
+        db.flush()
+    except IntegrityError:  # assigned by someone else at the same moment
+        db.rollback()
+        found = _open_draft(db, client.id, key)
+        if found is None:
+            raise
+        return found
+    notify_client(
+        db,
+        client,
+        template_key="questionnaire_assigned",
+        params={"path": "/questionnaires"},
+        idempotency_key=f"questionnaire-assigned:{response.id}",
+    )
+    record_access(
+        db,
+        actor=actor,
+        action="create",
+        object_type="questionnaire_response",
+        object_id=response.id,
+        client_id=client.id,
+    )
+    db.commit()
+    return response
+
+
+def _open_draft(db: Session, client_id: int, key: str) -> QuestionnaireResponse | None:
+    return db.scalar(
+        select(QuestionnaireResponse).where(
+            QuestionnaireResponse.client_id == client_id,
+            QuestionnaireResponse.questionnaire_key == key,
+            QuestionnaireResponse.status == ResponseStatus.DRAFT,
+        )
+    )
+
+
+def _reschedule(
+    db: Session,
+    actor: Actor,
+    response: QuestionnaireResponse,
+    interview_at: datetime | None,
+    booking_id: int | None,
+) -> QuestionnaireResponse:
+    if interview_at is None and booking_id is None:
+        return response
+    if interview_at is not None:
+        response.interview_at = interview_at
+    if booking_id is not None:
+        response.booking_id = booking_id
+    record_access(
+        db,
+        actor=actor,
+        action="change",
+        object_type="questionnaire_response",
+        object_id=response.id,
+        client_id=response.client_id,
+        purpose="interview time",
+    )
+    db.commit()
+    return response
+
+
+# --- Answering ----------------------------------------------------------------------------
+
+
+def save_page(
+    db: Session,
+    response: QuestionnaireResponse,
+    page_id: str,
+    page_answers: Mapping[str, object | None],
+    *,
+    expected_version: int | None,
+    action: str = "continue",
+    returning: bool = False,
+) -> str:
+    """Store one page's answers, unless the draft moved on meanwhile; returns where the client goes.
+
+    The answer is a page id, CHECK_PAGE, START (back from the first page) or SAVED (stopping for
+    now). Answers to items the page does not show stay in the draft: a client who changes an
+    earlier answer back finds them again. They are dropped at submit.
+    """
+    _require_draft(response, expected_version)
+    questionnaire = definition(response)
+    draft = read_draft(response)
+    page = questionnaire.page(page_id)
+    if page not in visible_pages(questionnaire, draft.answers):
+        raise PageNotShown(page_id)
+    answers = _with_page_answers(questionnaire, page, draft.answers, page_answers)
+    seen = draft.seen if page_id in draft.seen else (*draft.seen, page_id)
+    destination = _destination(questionnaire, page_id, answers, seen, action, returning)
+    resume_at = page_id if destination in (START, SAVED) else destination
+    _claim(
+        db,
+        response,
+        expected_version,
+        content_encrypted=seal_draft(response.id, Draft(answers, resume_at, seen)),
+    )
+    db.commit()
+    db.refresh(response)
+    return destination
+
+
+def _with_page_answers(
+    questionnaire: Questionnaire,
+    page: Page,
+    answers: Mapping[str, Any],
+    page_answers: Mapping[str, object | None],
+) -> dict[str, Any]:
+    shown = {item.id: item for item in visible_items(page, prune_hidden(questionnaire, answers))}
+    if set(page_answers) - set(shown):
+        raise ValueError("answers to items this page does not show")
+    merged = dict(answers)
+    for item_id, item in shown.items():
+        value = page_answers.get(item_id)
+        if not is_answered(value):
+            merged.pop(item_id, None)
+            continue
+        values = value if item.type == "multiple" and isinstance(value, list) else [value]
+        if not all(is_possible_answer(item, one) for one in values):
+            raise ValueError(f"{item_id}: not a possible answer")
+        merged[item_id] = value
+    return merged
+
+
+def _destination(
+    questionnaire: Questionnaire,
+    page_id: str,
+    answers: Mapping[str, Any],
+    seen: tuple[str, ...],
+    action: str,
+    returning: bool,
+) -> str:
+    if action == "save_later":
+        return SAVED
+    if action == "back":
+        if returning:
+            return CHECK_PAGE
+        before = previous_page(questionnaire, answers, page_id)
+        return before.id if before else START
+    if returning:
+        # A changed answer may have opened pages the client has never seen: ask those first.
+        index = page_index(questionnaire)
+        unseen = next(
+            (
+                page
+                for page in visible_pages(questionnaire, answers)
+                if index[page.id] > index[page_id] and page.id not in seen
+            ),
+            None,
+        )
+        return unseen.id if unseen else CHECK_PAGE
+    after = next_page(questionnaire, answers, page_id)
+    return after.id if after else CHECK_PAGE
+
+
+def submit(
+    db: Session, actor: Actor, response: QuestionnaireResponse, *, expected_version: int | None
+) -> None:
+    """Send the answers that count; from here on the response never changes."""
+    _require_draft(response, expected_version)
+    questionnaire = definition(response)
+    answers = prune_hidden(questionnaire, read_draft(response).answers)
+    missing = missing_pages(questionnaire, answers)
+    if missing:
+        raise Incomplete(missing)
+    _claim(
+        db,
+        response,
+        expected_version,
+        content_encrypted=seal_draft(response.id, Draft(answers)),
+        status=ResponseStatus.SUBMITTED,
+        submitted_at=utcnow(),
+    )
+    record_access(
+        db,
+        actor=actor,
+        action="change",
+        object_type="questionnaire_response",
+        object_id=response.id,
+        client_id=response.client_id,
+        purpose="submitted",
+    )
+    db.commit()
+    db.refresh(response)
+
+
+def _require_draft(response: QuestionnaireResponse, expected_version: int | None) -> None:
+    if not response.is_draft:
+        raise AlreadySubmitted()
+    if expected_version != response.version:
+        raise DraftChanged()
+
+
+def _claim(db: Session, response: QuestionnaireResponse, expected_version: int | None, **values: Any) -> None:
+    """The version check and the write in one statement: of two saves from the same copy, one wins."""
+    claimed = db.execute(
+        update(QuestionnaireResponse)
+        .where(
+            QuestionnaireResponse.id == response.id,
+            QuestionnaireResponse.version == expected_version,
+            QuestionnaireResponse.status == ResponseStatus.DRAFT,
+        )
+        .values(version=QuestionnaireResponse.version + 1, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if claimed != 1:
+        db.rollback()
+        raise DraftChanged()
+
+
+def client_responses(db: Session, client_id: int) -> list[QuestionnaireResponse]:
+    """A client's questionnaires: open ones first, then the sent ones, newest first."""
+    return list(
+        db.scalars(
+            select(QuestionnaireResponse)
+            .where(QuestionnaireResponse.client_id == client_id)
+            .order_by(
+                QuestionnaireResponse.status,
+                QuestionnaireResponse.submitted_at.desc(),
+                QuestionnaireResponse.assigned_at.desc(),
+                QuestionnaireResponse.id.desc(),
+            )
+        )
+    )

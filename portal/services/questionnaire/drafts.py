@@ -1,0 +1,106 @@
+"""A response's sealed content (answers, place, pages seen) and the refusals the use cases raise."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal import crypto
+from portal.content.questionnaires import (
+    Page,
+    Questionnaire,
+    is_answered,
+    load_all,
+    prune_hidden,
+    visible_items,
+    visible_pages,
+)
+from portal.models import QuestionnaireResponse
+
+PRE_INTERVIEW = "kela_pre_interview"
+# The client's place when they have gone through every page and reached the summary.
+CHECK_PAGE = "_check"
+START = "_start"
+SAVED = "_saved"
+
+
+class QuestionnaireRefused(Exception):
+    """The change cannot be made; `reason` says why, for the view to explain."""
+
+    reason = "refused"
+
+
+class AlreadySubmitted(QuestionnaireRefused):
+    reason = "submitted"
+
+
+class NotSubmitted(QuestionnaireRefused):
+    reason = "not_submitted"
+
+
+class DraftChanged(QuestionnaireRefused):
+    """The draft was saved from another tab or device after this page was shown."""
+
+    reason = "changed"
+
+
+class PageNotShown(QuestionnaireRefused):
+    reason = "hidden_page"
+
+
+class Incomplete(QuestionnaireRefused):
+    reason = "incomplete"
+
+    def __init__(self, pages: list[Page]) -> None:
+        super().__init__("required answers are missing")
+        self.pages = pages
+
+
+class ReviewChanged(QuestionnaireRefused):
+    """Another professional changed the review after this page was shown."""
+
+    reason = "review_changed"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What is sealed in a response: the answers, where the client is, the pages they have saved."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    page: str | None = None
+    seen: tuple[str, ...] = ()
+
+
+def definition(response: QuestionnaireResponse) -> Questionnaire:
+    return load_all()[(response.questionnaire_key, response.questionnaire_version)]
+
+
+def _context(response_id: int) -> str:
+    return f"questionnaire.response.{response_id}"
+
+
+def read_draft(response: QuestionnaireResponse) -> Draft:
+    if response.content_encrypted is None:
+        return Draft()
+    content = json.loads(crypto.decrypt(response.content_encrypted, _context(response.id)))
+    return Draft(dict(content["answers"]), content.get("page"), tuple(content.get("seen", ())))
+
+
+def seal_draft(response_id: int, draft: Draft) -> bytes:
+    content = {"answers": draft.answers, "page": draft.page, "seen": list(draft.seen)}
+    return crypto.encrypt(json.dumps(content, ensure_ascii=False, sort_keys=True), _context(response_id))
+
+
+def missing_pages(questionnaire: Questionnaire, answers: Mapping[str, object]) -> list[Page]:
+    """The pages shown for these answers on which a required question is unanswered."""
+    effective = prune_hidden(questionnaire, answers)
+    return [
+        page
+        for page in visible_pages(questionnaire, effective)
+        if any(
+            item.required and not is_answered(effective.get(item.id))
+            for item in visible_items(page, effective)
+        )
+    ]

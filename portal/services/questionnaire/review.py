@@ -1,0 +1,138 @@
+"""Professionals reviewing sent answers: the queue, the previous answers, notes and "reviewed"."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from portal import crypto
+from portal.models import Client, QuestionnaireResponse, ResponseStatus, ReviewNote, StaffUser
+from portal.models.base import utcnow
+from portal.services.audit import Actor, record_access
+from portal.services.clients import open_assignments
+from portal.services.questionnaire.drafts import NotSubmitted, ReviewChanged
+
+
+def _note_context(response_id: int) -> str:
+    return f"questionnaire.note.{response_id}"
+
+
+def read_note(note: ReviewNote) -> str:
+    return crypto.decrypt(note.text_encrypted, _note_context(note.response_id))
+
+
+def add_note(db: Session, actor: Actor, response: QuestionnaireResponse, text: str) -> ReviewNote:
+    """A private note; notes are only ever added, so two professionals writing at once both keep theirs."""
+    if response.is_draft:
+        raise NotSubmitted()
+    note = ReviewNote(
+        response_id=response.id,
+        author_id=actor.id,
+        text_encrypted=crypto.encrypt(text.strip(), _note_context(response.id)),
+    )
+    db.add(note)
+    db.flush()
+    record_access(
+        db,
+        actor=actor,
+        action="create",
+        object_type="questionnaire_note",
+        object_id=note.id,
+        client_id=response.client_id,
+    )
+    db.commit()
+    return note
+
+
+def set_reviewed(
+    db: Session,
+    actor: Actor,
+    response: QuestionnaireResponse,
+    reviewed: bool,
+    *,
+    expected_review_version: int | None,
+) -> None:
+    """Mark reviewed (or not); a decision made on an outdated page is refused, the other one kept."""
+    if response.is_draft:
+        raise NotSubmitted()
+    claimed = db.execute(
+        update(QuestionnaireResponse)
+        .where(
+            QuestionnaireResponse.id == response.id,
+            QuestionnaireResponse.review_version == expected_review_version,
+            QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
+        )
+        .values(
+            review_version=QuestionnaireResponse.review_version + 1,
+            reviewed_at=utcnow() if reviewed else None,
+            reviewed_by_id=actor.id if reviewed else None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if claimed != 1:
+        db.rollback()
+        db.refresh(response)
+        raise ReviewChanged()
+    record_access(
+        db,
+        actor=actor,
+        action="change",
+        object_type="questionnaire_review",
+        object_id=response.id,
+        client_id=response.client_id,
+        purpose="reviewed" if reviewed else "review reopened",
+    )
+    db.commit()
+    db.refresh(response)
+
+
+def review_queue(
+    db: Session, staff: StaffUser, *, show: str = "all", term: str = "", page: int = 1, page_size: int = 25
+) -> tuple[list[tuple[QuestionnaireResponse, Client]], int]:
+    """Submitted answers of this professional's clients: unreviewed first, then by interview time."""
+    query: Select[tuple[QuestionnaireResponse, Client]] = (
+        select(QuestionnaireResponse, Client)
+        .join(Client, Client.id == QuestionnaireResponse.client_id)
+        .where(
+            QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
+            QuestionnaireResponse.client_id.in_(open_assignments(staff)),
+        )
+    )
+    if show == "unreviewed":
+        query = query.where(QuestionnaireResponse.reviewed_at.is_(None))
+    elif show == "reviewed":
+        query = query.where(QuestionnaireResponse.reviewed_at.is_not(None))
+    if term:
+        pattern = f"%{term.lower()}%"
+        full_name = func.lower(Client.given_name + " " + Client.family_name)
+        query = query.where(or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern)))
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.execute(
+        query.order_by(
+            QuestionnaireResponse.reviewed_at.is_not(None),
+            QuestionnaireResponse.interview_at.is_(None),
+            QuestionnaireResponse.interview_at,
+            QuestionnaireResponse.submitted_at,
+            QuestionnaireResponse.id,
+        )
+        .limit(page_size)
+        .offset((max(page, 1) - 1) * page_size)
+    ).all()
+    return [(row[0], row[1]) for row in rows], total
+
+
+def previous_submission(db: Session, response: QuestionnaireResponse) -> QuestionnaireResponse | None:
+    """The same client's previous answers to the same questionnaire, if they have sent it before."""
+    if response.submitted_at is None:
+        return None
+    return db.scalar(
+        select(QuestionnaireResponse)
+        .where(
+            QuestionnaireResponse.client_id == response.client_id,
+            QuestionnaireResponse.questionnaire_key == response.questionnaire_key,
+            QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
+            QuestionnaireResponse.submitted_at < response.submitted_at,
+        )
+        .order_by(QuestionnaireResponse.submitted_at.desc())
+        .limit(1)
+    )

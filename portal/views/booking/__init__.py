@@ -1,0 +1,44 @@
+"""Booking: clients book, move and cancel appointments; advisers publish times and keep their schedule.
+
+One blueprint: the client's pages under /appointments, the professionals' under /staff.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, request
+
+from portal.content.appointments import catalogue
+from portal.i18n import current_locale
+from portal.identity.access import current_user, is_public_endpoint
+from portal.models import Client, Role, StaffUser
+
+bp = Blueprint("booking", __name__)
+
+
+@bp.before_request
+def _only_the_right_people() -> None:
+    if is_public_endpoint(current_app, request.endpoint):
+        return
+    user = current_user()
+    if request.path.startswith("/staff/"):
+        if not isinstance(user, StaffUser) or not user.has_role(Role.ADVISER, Role.STAFF):
+            abort(403)
+    elif not isinstance(user, Client):
+        abort(403)
+
+
+@bp.app_template_global()
+def appointment_type_name(key: str) -> str:
+    kind = catalogue().types.get(key)
+    return kind.name[current_locale()] if kind else key
+
+
+@bp.app_template_global()
+def office_name(key: str | None) -> str:
+    place = catalogue().offices.get(key or "")
+    return place.name[current_locale()] if place else ""
+
+
+from portal.views.booking import client, panels, staff  # noqa: E402  (routes register on bp)
+
+__all__ = ["bp", "client", "panels", "staff"]

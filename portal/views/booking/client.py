@@ -1,0 +1,182 @@
+"""The client's appointments: book a free time, see it, add it to a calendar, move or cancel it."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from portal.auditing import current_actor
+from portal.db import get_db
+from portal.forms.booking import BookingForm, ConfirmForm, MoveForm, set_modalities
+from portal.identity.access import current_client
+from portal.models import Booking
+from portal.models.base import utcnow
+from portal.services.booking import bookings as service
+from portal.services.booking.ics import calendar_file
+from portal.services.booking.queries import bookable_types, client_bookings, upcoming
+from portal.views.booking import bp
+from portal.views.booking.common import (
+    appointment_type_or_404,
+    cutoff_page,
+    office_of,
+    refused,
+    requested_week,
+    slot_or_404,
+    week_of_times,
+)
+
+Page = str | Response | tuple[str, int]
+
+
+def own_booking_or_404(booking_id: int) -> Booking:
+    booking = get_db().get(Booking, booking_id)
+    if booking is None or booking.client_id != current_client().id:
+        abort(404)
+    return booking
+
+
+@bp.get("/appointments")
+def client_list() -> str:
+    db = get_db()
+    client = current_client()
+    rows = client_bookings(db, client.id)
+    now = utcnow()
+    coming = upcoming(rows, now)
+    held = {booking.appointment_type for booking, _slot, _adviser in coming}
+    return render_template(
+        "booking/client_list.html",
+        coming=coming,
+        past=[row for row in rows if row not in coming][:20],
+        types=[kind for kind in bookable_types(db, client) if kind.key not in held],
+    )
+
+
+@bp.get("/appointments/book/<type_key>")
+def choose_time(type_key: str) -> Page:
+    kind = appointment_type_or_404(type_key)
+    db = get_db()
+    client = current_client()
+    if not service.may_book(db, client, kind):
+        return refused(service.BookingRefused("not_offered"), kind=kind)
+    existing = service.current_booking(db, client.id, kind.key)
+    if existing is not None and existing.starts_at > utcnow():
+        return refused(service.BookingRefused("already_booked", existing), kind=kind)
+    week = week_of_times(kind, requested_week(kind))
+    return render_template("booking/times.html", kind=kind, week=week, mode="book")
+
+
+@bp.route("/appointments/book/<type_key>/<int:slot_id>", methods=["GET", "POST"])
+def confirm(type_key: str, slot_id: int) -> Page:
+    kind = appointment_type_or_404(type_key)
+    slot = slot_or_404(slot_id)
+    if slot.appointment_type != kind.key:
+        return refused(service.BookingRefused("other_type"), kind=kind)
+    form = BookingForm()
+    set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
+    page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form}
+    if not form.is_submitted():
+        if slot.status != "free" or slot.starts_at <= utcnow():
+            return refused(
+                service.BookingRefused("withdrawn" if slot.status == "withdrawn" else "past")
+                if slot.status != "booked"
+                else service.SlotTaken(),
+                kind=kind,
+                around=slot.starts_at,
+            )
+        return render_template("booking/confirm.html", **page)
+    if not form.validate():
+        return render_template("booking/confirm.html", **page), 422
+    interpreter = form.interpreter.data == "yes"
+    needs = service.Needs(
+        modality=form.modality.data or "",
+        interpreter_language=(form.interpreter_language.data or "").strip() if interpreter else None,
+        accessibility=form.accessibility.data,
+        message=form.message.data,
+    )
+    try:
+        booking = service.book_slot(get_db(), current_actor(), current_client(), kind.key, slot.id, needs)
+    except service.BookingRefused as error:
+        return refused(error, kind=kind, around=slot.starts_at)
+    return redirect(url_for("booking.detail", booking_id=booking.id, done="booked"))
+
+
+@bp.get("/appointments/<int:booking_id>")
+def detail(booking_id: int) -> str:
+    booking = own_booking_or_404(booking_id)
+    db = get_db()
+    return render_template(
+        "booking/detail.html",
+        booking=booking,
+        slot=booking.slot,
+        kind=appointment_type_or_404(booking.appointment_type),
+        office=office_of(booking.slot),
+        adviser=service.adviser_of(db, booking),
+        cutoff_passed=service.cutoff_passed(booking),
+        done=request.args.get("done"),
+        interpreter=booking.interpreter_language,
+    )
+
+
+@bp.get("/appointments/<int:booking_id>/calendar.ics")
+def ics(booking_id: int) -> Response:
+    booking = own_booking_or_404(booking_id)
+    body = calendar_file(booking, booking.slot, current_client().locale or "fi")
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="polku-{booking.id}.ics"'
+    return response
+
+
+@bp.get("/appointments/<int:booking_id>/move")
+def move(booking_id: int) -> Page:
+    booking = own_booking_or_404(booking_id)
+    kind = appointment_type_or_404(booking.appointment_type)
+    if booking.status != "booked" or booking.starts_at <= utcnow():
+        return refused(service.BookingRefused("not_active"), kind=kind)
+    if service.cutoff_passed(booking):
+        return cutoff_page(booking)
+    week = week_of_times(kind, requested_week(kind))
+    return render_template("booking/times.html", kind=kind, week=week, mode="move", booking=booking)
+
+
+@bp.route("/appointments/<int:booking_id>/move/<int:slot_id>", methods=["GET", "POST"])
+def move_confirm(booking_id: int, slot_id: int) -> Page:
+    booking = own_booking_or_404(booking_id)
+    kind = appointment_type_or_404(booking.appointment_type)
+    slot = slot_or_404(slot_id)
+    if slot.appointment_type != kind.key:
+        return refused(service.BookingRefused("other_type"), kind=kind)
+    form = MoveForm(data={"modality": booking.modality} if not request.form else None)
+    set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
+    page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "booking": booking}
+    if not form.is_submitted():
+        if service.cutoff_passed(booking):
+            return cutoff_page(booking)
+        if slot.status != "free" or slot.starts_at <= utcnow():
+            error = service.SlotTaken() if slot.status == "booked" else service.BookingRefused("withdrawn")
+            return refused(error, kind=kind, around=slot.starts_at, booking=booking)
+        return render_template("booking/move_confirm.html", **page)
+    if not form.validate():
+        return render_template("booking/move_confirm.html", **page), 422
+    try:
+        service.move_booking(get_db(), current_actor(), booking, slot.id, form.modality.data or "")
+    except service.BookingRefused as error:
+        return refused(error, kind=kind, around=slot.starts_at, booking=booking)
+    return redirect(url_for("booking.detail", booking_id=booking.id, done="moved"))
+
+
+@bp.route("/appointments/<int:booking_id>/cancel", methods=["GET", "POST"])
+def cancel(booking_id: int) -> Page:
+    booking = own_booking_or_404(booking_id)
+    kind = appointment_type_or_404(booking.appointment_type)
+    if booking.status != "booked":
+        return refused(service.BookingRefused("not_active"), kind=kind)
+    if service.cutoff_passed(booking):
+        return cutoff_page(booking, status=409 if request.method == "POST" else 200)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("booking/cancel.html", booking=booking, kind=kind, form=form)
+    try:
+        service.cancel_booking(get_db(), current_actor(), booking)
+    except service.BookingRefused as error:
+        return refused(error, kind=kind)
+    return redirect(url_for("booking.detail", booking_id=booking.id, done="cancelled"))

@@ -1,0 +1,136 @@
+"""What the client's and the professionals' booking pages share: weeks of times, refusals, labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from portal.content import contact
+from portal.content.appointments import AppointmentType, catalogue, office
+from portal.db import get_db
+from portal.models import Booking, Slot, StaffUser
+from portal.models.base import utcnow
+from portal.services.booking.bookings import BookingRefused, adviser_of
+from portal.services.booking.queries import first_free_day, free_slots, nearest_free
+from portal.services.booking.times import dates, local_date, week_start
+
+MODALITY_LABELS = {"phone": _l("By phone"), "video": _l("Video meeting"), "in_person": _l("In person")}
+STATUS_LABELS = {
+    "booked": _l("Booked"),
+    "cancelled": _l("Cancelled"),
+    "done": _l("Took place"),
+    "no_show": _l("Client did not come"),
+}
+REFUSALS = {
+    "past": _l("That time has already passed, or it is too soon to book it."),
+    "too_far": _l("That time cannot be booked yet."),
+    "withdrawn": _l("That time is no longer available."),
+    "other_type": _l("That time is not for this kind of appointment."),
+    "not_offered": _l(
+        "You cannot book this kind of appointment yet. Ask the professional who works with you."
+    ),
+    "already_booked": _l(
+        "You already have an appointment of this kind. You can move it to another time instead."
+    ),
+    "modality": _l("That way of meeting is not available at that time."),
+    "not_active": _l("This appointment has already been cancelled or has ended."),
+    "changed": _l("The appointment was changed at the same time. Check its details and try again."),
+    "not_started": _l("You can mark the outcome once the appointment has begun."),
+}
+
+
+def appointment_type_or_404(key: str) -> AppointmentType:
+    kind = catalogue().types.get(key)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+def slot_or_404(slot_id: int) -> Slot:
+    slot = get_db().get(Slot, slot_id)
+    if slot is None:
+        abort(404)
+    return slot
+
+
+def requested_week(kind: AppointmentType, *, staff: bool = False) -> date:
+    """The Monday of ?week=YYYY-MM-DD, else of the first week with a free time, else this week."""
+    today = local_date(utcnow())
+    raw = request.args.get("week", "")
+    try:
+        asked = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        asked = None
+    if asked is None or not (date(2000, 1, 1) <= asked <= date(2100, 1, 1)):
+        asked = first_free_day(get_db(), kind, staff=staff) or today
+    return max(week_start(asked), week_start(today))
+
+
+def week_of_times(kind: AppointmentType, monday: date, *, staff: bool = False) -> dict[str, Any]:
+    sunday = monday + timedelta(days=6)
+    rows = free_slots(get_db(), kind, monday, sunday, staff=staff)
+    by_day: dict[date, list[tuple[Slot, StaffUser]]] = {day: [] for day in dates(monday, sunday)}
+    for slot, adviser in rows:
+        by_day.setdefault(local_date(slot.starts_at), []).append((slot, adviser))
+    this_week = week_start(local_date(utcnow()))
+    following = first_free_day(get_db(), kind, staff=staff, now=_day_after(sunday)) if not rows else None
+    return {
+        "monday": monday,
+        "sunday": sunday,
+        "days": sorted(by_day.items()),
+        "previous_week": monday - timedelta(days=7) if monday > this_week else None,
+        "next_week": monday + timedelta(days=7),
+        "next_free_week": week_start(following) if following else None,
+        "any_times": bool(rows),
+    }
+
+
+def _day_after(day: date) -> datetime:
+    from portal.services.booking.times import day_bounds
+
+    return day_bounds(day + timedelta(days=1))[0]
+
+
+def refused(error: BookingRefused, *, kind: AppointmentType | None = None, **context: Any) -> tuple[str, int]:
+    """Nothing changed; say why, and for a taken time offer the nearest free ones."""
+    if error.reason == "taken":
+        around = context.pop("around", utcnow())
+        alternatives = nearest_free(get_db(), kind, around) if kind is not None else []
+        return (
+            render_template("booking/taken.html", kind=kind, alternatives=alternatives, **context),
+            409,
+        )
+    if error.reason == "cutoff" and error.booking is not None:
+        return cutoff_page(error.booking, status=409)
+    return (
+        render_template(
+            "booking/refused.html",
+            message=REFUSALS.get(error.reason, REFUSALS["not_active"]),
+            reason=error.reason,
+            existing=error.booking,
+            kind=kind,
+            **context,
+        ),
+        409,
+    )
+
+
+def cutoff_page(booking: Booking, *, status: int = 200) -> tuple[str, int]:
+    kind = catalogue().types[booking.appointment_type]
+    return (
+        render_template(
+            "booking/cutoff.html",
+            booking=booking,
+            kind=kind,
+            adviser=adviser_of(get_db(), booking),
+            channels=[c for c in contact.load_channels(current_app.config["CONTACT_FILE"]) if c.phone],
+        ),
+        status,
+    )
+
+
+def office_of(slot: Slot) -> Any:
+    return office(slot.office_key) if slot.office_key else None

@@ -1,0 +1,66 @@
+"""Booking's parts of shared pages: the client's next appointment, the overview's bookings, a list column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+from wtforms.fields.choices import SelectChoice
+
+from portal.content.appointments import catalogue
+from portal.forms.booking import OfferForm
+from portal.i18n import current_locale
+from portal.models import AppointmentOffer, Booking, Client
+from portal.models.base import utcnow
+from portal.services.booking.queries import bookable_types, client_bookings, next_appointments, upcoming
+from portal.views import panels
+
+
+def _home(db: Session, client: Client) -> dict[str, Any] | None:
+    now = utcnow()
+    coming = upcoming(client_bookings(db, client.id, limit=20), now)
+    held = {booking.appointment_type for booking, _slot, _adviser in coming}
+    to_book = [kind for kind in bookable_types(db, client) if kind.key not in held]
+    if not coming and not to_book:
+        return None
+    return {"next": coming[0] if coming else None, "to_book": to_book}
+
+
+def _overview(db: Session, client: Client) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    offered = set(
+        db.scalars(select(AppointmentOffer.appointment_type).where(AppointmentOffer.client_id == client.id))
+    )
+    form = OfferForm()
+    locale = current_locale()
+    form.appointment_type.choices = [
+        SelectChoice(kind.key, kind.name[locale])
+        for kind in catalogue().types.values()
+        if kind.bookable_by == "offered" and kind.key not in offered
+    ]
+    return {
+        "rows": client_bookings(db, client.id, limit=20),
+        "offered": [catalogue().types[key] for key in sorted(offered) if key in catalogue().types],
+        "offer_form": form if form.appointment_type.choices else None,
+        "types": list(catalogue().types.values()),
+        "now": utcnow(),
+    }
+
+
+def _column(db: Session, client_ids: list[int]) -> dict[int, Booking]:
+    return next_appointments(db, client_ids)
+
+
+def register() -> None:
+    panels.register(panels.CLIENT_HOME, panels.Panel("booking", "booking/panel_home.html", _home, order=40))
+    panels.register(
+        panels.CLIENT_OVERVIEW, panels.Panel("booking", "booking/panel_overview.html", _overview, order=40)
+    )
+    panels.register_column(
+        panels.Column("booking", _l("Next appointment"), "booking/column.html", _column, order=40)
+    )
+
+
+register()

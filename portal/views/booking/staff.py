@@ -1,0 +1,340 @@
+"""The professionals' side: the schedule, publishing times, blocked days, and bookings for clients."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from portal.auditing import current_actor, log_view, log_views
+from portal.content.appointments import catalogue
+from portal.db import get_db
+from portal.forms.booking import (
+    MODALITY_LABELS,
+    BlockDayForm,
+    BookingForm,
+    MoveForm,
+    OfferForm,
+    OutcomeForm,
+    PublishForm,
+    StaffCancelForm,
+    VideoLinkForm,
+    set_modalities,
+)
+from portal.i18n import current_locale
+from portal.identity.access import current_staff
+from portal.models import Booking, Role, Slot, StaffUser
+from portal.models.base import utcnow
+from portal.services import clients as client_service
+from portal.services.booking import availability
+from portal.services.booking import bookings as service
+from portal.services.booking.queries import schedule as schedule_rows
+from portal.services.booking.times import dates, local_date, week_start
+from portal.views.booking import bp
+from portal.views.booking.common import (
+    appointment_type_or_404,
+    office_of,
+    refused,
+    requested_week,
+    slot_or_404,
+    week_of_times,
+)
+from portal.views.clients import client_for_staff_or_404
+
+Page = str | Response | tuple[str, int]
+
+
+def _adviser() -> StaffUser:
+    staff = current_staff()
+    if not staff.has_role(Role.ADVISER):
+        abort(403)
+    return staff
+
+
+def booking_for_staff_or_404(booking_id: int) -> Booking:
+    """The adviser whose time it is, or a professional who works with the client; others: not found."""
+    db = get_db()
+    booking = db.get(Booking, booking_id)
+    staff = current_staff()
+    if booking is None:
+        abort(404)
+    if booking.slot.adviser_id != staff.id and not client_service.can_see_client(
+        db, staff, booking.client_id
+    ):
+        abort(404)
+    return booking
+
+
+@bp.get("/staff/schedule")
+def schedule() -> str:
+    staff = current_staff()
+    today = local_date(utcnow())
+    try:
+        day = date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else today
+    except ValueError:
+        day = today
+    view = "day" if request.args.get("view") == "day" else "week"
+    first = day if view == "day" else week_start(day)
+    last = first if view == "day" else first + timedelta(days=6)
+    rows = schedule_rows(get_db(), staff, first, last) if staff.has_role(Role.ADVISER) else []
+    log_views(
+        get_db(),
+        client_ids=sorted({row.client.id for row in rows if row.client is not None}),
+        object_type="booking_schedule",
+    )
+    by_day = {d: [row for row in rows if local_date(row.slot.starts_at) == d] for d in dates(first, last)}
+    step = timedelta(days=1 if view == "day" else 7)
+    return render_template(
+        "booking/schedule.html",
+        view=view,
+        first=first,
+        last=last,
+        days=sorted(by_day.items()),
+        previous=first - step,
+        next=first + step,
+        today=today,
+        is_adviser=staff.has_role(Role.ADVISER),
+        blocked={b.day: b for b in availability.blocked_days(get_db(), staff, first, last)},
+        questionnaire_link="questionnaire.review_queue" in current_app.view_functions,
+    )
+
+
+def _publish_form() -> PublishForm:
+    form = PublishForm(today=local_date(utcnow()))
+    locale = current_locale()
+    types = catalogue().types.values()
+    form.appointment_type.choices = [SelectChoice(kind.key, kind.name[locale]) for kind in types]
+    form.modalities.choices = [SelectChoice(key, label) for key, label in MODALITY_LABELS.items()]
+    form.office.choices = [
+        SelectChoice(place.key, f"{place.name[locale]}, {place.address[locale]}")
+        for place in catalogue().offices.values()
+    ]
+    return form
+
+
+def _spec(form: PublishForm) -> availability.AvailabilitySpec:
+    weekly = form.kind.data == "weekly"
+    first = form.valid_from.data or local_date(utcnow())
+    kind = catalogue().types[form.appointment_type.data or ""]
+    modalities = tuple(m for m in kind.modalities if m in (form.modalities.data or []))
+    return availability.AvailabilitySpec(
+        appointment_type=kind.key,
+        modalities=modalities or tuple(form.modalities.data or []),
+        office_key=(form.office.data or None) if "in_person" in modalities else None,
+        start_time=form.start,
+        end_time=form.end,
+        valid_from=first,
+        valid_until=(form.valid_until.data or first) if weekly else first,
+        weekdays=tuple(sorted(form.weekdays.data or [])) if weekly else (),
+    )
+
+
+@bp.route("/staff/schedule/publish", methods=["GET", "POST"])
+def publish() -> Page:
+    adviser = _adviser()
+    form = _publish_form()
+    if not form.is_submitted():
+        return render_template("booking/publish.html", form=form, plan=None)
+    if not form.validate():
+        return render_template("booking/publish.html", form=form, plan=None), 422
+    spec = _spec(form)
+    db = get_db()
+    try:
+        if request.form.get("action") == "publish":
+            slots = availability.publish(db, adviser, spec)
+            first = local_date(slots[0].starts_at)
+            return redirect(url_for("booking.schedule", date=first.isoformat(), published=len(slots)))
+        plan = availability.plan(db, adviser, spec)
+    except availability.AvailabilityRefused as error:
+        shown = availability.plan(db, adviser, spec) if error.reason in ("overlap", "empty") else None
+        return render_template("booking/publish.html", form=form, plan=shown, refusal=error.reason), 409
+    return render_template("booking/publish.html", form=form, plan=plan, spec=spec)
+
+
+@bp.route("/staff/schedule/block", methods=["GET", "POST"])
+def block_day() -> Page:
+    adviser = _adviser()
+    form = BlockDayForm(today=local_date(utcnow()))
+    if not form.is_submitted():
+        return render_template("booking/block.html", form=form, result=None)
+    if not form.validate():
+        return render_template("booking/block.html", form=form, result=None), 422
+    day = form.day.data or local_date(utcnow())
+    result = availability.block_day(get_db(), adviser, day, form.reason.data or "")
+    bookings = [get_db().get(Booking, booking_id) for booking_id in result.bookings_left]
+    return render_template("booking/block.html", form=form, result=result, day=day, bookings=bookings)
+
+
+@bp.post("/staff/schedule/slots/<int:slot_id>/withdraw")
+def withdraw(slot_id: int) -> Page:
+    adviser = _adviser()
+    slot = get_db().get(Slot, slot_id)
+    if slot is None or slot.adviser_id != adviser.id:
+        abort(404)
+    day = local_date(slot.starts_at)
+    if not availability.withdraw_slot(get_db(), adviser, slot_id):
+        return refused(service.BookingRefused("not_active" if slot.status == "withdrawn" else "changed"))
+    return redirect(url_for("booking.schedule", date=day.isoformat(), withdrawn=1))
+
+
+# --- one booking -----------------------------------------------------------------------
+
+
+def _staff_booking_page(booking: Booking, **forms: object) -> str:
+    db = get_db()
+    log_view(db, client_id=booking.client_id, object_type="booking", object_id=booking.id)
+    outcome_form = forms.get("outcome_form") or OutcomeForm()
+    video_form = forms.get("video_form") or VideoLinkForm(data={"video_url": booking.video_url or ""})
+    return render_template(
+        "booking/staff_booking.html",
+        booking=booking,
+        slot=booking.slot,
+        kind=appointment_type_or_404(booking.appointment_type),
+        office=office_of(booking.slot),
+        client=booking.client,
+        adviser=service.adviser_of(db, booking),
+        accessibility=service.accessibility_text(booking),
+        message=service.message_text(booking),
+        can_see_client=client_service.can_see_client(db, current_staff(), booking.client_id),
+        started=booking.starts_at <= utcnow(),
+        outcome_form=outcome_form,
+        video_form=video_form,
+        form=outcome_form if "outcome_form" in forms else video_form,
+        questionnaire_link="questionnaire.review_queue" in current_app.view_functions,
+    )
+
+
+@bp.get("/staff/bookings/<int:booking_id>")
+def staff_booking(booking_id: int) -> str:
+    return _staff_booking_page(booking_for_staff_or_404(booking_id))
+
+
+@bp.route("/staff/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
+def staff_cancel(booking_id: int) -> Page:
+    booking = booking_for_staff_or_404(booking_id)
+    kind = appointment_type_or_404(booking.appointment_type)
+    if booking.status != "booked":
+        return refused(service.BookingRefused("not_active"), kind=kind)
+    form = StaffCancelForm()
+    if not form.is_submitted():
+        return render_template("booking/staff_cancel.html", booking=booking, kind=kind, form=form)
+    if not form.validate():
+        return render_template("booking/staff_cancel.html", booking=booking, kind=kind, form=form), 422
+    try:
+        service.cancel_booking(get_db(), current_actor(), booking, reason=(form.reason.data or "").strip())
+    except service.BookingRefused as error:
+        return refused(error, kind=kind)
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id))
+
+
+@bp.post("/staff/bookings/<int:booking_id>/outcome")
+def outcome(booking_id: int) -> Page:
+    booking = booking_for_staff_or_404(booking_id)
+    form = OutcomeForm()
+    if not form.validate():
+        return _staff_booking_page(booking, outcome_form=form), 422
+    try:
+        service.mark_outcome(get_db(), current_actor(), booking, form.outcome.data or "")
+    except service.BookingRefused as error:
+        return refused(error)
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id))
+
+
+@bp.post("/staff/bookings/<int:booking_id>/video-link")
+def video_link(booking_id: int) -> Page:
+    booking = booking_for_staff_or_404(booking_id)
+    form = VideoLinkForm()
+    if not form.validate():
+        return _staff_booking_page(booking, video_form=form), 422
+    try:
+        service.set_video_link(get_db(), current_actor(), booking, (form.video_url.data or "").strip())
+    except service.BookingRefused as error:
+        return refused(error)
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id))
+
+
+# --- on the client's behalf -------------------------------------------------------------
+
+
+@bp.post("/staff/booking/clients/<int:client_id>/offer")
+def offer(client_id: int) -> Page:
+    client = client_for_staff_or_404(client_id)
+    form = OfferForm()
+    form.appointment_type.choices = [SelectChoice(key, key) for key in catalogue().types]
+    if form.validate():
+        service.offer_type(get_db(), current_actor(), client, form.appointment_type.data or "")
+    return redirect(url_for("clients.overview", client_id=client.id) + "#booking-heading")
+
+
+@bp.get("/staff/booking/clients/<int:client_id>/book/<type_key>")
+def staff_choose_time(client_id: int, type_key: str) -> Page:
+    client = client_for_staff_or_404(client_id)
+    kind = appointment_type_or_404(type_key)
+    existing = service.current_booking(get_db(), client.id, kind.key)
+    if existing is not None and existing.starts_at > utcnow():
+        return refused(service.BookingRefused("already_booked", existing), kind=kind, client=client)
+    week = week_of_times(kind, requested_week(kind, staff=True), staff=True)
+    return render_template("booking/times.html", kind=kind, week=week, mode="staff_book", client=client)
+
+
+@bp.route("/staff/booking/clients/<int:client_id>/book/<type_key>/<int:slot_id>", methods=["GET", "POST"])
+def staff_confirm(client_id: int, type_key: str, slot_id: int) -> Page:
+    client = client_for_staff_or_404(client_id)
+    kind = appointment_type_or_404(type_key)
+    slot = slot_or_404(slot_id)
+    if slot.appointment_type != kind.key:
+        return refused(service.BookingRefused("other_type"), kind=kind, client=client)
+    form = BookingForm()
+    set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
+    page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "client": client}
+    if not form.is_submitted():
+        return render_template("booking/confirm.html", **page)
+    if not form.validate():
+        return render_template("booking/confirm.html", **page), 422
+    interpreter = form.interpreter.data == "yes"
+    needs = service.Needs(
+        modality=form.modality.data or "",
+        interpreter_language=(form.interpreter_language.data or "").strip() if interpreter else None,
+        accessibility=form.accessibility.data,
+        message=form.message.data,
+    )
+    try:
+        booking = service.book_slot(get_db(), current_actor(), client, kind.key, slot.id, needs)
+    except service.BookingRefused as error:
+        return refused(error, kind=kind, around=slot.starts_at, client=client)
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id))
+
+
+@bp.get("/staff/bookings/<int:booking_id>/move")
+def staff_move(booking_id: int) -> Page:
+    booking = booking_for_staff_or_404(booking_id)
+    kind = appointment_type_or_404(booking.appointment_type)
+    if booking.status != "booked":
+        return refused(service.BookingRefused("not_active"), kind=kind)
+    week = week_of_times(kind, requested_week(kind, staff=True), staff=True)
+    return render_template(
+        "booking/times.html", kind=kind, week=week, mode="staff_move", booking=booking, client=booking.client
+    )
+
+
+@bp.route("/staff/bookings/<int:booking_id>/move/<int:slot_id>", methods=["GET", "POST"])
+def staff_move_confirm(booking_id: int, slot_id: int) -> Page:
+    booking = booking_for_staff_or_404(booking_id)
+    kind = appointment_type_or_404(booking.appointment_type)
+    slot = slot_or_404(slot_id)
+    if slot.appointment_type != kind.key:
+        return refused(service.BookingRefused("other_type"), kind=kind)
+    form = MoveForm(data={"modality": booking.modality} if not request.form else None)
+    set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
+    page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "booking": booking}
+    if not form.is_submitted():
+        return render_template("booking/move_confirm.html", client=booking.client, **page)
+    if not form.validate():
+        return render_template("booking/move_confirm.html", client=booking.client, **page), 422
+    try:
+        service.move_booking(get_db(), current_actor(), booking, slot.id, form.modality.data or "")
+    except service.BookingRefused as error:
+        return refused(error, kind=kind, around=slot.starts_at, booking=booking, client=booking.client)
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id))

@@ -1,0 +1,76 @@
+"""Consent's parts of pages other features own: the client's front page, the client overview, the list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from portal.auditing import log_view
+from portal.models import Client
+from portal.services.consent_status import (
+    client_requests,
+    column_values,
+    coverage,
+    pending_for_client,
+    today,
+)
+from portal.views import panels
+
+
+def home_panel(db: Session, client: Client) -> dict[str, Any] | None:
+    """Requests waiting for the client's answer, each a clear link; nothing when none wait."""
+    rows = pending_for_client(db, client, today())
+    return {"rows": rows} if rows else None
+
+
+def overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
+    """Which party and purpose a valid consent covers now, and every request; a view in the access log."""
+    on = today()
+    data = {"coverage": coverage(db, client, on), "rows": client_requests(db, client.id, on), "today": on}
+    # The overview page commits its own view entry right after the panels load.
+    log_view(db, client_id=client.id, object_type="consents", commit=False)
+    return data
+
+
+def export_data(db: Session, client: Client) -> list[dict[str, Any]]:
+    """The client's consents for "download my data": every request and the evidence of each signature."""
+    on = today()
+    exported = []
+    for row in client_requests(db, client.id, on):
+        signature = row.signature
+        exported.append(
+            {
+                "consent": row.template.title[client.locale if client.locale in ("fi", "sv") else "fi"],
+                "template": row.request.template_key,
+                "version": row.request.template_version,
+                "status": row.status.value,
+                "requested_at": row.request.created_at.isoformat(),
+                "answer_by": row.request.due_on.isoformat(),
+                "signature": None
+                if signature is None
+                else {
+                    "signed_at": signature.signed_at.isoformat(),
+                    "language": signature.locale,
+                    "text_sha256": signature.text_sha256,
+                    "choices": signature.choices,
+                    "identification": {"provider": signature.provider, "acr": signature.acr},
+                    "valid_until": signature.valid_until.isoformat() if signature.valid_until else None,
+                    "verification_code": signature.verification_code,
+                    "seal": signature.seal,
+                },
+            }
+        )
+    return exported
+
+
+def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:
+    return dict(column_values(db, client_ids, today()))
+
+
+panels.register(panels.CLIENT_HOME, panels.Panel("consent", "consent/_home_panel.html", home_panel, order=20))
+panels.register(
+    panels.CLIENT_OVERVIEW, panels.Panel("consent", "consent/_overview_panel.html", overview_panel, order=20)
+)
+panels.register_column(panels.Column("consent", _l("Consent"), "consent/_column.html", list_column, order=20))

@@ -1,0 +1,180 @@
+"""The client's own data: contact preferences, who has used the data, and "download my data"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from portal.db import get_db
+from portal.forms.mydata import ContactForm
+from portal.i18n import current_locale, today
+from portal.identity import hetu
+from portal.identity.access import clients_only, current_client
+from portal.models import Client
+from portal.services import mydata as service
+from portal.services import pathway as pathway_service
+from portal.services.booking.queries import export_for_client as booking_export
+from portal.services.questionnaire import export_for_client as questionnaire_export
+from portal.views import panels
+from portal.views.consent.parts import export_data as consent_export
+
+bp = Blueprint("mydata", __name__, url_prefix="/my-data")
+clients_only(bp)
+PER_PAGE = 20
+
+ROLE_LABELS = {
+    "adviser": _l("Adviser"),
+    "staff": _l("Social or employment professional"),
+    "admin": _l("Main user"),
+    "system": _l("Polku system"),
+}
+ACTION_LABELS = {
+    "view": _l("Viewed"),
+    "create": _l("Created"),
+    "change": _l("Changed"),
+    "delete": _l("Deleted"),
+    "sign": _l("Signed"),
+    "revoke": _l("Revoked"),
+    "export": _l("Exported"),
+    "failed-authorisation": _l("Tried without permission"),
+}
+# Object types are named by each feature; a prefix is enough to say what kind of data it was.
+OBJECT_LABELS = (
+    ("client", _l("Your basic information")),
+    ("contact", _l("Your contact details")),
+    ("pathway", _l("Your pathway")),
+    ("consent", _l("Your consents")),
+    ("questionnaire", _l("Your questionnaire answers")),
+    ("booking", _l("Your appointments")),
+    ("slot", _l("Your appointments")),
+    ("data_export", _l("Your data download")),
+)
+
+
+def object_label(object_type: str) -> Any:
+    return next(
+        (label for prefix, label in OBJECT_LABELS if object_type.startswith(prefix)), _l("Your information")
+    )
+
+
+@bp.get("")
+def overview() -> str:
+    return render_template("mydata/overview.html", client=current_client())
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+def contact() -> str | Response | tuple[str, int]:
+    client = current_client()
+    form = ContactForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "email": client.email,
+            "phone": client.phone,
+            "notify_by": client.notify_by,
+            "locale": client.locale,
+        }
+    )
+    if form.is_submitted():
+        if not form.validate():
+            return render_template("mydata/contact.html", form=form), 422
+        service.update_contact(get_db(), client, **form.cleaned())
+        return redirect(url_for("mydata.overview", saved=1))
+    return render_template("mydata/contact.html", form=form)
+
+
+@bp.get("/access-log")
+def access_log() -> str:
+    client = current_client()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = service.access_log_page(
+        get_db(), client, page, PER_PAGE, with_names=current_app.config["ACCESS_LOG_SHOW_NAMES"]
+    )
+    return render_template(
+        "mydata/access_log.html",
+        rows=rows,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        total=total,
+        role_labels=ROLE_LABELS,
+        action_labels=ACTION_LABELS,
+        object_label=object_label,
+    )
+
+
+@bp.get("/access-log/older")
+def older_log() -> str:
+    return render_template("mydata/older_log.html")
+
+
+@bp.post("/download")
+def download() -> Response:
+    client = current_client()
+    db = get_db()
+    sections = {key: export.collect(db, client) for key, export in sorted(panels.DATA_EXPORTS.items())}
+    titles = {key: export.title for key, export in panels.DATA_EXPORTS.items()}
+    summary = render_template("mydata/archive.html", sections=sections, titles=titles, created=today())
+    archive = service.build_archive(sections, summary)
+    service.record_export(db, client)
+    response = Response(archive, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="polku-{today().isoformat()}.zip"'
+    return response
+
+
+def _profile(db: Any, client: Client) -> dict[str, Any]:
+    return {
+        "name": client.full_name,
+        "personal_identity_code": hetu.decrypt(client.hetu_encrypted),
+        "email": client.email,
+        "mobile_phone": client.phone,
+        "messages_by": client.notify_by,
+        "language": client.locale,
+        "municipality": client.municipality,
+        "first_seen": client.created_at,
+    }
+
+
+def _pathways(db: Any, client: Client) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from portal.models import Pathway
+
+    exported = []
+    for pathway in db.scalars(select(Pathway).where(Pathway.client_id == client.id).order_by(Pathway.id)):
+        template = pathway_service.template_of(pathway)
+        locale = current_locale()
+        exported.append(
+            {
+                "pathway": template.title[locale],
+                "status": pathway.status,
+                "current_step": template.step(pathway.current_step).title[locale],
+                "started": pathway.started_at,
+                "closed": pathway.closed_at,
+                "events": [
+                    {
+                        "date": event.effective_on,
+                        "kind": event.kind,
+                        "step": event.step,
+                        "note": pathway_service.decrypt_note(event) if event.note_for_client else None,
+                    }
+                    for event in pathway.events
+                    if event.visible_to_client
+                ],
+            }
+        )
+    return exported
+
+
+panels.register_export(panels.Export("profile", _l("Your basic information"), _profile, order=10))
+panels.register_export(panels.Export("pathways", _l("Your pathways"), _pathways, order=20))
+panels.register_export(
+    panels.Export("access_log", _l("Who has used your data"), service.access_log_export, order=90)
+)
+panels.register_export(panels.Export("consents", _l("Your consents"), consent_export, order=30))
+panels.register_export(panels.Export("bookings", _l("Your appointments"), booking_export, order=50))
+panels.register_export(
+    panels.Export("questionnaires", _l("Your questionnaire answers"), questionnaire_export, order=40)
+)

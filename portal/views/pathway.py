@@ -1,0 +1,341 @@
+"""The rehabilitation pathway: the client's timeline and the professional's controls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from portal.auditing import current_actor, log_view
+from portal.content import pathways as pathway_content
+from portal.content.pathways import Action, PathwayTemplate
+from portal.db import get_db
+from portal.forms.pathway import (
+    OUTCOME_LABELS,
+    CloseForm,
+    MoveForm,
+    NoteForm,
+    SkipForm,
+    StartPathwayForm,
+    step_choices,
+)
+from portal.i18n import current_locale, today
+from portal.identity.access import current_client, current_user
+from portal.models import (
+    Client,
+    ClientAssignment,
+    EventKind,
+    Pathway,
+    PathwayEvent,
+    PathwayStatus,
+    Role,
+    StaffUser,
+)
+from portal.services import pathway as service
+from portal.services.pathway import Change, PathwayRefused
+from portal.views import panels
+from portal.views.clients import client_for_staff_or_404
+
+bp = Blueprint("pathway", __name__)
+
+ACTION_ENDPOINTS = {
+    "consent": "consent.client_list",
+    "questionnaire": "questionnaire.client_list",
+    "booking": "booking.client_list",
+}
+
+
+def action_link(action: Action | None) -> str | None:
+    """Where the client does what the step asks, once that feature exists."""
+    if action is None or action.kind not in ACTION_ENDPOINTS:
+        return None
+    endpoint = ACTION_ENDPOINTS[action.kind]
+    return url_for(endpoint) if endpoint in current_app.view_functions else None
+
+
+def timeline(template: PathwayTemplate, pathway: Pathway) -> list[dict[str, Any]]:
+    """Each step with its state: done, current, skipped or coming."""
+    skipped = {event.step for event in pathway.events if event.kind == EventKind.SKIPPED}
+    keys = [step.key for step in template.steps]
+    current = keys.index(pathway.current_step) if pathway.current_step in keys else 0
+    closed = pathway.status == PathwayStatus.CLOSED
+    rows = []
+    for index, step in enumerate(template.steps):
+        if step.key in skipped:
+            state = "skipped"
+        elif index < current or (closed and index == current):
+            state = "done"
+        elif index == current:
+            state = "current"
+        else:
+            state = "coming"
+        rows.append({"step": step, "state": state})
+    return rows
+
+
+def client_history(template: PathwayTemplate, pathway: Pathway) -> list[dict[str, Any]]:
+    return [
+        {
+            "event": event,
+            "step": template.step(event.step) if event.step in {s.key for s in template.steps} else None,
+            "note": service.decrypt_note(event) if event.note_for_client else "",
+        }
+        for event in reversed(pathway.events)
+        if event.visible_to_client
+    ]
+
+
+def professionals_of(db: Session, client_id: int) -> list[StaffUser]:
+    return list(
+        db.scalars(
+            select(StaffUser)
+            .join(ClientAssignment, ClientAssignment.staff_user_id == StaffUser.id)
+            .where(ClientAssignment.client_id == client_id, ClientAssignment.ended_at.is_(None))
+            .order_by(StaffUser.name)
+        )
+    )
+
+
+def _pathways(db: Session, client_id: int) -> list[Pathway]:
+    return list(
+        db.scalars(select(Pathway).where(Pathway.client_id == client_id).order_by(Pathway.started_at.desc()))
+    )
+
+
+@bp.get("/pathway")
+def client_pathway() -> str:
+    client = current_client()
+    db = get_db()
+    pathways = _pathways(db, client.id)
+    active = next((p for p in pathways if p.status == PathwayStatus.ACTIVE), None)
+    shown = active or (pathways[0] if pathways else None)
+    context: dict[str, Any] = {"pathway": shown, "past": [p for p in pathways if p is not shown]}
+    if shown is not None:
+        template = service.template_of(shown)
+        context.update(
+            template=template,
+            steps=timeline(template, shown),
+            current=template.step(shown.current_step),
+            history=client_history(template, shown),
+            action_url=action_link(template.step(shown.current_step).action),
+        )
+    return render_template(
+        "pathway/client.html",
+        professionals=professionals_of(db, client.id),
+        responsible_label=pathway_content.responsible_label,
+        outcome_labels=OUTCOME_LABELS,
+        **context,
+    )
+
+
+# --- Professionals -------------------------------------------------------------------------------------
+
+
+def _forms(template: PathwayTemplate | None, pathway: Pathway | None) -> dict[str, Any]:
+    locale = current_locale()
+    forms: dict[str, Any] = {}
+    start = StartPathwayForm(prefix="start")
+    start.template.choices = [
+        (key, tpl.title[locale]) for (key, _), tpl in sorted(pathway_content.load_all().items())
+    ]
+    forms["start"] = start
+    if template is not None and pathway is not None:
+        for name, form_class in (
+            ("move", MoveForm),
+            ("skip", SkipForm),
+            ("note", NoteForm),
+            ("close", CloseForm),
+        ):
+            form = form_class(prefix=name)
+            if not form.is_submitted():
+                form.version.data = str(pathway.version)
+            forms[name] = form
+        forms["move"].step.choices = step_choices(template, locale)
+        forms["skip"].step.choices = step_choices(template, locale, skippable_only=True)
+    return forms
+
+
+def _manage(client: Client, status: int = 200, **overrides: Any) -> tuple[str, int]:
+    db = get_db()
+    pathway = service.active_pathway(db, client.id)
+    template = service.template_of(pathway) if pathway else None
+    forms = {**_forms(template, pathway), **overrides}
+    events = []
+    if pathway is not None and template is not None:
+        events = [
+            {"event": event, "note": service.decrypt_note(event), "step": _step_title(template, event.step)}
+            for event in reversed(pathway.events)
+        ]
+    return render_template(
+        "pathway/manage.html",
+        client=client,
+        pathway=pathway,
+        template=template,
+        steps=timeline(template, pathway) if template and pathway else [],
+        events=events,
+        forms=forms,
+        form=next((f for f in overrides.values() if getattr(f, "errors", None)), None),
+        error=overrides.get("error"),
+    ), status
+
+
+def _step_title(template: PathwayTemplate, key: str | None) -> str:
+    keys = {step.key for step in template.steps}
+    return template.step(key).title[current_locale()] if key in keys else ""
+
+
+def _staff_only(client_id: int) -> Client:
+    user = current_user()
+    if not isinstance(user, StaffUser) or not user.has_role(Role.ADVISER, Role.STAFF):
+        from flask import abort
+
+        abort(403)
+    return client_for_staff_or_404(client_id)
+
+
+@bp.get("/staff/clients/<int:client_id>/pathway")
+def manage(client_id: int) -> tuple[str, int]:
+    client = _staff_only(client_id)
+    log_view(get_db(), client_id=client.id, object_type="pathway")
+    return _manage(client)
+
+
+def _change(form: Any) -> Change:
+    return Change(
+        effective_on=form.effective_on.data or today(),
+        note=form.note.data or "",
+        note_for_client=bool(form.note_for_client.data),
+    )
+
+
+def _refused(client: Client, reason: str) -> tuple[str, int]:
+    return _manage(client, 409 if reason == "changed" else 422, error=reason)
+
+
+def _version(form: Any) -> int:
+    try:
+        return int(form.version.data or 0)
+    except ValueError:
+        return 0
+
+
+@bp.post("/staff/clients/<int:client_id>/pathway/start")
+def start(client_id: int) -> Response | tuple[str, int]:
+    client = _staff_only(client_id)
+    form = _forms(None, None)["start"]
+    if not form.validate_on_submit():
+        return _manage(client, 422, start=form)
+    try:
+        service.start_pathway(get_db(), current_actor(), client, form.template.data, _change(form))
+    except PathwayRefused as refused:
+        return _refused(client, refused.reason)
+    return redirect(url_for("pathway.manage", client_id=client.id))
+
+
+@bp.post("/staff/clients/<int:client_id>/pathway/move")
+def move(client_id: int) -> Response | tuple[str, int]:
+    return _act(client_id, "move")
+
+
+@bp.post("/staff/clients/<int:client_id>/pathway/skip")
+def skip(client_id: int) -> Response | tuple[str, int]:
+    return _act(client_id, "skip")
+
+
+@bp.post("/staff/clients/<int:client_id>/pathway/note")
+def note(client_id: int) -> Response | tuple[str, int]:
+    return _act(client_id, "note")
+
+
+@bp.post("/staff/clients/<int:client_id>/pathway/close")
+def close(client_id: int) -> Response | tuple[str, int]:
+    return _act(client_id, "close")
+
+
+def _act(client_id: int, name: str) -> Response | tuple[str, int]:
+    client = _staff_only(client_id)
+    db, actor = get_db(), current_actor()
+    pathway = service.active_pathway(db, client.id)
+    if pathway is None:
+        return _refused(client, "closed")
+    form = _forms(service.template_of(pathway), pathway)[name]
+    if not form.validate_on_submit():
+        return _manage(client, 422, **{name: form})
+    change, version = _change(form), _version(form)
+    try:
+        if name == "move":
+            service.move_to_step(db, actor, client, pathway, form.step.data, change, version)
+        elif name == "skip":
+            service.skip_step(db, actor, client, pathway, form.step.data, change, version)
+        elif name == "note":
+            service.add_note(db, actor, client, pathway, change, version)
+        else:
+            service.close_pathway(db, actor, client, pathway, form.outcome.data, change, version)
+    except PathwayRefused as refused:
+        return _refused(client, refused.reason)
+    return redirect(url_for("pathway.manage", client_id=client.id))
+
+
+# --- Parts of other pages ----------------------------------------------------------------------------
+
+
+def _home_panel(db: Session, client: Client) -> dict[str, Any] | None:
+    pathway = service.active_pathway(db, client.id)
+    if pathway is None:
+        return None
+    template = service.template_of(pathway)
+    step = template.step(pathway.current_step)
+    return {"step": step, "action_url": action_link(step.action), "template": template}
+
+
+def _overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
+    pathway = service.active_pathway(db, client.id)
+    if pathway is None:
+        return {"pathway": None}
+    template = service.template_of(pathway)
+    events = db.scalars(
+        select(PathwayEvent)
+        .where(PathwayEvent.pathway_id == pathway.id)
+        .order_by(PathwayEvent.id.desc())
+        .limit(5)
+    ).all()
+    return {
+        "pathway": pathway,
+        "template": template,
+        "current": template.step(pathway.current_step),
+        "events": [
+            {"event": e, "note": service.decrypt_note(e), "step": _step_title(template, e.step)}
+            for e in events
+        ],
+    }
+
+
+def _current_steps(db: Session, client_ids: list[int]) -> dict[int, str]:
+    rows = db.execute(
+        select(Pathway.client_id, Pathway.template_key, Pathway.template_version, Pathway.current_step).where(
+            Pathway.client_id.in_(client_ids), Pathway.status == PathwayStatus.ACTIVE
+        )
+    ).all()
+    templates = pathway_content.load_all()
+    locale = current_locale()
+    return {
+        row.client_id: templates[(row.template_key, row.template_version)]
+        .step(row.current_step)
+        .title[locale]
+        for row in rows
+    }
+
+
+panels.register(
+    panels.CLIENT_HOME, panels.Panel("pathway", "pathway/_home_panel.html", _home_panel, order=40)
+)
+panels.register(
+    panels.CLIENT_OVERVIEW, panels.Panel("pathway", "pathway/_overview_panel.html", _overview_panel, order=10)
+)
+panels.register_column(
+    panels.Column("pathway", _l("Current step"), "pathway/_column.html", _current_steps, order=10)
+)

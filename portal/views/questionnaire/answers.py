@@ -1,0 +1,117 @@
+"""Answers as people read them: option labels, dates and numbers in the reader's language, by section."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from flask import url_for
+from flask_babel import format_number
+from flask_babel import gettext as _
+
+from portal.content.questionnaires import (
+    Item,
+    Page,
+    Questionnaire,
+    flagged_answers,
+    is_answered,
+    prune_hidden,
+    visible_items,
+    visible_pages,
+)
+from portal.i18n import local_date
+from portal.models import QuestionnaireResponse
+from portal.services.questionnaire import CHECK_PAGE, Draft, missing_pages
+
+
+def display(item: Item, value: object, locale: str) -> str:
+    if not is_answered(value):
+        return str(_("Not answered"))
+    if item.type in ("single", "multiple"):
+        chosen = value if isinstance(value, list | tuple) else [value]
+        return "\n".join(option.label[locale] for option in item.options if option.value in chosen)
+    if item.type == "yesno":
+        return str(_("Yes") if value == "yes" else _("No"))
+    if item.type == "scale":
+        return str(_("%(value)s on a scale from %(min)s to %(max)s", value=value, min=item.min, max=item.max))
+    if item.type == "integer" and isinstance(value, int):
+        return str(format_number(value))
+    if item.type == "date" and isinstance(value, str):
+        return local_date(date.fromisoformat(value))
+    return str(value)
+
+
+def sections(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, object],
+    locale: str,
+    *,
+    change_url: Callable[[Page], str] | None = None,
+    previous: tuple[Questionnaire, Mapping[str, object]] | None = None,
+) -> list[dict[str, Any]]:
+    """The visible questions and their answers, section by section, as rows for the summary lists."""
+    effective = prune_hidden(questionnaire, answers)
+    shown = {page.id for page in visible_pages(questionnaire, effective)}
+    earlier = prune_hidden(previous[0], previous[1]) if previous else None
+    grouped = []
+    for section in questionnaire.sections:
+        rows = []
+        for page in section.pages:
+            if page.id not in shown:
+                continue
+            for item in visible_items(page, effective):
+                label = item.label[locale]
+                row: dict[str, Any] = {"key": label, "value": display(item, effective.get(item.id), locale)}
+                if change_url is not None:
+                    row["href"], row["change_label"] = change_url(page), label
+                if previous is not None and earlier is not None:
+                    row["previous"] = _previous(previous[0], item, earlier, locale)
+                rows.append(row)
+        if rows:
+            grouped.append({"title": section.title[locale], "rows": rows})
+    return grouped
+
+
+def _previous(questionnaire: Questionnaire, item: Item, answers: Mapping[str, object], locale: str) -> str:
+    """The same question's earlier answer, read with the definition it was given under."""
+    try:
+        earlier_item = questionnaire.item(item.id)
+    except (KeyError, StopIteration):
+        return str(_("Not asked"))
+    return display(earlier_item, answers.get(item.id), locale)
+
+
+def flagged(questionnaire: Questionnaire, answers: Mapping[str, object], locale: str) -> list[dict[str, str]]:
+    """The answers marked for the adviser's attention, each question once, in questionnaire order."""
+    rows, listed = [], set()
+    for item, _option in flagged_answers(questionnaire, answers):
+        if item.id in listed:
+            continue
+        listed.add(item.id)
+        rows.append({"key": item.label[locale], "value": display(item, answers.get(item.id), locale)})
+    return rows
+
+
+def progress(questionnaire: Questionnaire, draft: Draft) -> tuple[int, int]:
+    """Pages answered (saved, nothing required left open) of the pages shown for the current answers."""
+    shown = visible_pages(questionnaire, draft.answers)
+    incomplete = {page.id for page in missing_pages(questionnaire, draft.answers)}
+    answered = sum(1 for page in shown if page.id in draft.seen and page.id not in incomplete)
+    return answered, len(shown)
+
+
+def resume_url(response: QuestionnaireResponse, questionnaire: Questionnaire, draft: Draft) -> str:
+    """Where the client continues: the page they left, or the next one shown if that page is gone."""
+    if draft.page == CHECK_PAGE:
+        return url_for("questionnaire.check", response_id=response.id)
+    shown = visible_pages(questionnaire, draft.answers)
+    if not shown:
+        return url_for("questionnaire.check", response_id=response.id)
+    index = {page.id: position for position, page in enumerate(questionnaire.pages)}
+    target: Page | None = shown[0]
+    if draft.page in index:
+        target = next((page for page in shown if index[page.id] >= index[draft.page]), None)
+    if target is None:
+        return url_for("questionnaire.check", response_id=response.id)
+    return url_for("questionnaire.page", response_id=response.id, page_id=target.id)

@@ -1,0 +1,99 @@
+"""The questionnaire's parts of the client's front page, the client overview and the client list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.i18n import current_locale
+from portal.models import Client, QuestionnaireResponse, ResponseStatus
+from portal.services import questionnaire as service
+from portal.views import panels
+from portal.views.questionnaire import answers as shown_answers
+
+STATUS_LABELS = {
+    "not_started": _l("Not started"),
+    "answering": _l("Being answered"),
+    "submitted": _l("Sent, not reviewed"),
+    "reviewed": _l("Reviewed"),
+}
+
+
+def status_of(response: QuestionnaireResponse) -> str:
+    if response.is_draft:
+        return "answering" if response.content_encrypted is not None else "not_started"
+    return "reviewed" if response.reviewed_at is not None else "submitted"
+
+
+def client_home(db: Session, client: Client) -> dict[str, Any] | None:
+    """Open questionnaires: "Continue answering", with how far the client has come."""
+    open_ones = [r for r in service.client_responses(db, client.id) if r.is_draft]
+    if not open_ones:
+        return None
+    entries = []
+    for response in open_ones:
+        questionnaire = service.definition(response)
+        draft = service.read_draft(response)
+        done, total = shown_answers.progress(questionnaire, draft)
+        entries.append(
+            {
+                "response": response,
+                "title": questionnaire.title[current_locale()],
+                "done": done,
+                "total": total,
+                "resume": shown_answers.resume_url(response, questionnaire, draft),
+            }
+        )
+    return {"entries": entries}
+
+
+def client_overview(db: Session, client: Client) -> dict[str, Any]:
+    """The client's questionnaires for a professional, and a way to assign one."""
+    entries = [
+        {
+            "response": response,
+            "title": service.definition(response).title[current_locale()],
+            "status": STATUS_LABELS[status_of(response)],
+        }
+        for response in service.client_responses(db, client.id)
+    ]
+    return {"entries": entries}
+
+
+def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:
+    """Each client's newest questionnaire status, for all clients on the page in one query."""
+    if not client_ids:
+        return {}
+    rows = db.execute(
+        select(
+            QuestionnaireResponse.client_id,
+            QuestionnaireResponse.status,
+            QuestionnaireResponse.reviewed_at,
+            QuestionnaireResponse.content_encrypted.is_not(None),
+        )
+        .where(QuestionnaireResponse.client_id.in_(client_ids))
+        .order_by(QuestionnaireResponse.assigned_at, QuestionnaireResponse.id)
+    ).all()
+    newest: dict[int, Any] = {}
+    for client_id, status, reviewed_at, started in rows:
+        if status == ResponseStatus.DRAFT:
+            newest[client_id] = STATUS_LABELS["answering" if started else "not_started"]
+        else:
+            newest[client_id] = STATUS_LABELS["reviewed" if reviewed_at is not None else "submitted"]
+    return newest
+
+
+panels.register(
+    panels.CLIENT_HOME,
+    panels.Panel("questionnaire", "questionnaire/panel_home.html", client_home, order=30),
+)
+panels.register(
+    panels.CLIENT_OVERVIEW,
+    panels.Panel("questionnaire", "questionnaire/panel_overview.html", client_overview, order=30),
+)
+panels.register_column(
+    panels.Column("questionnaire", _l("Questionnaire"), "questionnaire/column.html", list_column, order=30)
+)

@@ -1,0 +1,196 @@
+"""Professionals: assign a questionnaire, the review queue, one response with notes, print and FHIR."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response as FlaskResponse
+from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from portal.auditing import current_actor, log_view, log_views
+from portal.content.questionnaires import latest, load_all
+from portal.db import get_db
+from portal.forms.questionnaire import AssignQuestionnaireForm, NoteForm, QueueFilterForm, ReviewForm
+from portal.i18n import current_locale
+from portal.identity.access import current_staff
+from portal.models import QuestionnaireResponse, ReviewNote, StaffUser
+from portal.services import clients as client_service
+from portal.services import questionnaire as service
+from portal.views.clients import client_for_staff_or_404
+from portal.views.questionnaire import answers as shown_answers
+from portal.views.questionnaire import bp
+
+PAGE_SIZE = 25
+View = str | Response | tuple[str, int]
+
+
+def response_for_staff_or_404(response_id: int) -> QuestionnaireResponse:
+    """A sent response of a client this professional works with; drafts are the client's own."""
+    db = get_db()
+    response = db.get(QuestionnaireResponse, response_id)
+    if (
+        response is None
+        or response.is_draft
+        or not client_service.can_see_client(db, current_staff(), response.client_id)
+    ):
+        abort(404)
+    return response
+
+
+@bp.get("/staff/questionnaires")
+def review_queue() -> str:
+    db = get_db()
+    form = QueueFilterForm(request.args)
+    term = (form.q.data or "").strip() if form.validate() else ""
+    show = form.shown()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = service.review_queue(
+        db, current_staff(), show=show, term=term, page=page, page_size=PAGE_SIZE
+    )
+    locale = current_locale()
+    entries = []
+    for response, client in rows:
+        questionnaire = service.definition(response)
+        answers = service.read_draft(response).answers
+        entries.append(
+            {
+                "response": response,
+                "client": client,
+                "title": questionnaire.title[locale],
+                "flagged": len(shown_answers.flagged(questionnaire, answers, locale)),
+            }
+        )
+    log_views(db, client_ids=sorted({client.id for _, client in rows}), object_type="questionnaire_queue")
+    return render_template(
+        "questionnaire/queue.html",
+        form=form,
+        entries=entries,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
+        show=show,
+        term=term,
+    )
+
+
+def _review_page(
+    response: QuestionnaireResponse,
+    *,
+    note_form: NoteForm | None = None,
+    review_form: ReviewForm | None = None,
+    review_changed: bool = False,
+    template: str = "questionnaire/review.html",
+    object_type: str = "questionnaire_response",
+) -> str:
+    db = get_db()
+    locale = current_locale()
+    questionnaire = service.definition(response)
+    answers = service.read_draft(response).answers
+    earlier = service.previous_submission(db, response)
+    previous = (service.definition(earlier), service.read_draft(earlier).answers) if earlier else None
+    notes = db.execute(
+        select(ReviewNote, StaffUser)
+        .outerjoin(StaffUser, StaffUser.id == ReviewNote.author_id)
+        .where(ReviewNote.response_id == response.id)
+        .order_by(ReviewNote.created_at, ReviewNote.id)
+    ).all()
+    reviewer = db.get(StaffUser, response.reviewed_by_id) if response.reviewed_by_id else None
+    review_form = review_form or ReviewForm()
+    review_form.review_version.data = str(response.review_version)
+    page = render_template(
+        template,
+        response=response,
+        client=response.client,
+        title=questionnaire.title[locale],
+        flagged=shown_answers.flagged(questionnaire, answers, locale),
+        sections=shown_answers.sections(questionnaire, answers, locale, previous=previous),
+        earlier=earlier,
+        notes=[(note, author, service.read_note(note)) for note, author in notes],
+        reviewer=reviewer,
+        form=note_form or NoteForm(formdata=None),
+        review_form=review_form,
+        review_changed=review_changed,
+    )
+    log_view(db, client_id=response.client_id, object_type=object_type, object_id=response.id)
+    return page
+
+
+@bp.get("/staff/questionnaires/<int:response_id>")
+def review(response_id: int) -> str:
+    return _review_page(response_for_staff_or_404(response_id))
+
+
+@bp.post("/staff/questionnaires/<int:response_id>/notes")
+def add_note(response_id: int) -> View:
+    response = response_for_staff_or_404(response_id)
+    form = NoteForm()
+    if not form.validate():
+        return _review_page(response, note_form=form), 422
+    service.add_note(get_db(), current_actor(), response, form.text.data or "")
+    return redirect(url_for("questionnaire.review", response_id=response.id, _anchor="notes"))
+
+
+@bp.post("/staff/questionnaires/<int:response_id>/reviewed")
+def mark_reviewed(response_id: int) -> View:
+    response = response_for_staff_or_404(response_id)
+    form = ReviewForm()
+    decision = request.form.get("decision")
+    if decision not in ("reviewed", "not_reviewed"):
+        abort(400)
+    try:
+        service.set_reviewed(
+            get_db(),
+            current_actor(),
+            response,
+            decision == "reviewed",
+            expected_review_version=form.posted_version(),
+        )
+    except service.ReviewChanged:
+        return _review_page(response, review_changed=True), 409
+    return redirect(url_for("questionnaire.review", response_id=response.id))
+
+
+@bp.get("/staff/questionnaires/<int:response_id>/print")
+def print_view(response_id: int) -> str:
+    return _review_page(
+        response_for_staff_or_404(response_id),
+        template="questionnaire/print.html",
+        object_type="questionnaire_response_print",
+    )
+
+
+@bp.get("/staff/questionnaires/<int:response_id>/fhir")
+def fhir_download(response_id: int) -> FlaskResponse:
+    response = response_for_staff_or_404(response_id)
+    bundle = service.export_fhir(get_db(), current_actor(), response, current_locale())
+    return FlaskResponse(
+        json.dumps(bundle, ensure_ascii=False, indent=2),
+        mimetype="application/fhir+json",
+        headers={"Content-Disposition": f'attachment; filename="questionnaire-response-{response.id}.json"'},
+    )
+
+
+def _questionnaire_choices() -> list[tuple[str, Any]]:
+    keys = sorted({key for key, _version in load_all()})
+    return [(key, latest(key).title[current_locale()]) for key in keys]
+
+
+@bp.route("/staff/questionnaires/assign/<int:client_id>", methods=["GET", "POST"])
+def assign(client_id: int) -> View:
+    client = client_for_staff_or_404(client_id)
+    db = get_db()
+    form = AssignQuestionnaireForm()
+    form.questionnaire.choices = _questionnaire_choices()
+    if form.validate_on_submit():
+        service.assign_questionnaire(
+            db, current_actor(), client, key=form.questionnaire.data or "", interview_at=form.interview_at()
+        )
+        return redirect(url_for("clients.overview", client_id=client.id, _anchor="questionnaires"))
+    if not form.is_submitted() and len(form.questionnaire.choices) == 1:
+        form.questionnaire.data = form.questionnaire.choices[0][0]
+    page = render_template("questionnaire/assign.html", client=client, form=form)
+    log_view(db, client_id=client.id, object_type="questionnaire_assign")
+    return (page, 422) if form.is_submitted() else page

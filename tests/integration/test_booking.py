@@ -1,0 +1,709 @@
+"""Booking through the pages: publishing times, booking, moving, cancelling, and every refusal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.models import AccessLogEntry, Booking, Slot, StaffRole, StaffUser
+from portal.models.base import utcnow
+from portal.services.booking.times import local_date
+from tests.conftest import login_as
+from tests.integration.booking_support import (
+    book_as_client,
+    bookings,
+    count,
+    may_book,
+    monday_after,
+    outbox,
+    post_with_token,
+    publish_times,
+    slot,
+)
+
+INTERVIEW = "rehabilitation_interview"
+
+
+@pytest.fixture
+def adviser_browser(app, demo):
+    browser = app.test_client()
+    login_as(app, browser, demo["adviser"])
+    return browser
+
+
+@pytest.fixture
+def client_fi(app, demo):
+    browser = app.test_client()
+    login_as(app, browser, demo["client_fi"])
+    return browser
+
+
+def publish_form(first, **overrides):
+    data = {
+        "kind": "weekly",
+        "appointment_type": INTERVIEW,
+        "modalities": ["phone", "video", "in_person"],
+        "office": "jarvenpaa",
+        "valid_from-day": first.day,
+        "valid_from-month": first.month,
+        "valid_from-year": first.year,
+        "valid_until-day": (first + timedelta(days=4)).day,
+        "valid_until-month": (first + timedelta(days=4)).month,
+        "valid_until-year": (first + timedelta(days=4)).year,
+        "weekdays": ["0", "1", "2", "3", "4"],
+        "start_time": "9.00",
+        "end_time": "12.00",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- publishing ------------------------------------------------------------------------
+
+
+def test_the_adviser_previews_weekly_times_before_publishing_them(adviser_browser, db):
+    first = monday_after()
+    preview = post_with_token(
+        adviser_browser,
+        "/staff/schedule/publish",
+        "/staff/schedule/publish",
+        publish_form(first, action="preview"),
+    )
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    # 9.00-12.00 with 60 minutes and a 15-minute buffer: 9.00, 10.15 (11.30 would end at 12.30).
+    assert "10 aikaa julkaistaan" in html
+    assert count(db, Slot) == 0, "a preview saves nothing"
+
+    published = post_with_token(
+        adviser_browser,
+        "/staff/schedule/publish",
+        "/staff/schedule/publish",
+        publish_form(first, action="publish"),
+    )
+    assert published.status_code == 302
+    slots = db.scalars(select(Slot).order_by(Slot.starts_at)).all()
+    assert len(slots) == 10
+    assert [s.starts_at.astimezone(local_tz()).strftime("%H:%M") for s in slots[:2]] == ["09:00", "10:15"]
+    assert all(s.rule_id is not None and s.status == "free" for s in slots)
+    schedule = adviser_browser.get(published.headers["Location"]).get_data(as_text=True)
+    assert "10.15" in schedule
+
+
+def local_tz():
+    from portal.i18n import HELSINKI
+
+    return HELSINKI
+
+
+def test_a_one_off_time_is_published(adviser_browser, db):
+    day = monday_after()
+    data = publish_form(day, kind="one_off", start_time="14.30", action="publish")
+    data.pop("weekdays")
+    response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
+    assert response.status_code == 302
+    (only,) = db.scalars(select(Slot)).all()
+    assert only.starts_at.astimezone(local_tz()).strftime("%Y-%m-%d %H:%M") == f"{day.isoformat()} 14:30"
+    assert only.rule_id is None
+
+
+def test_overlapping_times_of_one_adviser_are_refused(adviser_browser, db):
+    first = monday_after()
+    post_with_token(
+        adviser_browser,
+        "/staff/schedule/publish",
+        "/staff/schedule/publish",
+        publish_form(first, action="publish"),
+    )
+    again = post_with_token(
+        adviser_browser,
+        "/staff/schedule/publish",
+        "/staff/schedule/publish",
+        publish_form(first, start_time="9.30", end_time="11.00", action="publish"),
+    )
+    assert again.status_code == 409
+    assert count(db, Slot) == 10
+
+
+def test_the_database_itself_refuses_overlapping_times(app, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    existing = slot(db, ids[0])
+    db.add(
+        Slot(
+            adviser_id=existing.adviser_id,
+            appointment_type="guidance",
+            starts_at=existing.starts_at + timedelta(minutes=30),
+            ends_at=existing.starts_at + timedelta(minutes=75),
+            occupied_from=existing.starts_at + timedelta(minutes=30),
+            occupied_until=existing.starts_at + timedelta(minutes=90),
+            modalities="phone",
+            status="free",
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.commit()
+    db.rollback()
+
+
+def test_a_blocked_day_withdraws_its_free_times_and_is_left_out_later(app, adviser_browser, db, demo):
+    first = monday_after()
+    publish_times(app, db, demo["adviser"], first=first, days=2)
+    response = post_with_token(
+        adviser_browser,
+        "/staff/schedule/block",
+        "/staff/schedule/block",
+        {"day-day": first.day, "day-month": first.month, "day-year": first.year, "reason": "Loma"},
+    )
+    assert response.status_code == 200
+    assert count(db, Slot, Slot.status == "withdrawn") == 2
+    preview = post_with_token(
+        adviser_browser,
+        "/staff/schedule/publish",
+        "/staff/schedule/publish",
+        publish_form(first, start_time="13.00", end_time="16.00", action="preview"),
+    )
+    assert "1 estetty päivä jätetään pois" in preview.get_data(as_text=True)
+
+
+def test_the_adviser_withdraws_a_free_time_but_not_a_booked_one(app, adviser_browser, client_fi, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    assert book_as_client(client_fi, ids[0]).status_code == 302
+    schedule = adviser_browser.get(f"/staff/schedule?date={slot(db, ids[0]).starts_at.date().isoformat()}")
+    assert schedule.status_code == 200
+    free = post_with_token(adviser_browser, "/staff/schedule", f"/staff/schedule/slots/{ids[1]}/withdraw")
+    assert free.status_code == 302
+    assert slot(db, ids[1]).status == "withdrawn"
+    booked = post_with_token(adviser_browser, "/staff/schedule", f"/staff/schedule/slots/{ids[0]}/withdraw")
+    assert booked.status_code == 409
+    assert slot(db, ids[0]).status == "booked"
+
+
+def test_another_advisers_time_cannot_be_withdrawn(app, db, demo):
+    other = StaffUser(email="toinen@kela.example", name="Toinen Neuvoja")
+    other.roles.append(StaffRole(role="adviser"))
+    db.add(other)
+    db.commit()
+    ids = publish_times(app, db, other, days=1)
+    browser = app.test_client()
+    login_as(app, browser, demo["adviser"])
+    response = post_with_token(browser, "/staff/schedule", f"/staff/schedule/slots/{ids[0]}/withdraw")
+    assert response.status_code == 404
+    assert slot(db, ids[0]).status == "free"
+
+
+# --- booking ---------------------------------------------------------------------------
+
+
+def test_the_client_books_a_time_and_gets_a_confirmation_a_message_and_reminders(app, client_fi, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    times = client_fi.get(f"/appointments/book/{INTERVIEW}")
+    assert times.status_code == 200
+    assert f"/appointments/book/{INTERVIEW}/{ids[0]}" in times.get_data(as_text=True)
+
+    response = book_as_client(
+        client_fi,
+        ids[0],
+        modality="video",
+        interpreter="yes",
+        interpreter_language="arabia",
+        accessibility="Pyörätuoli",
+        message="Tulen avustajan kanssa.",
+    )
+    assert response.status_code == 302
+    (booking,) = bookings(db)
+    assert (booking.status, booking.is_current, booking.modality) == ("booked", True, "video")
+    assert booking.interpreter_language == "arabia"
+    assert b"Py\xc3\xb6r\xc3\xa4tuoli" not in booking.accessibility_encrypted, "needs are stored encrypted"
+    assert slot(db, ids[0]).status == "booked"
+    confirmation = client_fi.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Aikasi on varattu" in confirmation
+    keys = [message.idempotency_key for message in outbox(db, f"booking:{booking.id}:")]
+    assert f"booking:{booking.id}:confirmed:email" in keys
+    assert sum(":reminder:" in key for key in keys) == 2
+
+
+def test_a_client_holds_one_coming_booking_per_type(app, client_fi, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    assert book_as_client(client_fi, ids[0]).status_code == 302
+    second = book_as_client(client_fi, ids[1])
+    assert second.status_code == 409
+    assert len(bookings(db)) == 1
+    assert slot(db, ids[1]).status == "free"
+
+
+@pytest.mark.parametrize("case", ["past", "withdrawn", "other_type", "taken", "not_offered"])
+def test_unbookable_times_are_refused_with_a_page_and_nothing_changes(app, db, demo, case):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    client = demo["client_fi"]
+    if case != "not_offered":
+        may_book(app, db, client, demo["adviser"])
+    kind = INTERVIEW
+    target = ids[0]
+    if case == "past":
+        moment = utcnow() - timedelta(days=2)
+        past = Slot(
+            adviser_id=demo["adviser"].id,
+            appointment_type=INTERVIEW,
+            starts_at=moment,
+            ends_at=moment + timedelta(hours=1),
+            occupied_from=moment,
+            occupied_until=moment + timedelta(hours=1),
+            modalities="phone",
+            status="free",
+        )
+        db.add(past)
+        db.commit()
+        target = past.id
+    elif case == "withdrawn":
+        db.get(Slot, target).status = "withdrawn"
+        db.commit()
+    elif case == "other_type":
+        kind = "guidance"
+    elif case == "taken":
+        other = app.test_client()
+        login_as(app, other, demo["client_sv"])
+        may_book(app, db, demo["client_sv"], demo["adviser"])
+        assert book_as_client(other, target).status_code == 302
+    before = len(bookings(db))
+    browser = app.test_client()
+    login_as(app, browser, client)
+    token_page = browser.get("/appointments")
+    from tests.conftest import csrf_token_from
+
+    response = browser.post(
+        f"/appointments/book/{kind}/{target}",
+        data={
+            "csrf_token": csrf_token_from(token_page.get_data(as_text=True)),
+            "modality": "phone",
+            "interpreter": "no",
+        },
+    )
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    if case == "taken":
+        assert "Aika on juuri varattu" in html
+        assert f"/appointments/book/{INTERVIEW}/{ids[1]}" in html, "the nearest free times are offered"
+    assert len(bookings(db)) == before
+
+
+def test_the_client_moves_a_booking_in_one_step(app, client_fi, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=2)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(client_fi, ids[0])
+    (booking,) = bookings(db)
+    old_reminders = {m.idempotency_key for m in outbox(db, f"booking:{booking.id}:reminder:")}
+    moved = post_with_token(
+        client_fi,
+        f"/appointments/{booking.id}/move/{ids[3]}",
+        f"/appointments/{booking.id}/move/{ids[3]}",
+        {"modality": "in_person"},
+    )
+    assert moved.status_code == 302
+    (booking,) = bookings(db)
+    assert (booking.slot_id, booking.sequence, booking.modality) == (ids[3], 1, "in_person")
+    assert (slot(db, ids[0]).status, slot(db, ids[3]).status) == ("free", "booked")
+    new_reminders = {m.idempotency_key for m in outbox(db, f"booking:{booking.id}:reminder:")}
+    assert new_reminders
+    assert not (new_reminders & old_reminders), "the old reminders are withdrawn"
+    assert outbox(db, f"booking:{booking.id}:moved:1")
+
+
+def test_moving_to_a_taken_time_changes_nothing(app, client_fi, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    may_book(app, db, demo["client_sv"], demo["adviser"])
+    book_as_client(client_fi, ids[0])
+    other = app.test_client()
+    login_as(app, other, demo["client_sv"])
+    book_as_client(other, ids[1])
+    mine = bookings(db)[0]
+    response = post_with_token(
+        client_fi, f"/appointments/{mine.id}", f"/appointments/{mine.id}/move/{ids[1]}", {"modality": "phone"}
+    )
+    assert response.status_code == 409
+    mine = bookings(db)[0]
+    assert (mine.slot_id, mine.sequence) == (ids[0], 0)
+    assert slot(db, ids[0]).status == "booked"
+
+
+def test_the_client_cancels_and_the_time_is_free_again(app, client_fi, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(client_fi, ids[0])
+    booking = bookings(db)[0]
+    response = post_with_token(
+        client_fi, f"/appointments/{booking.id}/cancel", f"/appointments/{booking.id}/cancel"
+    )
+    assert response.status_code == 302
+    booking = bookings(db)[0]
+    assert (booking.status, booking.is_current, booking.cancelled_by) == ("cancelled", False, "client")
+    assert slot(db, ids[0]).status == "free"
+    assert outbox(db, f"booking:{booking.id}:reminder:") == []
+    (cancelled,) = outbox(db, f"booking:{booking.id}:cancelled")
+    assert cancelled.params["path"] == f"/appointments/book/{INTERVIEW}"
+    # And the client may book the type again.
+    assert book_as_client(client_fi, ids[1]).status_code == 302
+
+
+def test_after_the_cut_off_the_page_tells_whom_to_call_and_nothing_changes(app, client_fi, db, demo):
+    # Guidance may be booked 4 hours ahead, but moved or cancelled only until 24 hours before.
+    soon = utcnow() + timedelta(hours=6)
+    day = local_date(soon)
+    from portal.i18n import HELSINKI
+
+    start = soon.astimezone(HELSINKI).time().replace(second=0, microsecond=0)
+    from datetime import time
+
+    end = (soon + timedelta(minutes=50)).astimezone(HELSINKI).time().replace(second=0, microsecond=0)
+    if end <= start:
+        pytest.skip("the six hours ahead cross midnight in Helsinki; run again")
+    may_book(app, db, demo["client_fi"], demo["adviser"], kind="guidance")
+    ids = publish_times(
+        app,
+        db,
+        demo["adviser"],
+        kind="guidance",
+        first=day,
+        days=1,
+        start=start,
+        end=time(end.hour, end.minute),
+    )
+    assert book_as_client(client_fi, ids[0], kind="guidance").status_code == 302
+    booking = bookings(db)[0]
+    page = client_fi.get(f"/appointments/{booking.id}/cancel")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "019 226 0440" in html
+    assert demo["adviser"].name in html
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(client_fi.get("/appointments").get_data(as_text=True))
+    refused = client_fi.post(f"/appointments/{booking.id}/cancel", data={"csrf_token": token})
+    assert refused.status_code == 409
+    moved = client_fi.post(
+        f"/appointments/{booking.id}/move/{ids[0]}", data={"csrf_token": token, "modality": "phone"}
+    )
+    assert moved.status_code == 409
+    assert bookings(db)[0].status == "booked"
+
+
+def test_another_clients_booking_is_not_found_and_stays_as_it_was(app, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    owner = app.test_client()
+    login_as(app, owner, demo["client_fi"])
+    book_as_client(owner, ids[0])
+    booking = bookings(db)[0]
+    intruder = app.test_client()
+    login_as(app, intruder, demo["client_sv"])
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(intruder.get("/appointments").get_data(as_text=True))
+    for url in (
+        f"/appointments/{booking.id}",
+        f"/appointments/{booking.id}/calendar.ics",
+        f"/appointments/{booking.id}/move",
+        f"/appointments/{booking.id}/move/{ids[1]}",
+        f"/appointments/{booking.id}/cancel",
+    ):
+        assert intruder.get(url).status_code == 404, url
+    assert intruder.post(f"/appointments/{booking.id}/cancel", data={"csrf_token": token}).status_code == 404
+    assert (
+        intruder.post(
+            f"/appointments/{booking.id}/move/{ids[1]}", data={"csrf_token": token, "modality": "phone"}
+        ).status_code
+        == 404
+    )
+    after = bookings(db)[0]
+    assert (after.status, after.slot_id, after.sequence) == ("booked", ids[0], 0)
+
+
+# --- the professionals ---------------------------------------------------------------
+
+
+def test_the_adviser_cancels_with_a_reason_and_the_client_is_told(app, adviser_browser, client_fi, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(client_fi, ids[0])
+    booking = bookings(db)[0]
+    empty = post_with_token(
+        adviser_browser, f"/staff/bookings/{booking.id}/cancel", f"/staff/bookings/{booking.id}/cancel"
+    )
+    assert empty.status_code == 422, "a reason is required"
+    response = post_with_token(
+        adviser_browser,
+        f"/staff/bookings/{booking.id}/cancel",
+        f"/staff/bookings/{booking.id}/cancel",
+        {"reason": "Neuvoja on sairaana."},
+    )
+    assert response.status_code == 302
+    booking = bookings(db)[0]
+    assert (booking.status, booking.cancelled_by) == ("cancelled", "adviser")
+    assert outbox(db, f"booking:{booking.id}:cancelled")
+    assert "Neuvoja on sairaana." in client_fi.get(f"/appointments/{booking.id}").get_data(as_text=True)
+
+
+def test_the_schedule_shows_client_needs_and_links(app, adviser_browser, client_fi, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(
+        client_fi,
+        ids[0],
+        interpreter="yes",
+        interpreter_language="viittomakieli",
+        accessibility="Kuulosilmukka",
+    )
+    day = local_date(slot(db, ids[0]).starts_at)
+    html = adviser_browser.get(f"/staff/schedule?view=day&date={day.isoformat()}").get_data(as_text=True)
+    assert demo["client_fi"].full_name in html
+    assert f"/staff/clients/{demo['client_fi'].id}" in html
+    assert "viittomakieli" in html
+    assert "Kuulosilmukka" in html
+    logged = db.scalars(select(AccessLogEntry).where(AccessLogEntry.object_type == "booking_schedule")).all()
+    assert [entry.client_id for entry in logged] == [demo["client_fi"].id]
+
+
+def test_staff_book_move_and_cancel_on_the_clients_behalf(app, db, demo):
+    from portal.services.clients import assign
+
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    with app.app_context():
+        from tests.integration.booking_support import actor_for
+
+        assign(db, actor_for(demo["staff"]), demo["client_sv"], demo["staff"], responsibility="staff")
+    staff = app.test_client()
+    login_as(app, staff, demo["staff"])
+    client = demo["client_sv"]
+    base = f"/staff/booking/clients/{client.id}/book/{INTERVIEW}"
+    assert str(ids[0]) in staff.get(base).get_data(as_text=True)
+    booked = post_with_token(
+        staff, f"{base}/{ids[0]}", f"{base}/{ids[0]}", {"modality": "phone", "interpreter": "no"}
+    )
+    assert booked.status_code == 302
+    booking = bookings(db)[0]
+    assert booking.booked_by_staff_id == demo["staff"].id
+    assert outbox(db, f"booking:{booking.id}:confirmed")[0].locale == "sv"
+    moved = post_with_token(
+        staff,
+        f"/staff/bookings/{booking.id}/move/{ids[1]}",
+        f"/staff/bookings/{booking.id}/move/{ids[1]}",
+        {"modality": "phone"},
+    )
+    assert moved.status_code == 302
+    cancelled = post_with_token(
+        staff,
+        f"/staff/bookings/{booking.id}/cancel",
+        f"/staff/bookings/{booking.id}/cancel",
+        {"reason": "Sjuk."},
+    )
+    assert cancelled.status_code == 302
+    entries = db.scalars(
+        select(AccessLogEntry).where(AccessLogEntry.object_type == "booking", AccessLogEntry.action != "view")
+    ).all()
+    assert [(e.actor_id, e.purpose) for e in entries] == [
+        (demo["staff"].id, None),
+        (demo["staff"].id, "moved"),
+        (demo["staff"].id, "cancelled"),
+    ]
+    assert {m.template_key for m in outbox(db, f"booking:{booking.id}:")} >= {
+        "booking_confirmed",
+        "booking_moved",
+        "booking_cancelled",
+    }
+
+
+def test_a_professional_who_does_not_work_with_the_client_cannot_see_the_booking(app, db, demo, client_fi):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(client_fi, ids[0])
+    booking = bookings(db)[0]
+    staff = app.test_client()
+    login_as(app, staff, demo["staff"])
+    assert staff.get(f"/staff/bookings/{booking.id}").status_code == 404
+    assert staff.get(f"/staff/bookings/{booking.id}/cancel").status_code == 404
+
+
+def test_the_adviser_marks_done_or_no_show_only_after_the_start(app, adviser_browser, client_fi, db, demo):
+    import time_machine
+
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(client_fi, ids[0])
+    booking = bookings(db)[0]
+    early = post_with_token(
+        adviser_browser,
+        f"/staff/bookings/{booking.id}",
+        f"/staff/bookings/{booking.id}/outcome",
+        {"outcome": "done"},
+    )
+    assert early.status_code == 409
+    with time_machine.travel(booking.starts_at + timedelta(minutes=70), tick=False):
+        login_as(app, adviser_browser, demo["adviser"])
+        done = post_with_token(
+            adviser_browser,
+            f"/staff/bookings/{booking.id}",
+            f"/staff/bookings/{booking.id}/outcome",
+            {"outcome": "no_show"},
+        )
+    assert done.status_code == 302
+    assert (bookings(db)[0].status, bookings(db)[0].is_current) == ("no_show", False)
+
+
+@pytest.mark.parametrize("app_config", [{"BOOKING_VIDEO_LINK_SENSITIVE": True}], indirect=True)
+def test_the_video_link_is_shown_only_in_the_portal_when_it_is_sensitive(
+    app, adviser_browser, client_fi, db, demo
+):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(client_fi, ids[0], modality="video")
+    booking = bookings(db)[0]
+    link = "https://video.example.fi/room/abc123"
+    saved = post_with_token(
+        adviser_browser,
+        f"/staff/bookings/{booking.id}",
+        f"/staff/bookings/{booking.id}/video-link",
+        {"video_url": link},
+    )
+    assert saved.status_code == 302
+    assert link in client_fi.get(f"/appointments/{booking.id}").get_data(as_text=True)
+    assert all("meeting_url" not in m.params for m in outbox(db, f"booking:{booking.id}:"))
+    assert link not in client_fi.get(f"/appointments/{booking.id}/calendar.ics").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_config", [{"BOOKING_VIDEO_LINK_SENSITIVE": False}], indirect=True)
+def test_a_video_link_not_treated_as_sensitive_goes_into_the_reminders(
+    app, adviser_browser, client_fi, db, demo
+):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(client_fi, ids[0], modality="video")
+    booking = bookings(db)[0]
+    link = "https://video.example.fi/room/abc123"
+    post_with_token(
+        adviser_browser,
+        f"/staff/bookings/{booking.id}",
+        f"/staff/bookings/{booking.id}/video-link",
+        {"video_url": link},
+    )
+    reminders = outbox(db, f"booking:{booking.id}:reminder:")
+    assert [m.params["meeting_url"] for m in reminders] == [link, link]
+    bad = post_with_token(
+        adviser_browser,
+        f"/staff/bookings/{booking.id}",
+        f"/staff/bookings/{booking.id}/video-link",
+        {"video_url": "javascript:alert(1)"},
+    )
+    assert bad.status_code == 422
+
+
+def test_the_adviser_offers_a_type_from_the_client_overview(app, adviser_browser, client_fi, db, demo):
+    from portal.models import ClientAssignment
+
+    db.add(ClientAssignment(client_id=demo["client_fi"].id, staff_user_id=demo["adviser"].id))
+    db.commit()
+    assert client_fi.get(f"/appointments/book/{INTERVIEW}").status_code == 409
+    overview = f"/staff/clients/{demo['client_fi'].id}"
+    response = post_with_token(
+        adviser_browser,
+        overview,
+        f"/staff/booking/clients/{demo['client_fi'].id}/offer",
+        {"appointment_type": INTERVIEW},
+    )
+    assert response.status_code == 302
+    assert client_fi.get(f"/appointments/book/{INTERVIEW}").status_code == 200
+    # Network types need no offer, only someone who works with the client.
+    assert client_fi.get("/appointments/book/guidance").status_code == 200
+
+
+def test_panels_show_the_next_appointment(app, adviser_browser, client_fi, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    assert "Varaa aika: Kelan kuntoutushaastattelu" in client_fi.get("/home").get_data(as_text=True)
+    book_as_client(client_fi, ids[0])
+    booking = bookings(db)[0]
+    assert f"/appointments/{booking.id}" in client_fi.get("/home").get_data(as_text=True)
+    overview = adviser_browser.get(f"/staff/clients/{demo['client_fi'].id}").get_data(as_text=True)
+    assert f"/staff/bookings/{booking.id}" in overview
+    listing = adviser_browser.get("/staff/clients").get_data(as_text=True)
+    assert slot(db, ids[0]).starts_at.astimezone(local_tz()).strftime("%-d.%-m.%Y") in listing
+
+
+def test_a_booking_is_also_kept_in_the_booking_table_only_once_per_slot(app, db, demo):
+    """The partial unique index: a second booked row for a slot is impossible."""
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    moment = slot(db, ids[0]).starts_at
+    for client in (demo["client_fi"], demo["client_sv"]):
+        db.add(
+            Booking(
+                uid=f"uid-{client.id}",
+                slot_id=ids[0],
+                client_id=client.id,
+                appointment_type=INTERVIEW,
+                starts_at=moment,
+                ends_at=moment + timedelta(hours=1),
+                modality="phone",
+            )
+        )
+    with pytest.raises(IntegrityError):
+        db.commit()
+    db.rollback()
+
+
+def test_a_time_freed_on_a_blocked_day_is_withdrawn_not_offered_again(
+    app, adviser_browser, client_fi, db, demo
+):
+    first = monday_after()
+    ids = publish_times(app, db, demo["adviser"], first=first, days=2)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(client_fi, ids[0])
+    blocked = post_with_token(
+        adviser_browser,
+        "/staff/schedule/block",
+        "/staff/schedule/block",
+        {"day-day": first.day, "day-month": first.month, "day-year": first.year},
+    )
+    booking = bookings(db)[0]
+    assert f"/staff/bookings/{booking.id}/cancel" in blocked.get_data(as_text=True), (
+        "the booking left is listed"
+    )
+    post_with_token(
+        adviser_browser,
+        f"/staff/bookings/{booking.id}/cancel",
+        f"/staff/bookings/{booking.id}/cancel",
+        {"reason": "Koulutuspäivä."},
+    )
+    assert slot(db, ids[0]).status == "withdrawn"
+
+
+def test_the_demo_week_is_published_once_and_offered_to_the_demo_clients(app, db, demo):
+    from portal.services.booking import demo_availability
+    from portal.services.booking.queries import bookable_types
+
+    with app.app_context():
+        assert demo_availability(db) == 10
+        assert demo_availability(db) == 0, "running it again changes nothing"
+        for key in ("client_fi", "client_sv"):
+            assert INTERVIEW in {kind.key for kind in bookable_types(db, demo[key])}
+    assert count(db, Slot) == 10
+
+
+def test_the_clients_booking_data_can_be_exported(app, client_fi, db, demo):
+    from portal.services.booking import export_for_client
+
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(client_fi, ids[0], accessibility="Induktiosilmukka")
+    with app.app_context():
+        records = export_for_client(db, demo["client_fi"])
+        others = export_for_client(db, demo["client_sv"])
+    kinds = [record["kind"] for record in records]
+    assert kinds == ["appointment_offer", "booking"]
+    assert records[1]["accessibility_needs"] == "Induktiosilmukka"
+    assert records[1]["adviser"] == demo["adviser"].name
+    assert others == []

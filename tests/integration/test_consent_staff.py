@@ -1,0 +1,374 @@
+"""The professional's side: issuing, the lists by status, remind, cancel, re-issue, the overview, the log."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import event, select
+
+from portal.models import AccessLogEntry, ConsentEvent, ConsentRequest, ConsentStatus, OutboxMessage
+from portal.services.consent_status import today
+from tests.conftest import login_as, post_form
+from tests.integration.consent_helpers import TYM, assign, count, issue, request_row, sign
+
+
+def due_fields(day: date) -> dict[str, str]:
+    return {"due_on-day": str(day.day), "due_on-month": str(day.month), "due_on-year": str(day.year)}
+
+
+@pytest.fixture
+def staff_browser(app, demo):
+    browser = app.test_client()
+    login_as(app, browser, demo["staff"])
+    return browser
+
+
+def client_browser(app, demo, person="client_fi"):
+    browser = app.test_client()
+    login_as(app, browser, demo[person])
+    return browser
+
+
+def at(moment: datetime):
+    return time_machine.travel(moment, tick=True)
+
+
+def test_staff_issue_a_request_from_the_client_overview_and_the_client_is_notified(
+    app, db, demo, staff_browser
+):
+    maija = demo["client_fi"]
+    maija.phone = "+358401234567"
+    maija.notify_by = "both"  # she asked for both e-mail and text messages
+    db.commit()
+    assign(app, db, demo["staff"], maija)
+    overview = staff_browser.get(f"/staff/clients/{maija.id}").get_data(as_text=True)
+    assert f'href="/staff/clients/{maija.id}/consents/new"' in overview
+    form_url = f"/staff/clients/{maija.id}/consents/new"
+    page = staff_browser.get(form_url).get_data(as_text=True)
+    assert "Suostumus tietojen vaihtamiseen TYM-yhteistyössä" in page
+    due = today() + timedelta(days=10)
+    response = post_form(
+        staff_browser,
+        form_url,
+        {"template": TYM, "message": "Hei Maija, lue tämä rauhassa.", **due_fields(due)},
+    )
+    assert response.status_code == 303
+    consent = db.scalars(select(ConsentRequest)).one()
+    assert response.headers["Location"] == f"/staff/consents/requests/{consent.id}?notice=issued"
+    assert (consent.client_id, consent.issued_by_id, consent.status) == (
+        maija.id,
+        demo["staff"].id,
+        "pending",
+    )
+    assert (consent.template_key, consent.template_version, consent.due_on) == (TYM, 1, due)
+    assert consent.message == "Hei Maija, lue tämä rauhassa."
+    messages = db.scalars(select(OutboxMessage).order_by(OutboxMessage.channel)).all()
+    assert [(m.channel, m.recipient) for m in messages] == [("email", maija.email), ("sms", "+358401234567")]
+    assert {m.template_key for m in messages} == {"consent_requested"}
+    assert {m.params["path"] for m in messages} == {f"/consents/{consent.id}"}
+    assert {m.locale for m in messages} == {"fi"}
+    created = db.scalars(select(AccessLogEntry).where(AccessLogEntry.object_type == "consent_request")).all()
+    assert (created[0].action, created[0].client_id) == ("create", maija.id)
+    detail = staff_browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Pyyntö on lähetetty." in detail
+    assert "Hei Maija, lue tämä rauhassa." in client_browser(app, demo).get(
+        f"/consents/{consent.id}"
+    ).get_data(as_text=True)
+
+
+def test_the_swedish_client_is_notified_in_swedish(app, db, demo):
+    issue(app, db, demo["staff"], demo["client_sv"])
+    message = db.scalars(select(OutboxMessage)).one()
+    assert (message.locale, message.recipient) == ("sv", demo["client_sv"].email)
+
+
+def test_issuing_by_hetu_is_validated_and_logged_and_the_client_joins_my_clients(
+    app, db, demo, staff_browser
+):
+    url = "/staff/consents/new"
+    wrong = post_form(staff_browser, url, {"hetu": "150385-9014", "template": TYM, **due_fields(today())})
+    assert wrong.status_code == 422
+    assert "Tarkista henkilötunnus." in wrong.get_data(as_text=True)
+    past = post_form(
+        staff_browser,
+        url,
+        {"hetu": "240600A903E", "template": TYM, **due_fields(today() - timedelta(days=1))},
+    )
+    assert past.status_code == 422
+    assert "Vastauspäivä ei voi olla mennyt päivä." in past.get_data(as_text=True)
+    nothing = post_form(staff_browser, url, {"hetu": "240600A903E"})
+    assert nothing.status_code == 422
+    assert "Valitse, mitä suostumusta pyydät." in nothing.get_data(as_text=True)
+    assert count(db, ConsentRequest) == 0
+    done = post_form(staff_browser, url, {"hetu": "240600a903e", "template": TYM, **due_fields(today())})
+    assert done.status_code == 303
+    consent = db.scalars(select(ConsentRequest)).one()
+    assert consent.client_id == demo["client_young"].id
+    search = db.scalars(select(AccessLogEntry).where(AccessLogEntry.object_type == "client_search")).one()
+    assert search.purpose == "issue a consent request"
+    assert "Veeti Šalin" in staff_browser.get("/staff/clients").get_data(as_text=True)
+
+
+def test_the_same_consent_is_not_requested_twice(app, db, demo, staff_browser):
+    first = issue(app, db, demo["staff"], demo["client_fi"])
+    url = f"/staff/clients/{demo['client_fi'].id}/consents/new"
+    again = post_form(staff_browser, url, {"template": TYM, **due_fields(today())})
+    assert again.headers["Location"] == f"/staff/consents/requests/{first}?notice=already-pending"
+    assert count(db, ConsentRequest) == 1
+
+
+def test_requests_are_listed_by_status_with_counts(app, db, demo, staff_browser):
+    pending = issue(app, db, demo["staff"], demo["client_fi"])
+    signed = issue(app, db, demo["staff"], demo["client_sv"])
+    sign(client_browser(app, demo, "client_sv"), signed)
+    cancelled = issue(app, db, demo["staff"], demo["client_young"])
+    post_form(
+        staff_browser,
+        f"/staff/consents/requests/{cancelled}",
+        {},
+        f"/staff/consents/requests/{cancelled}/cancel",
+    )
+    declined = issue(app, db, demo["staff"], demo["client_new_sign"])
+    post_form(client_browser(app, demo, "client_new_sign"), f"/consents/{declined}/decline", {})
+    page = staff_browser.get("/staff/consents").get_data(as_text=True)
+    for label, number in [("Odottaa vastausta", 1), ("Allekirjoitettu, voimassa", 1), ("Kieltäydytty", 1),
+                          ("Pyyntö peruttu", 1), ("Peruutettu", 0), ("Vanhentunut", 0)]:  # fmt: skip
+        assert f"{label} ({number})" in page
+    assert f'href="/staff/consents/requests/{pending}"' in page
+    assert f'href="/staff/consents/requests/{signed}"' not in page
+    signed_page = staff_browser.get("/staff/consents?status=signed").get_data(as_text=True)
+    assert f'href="/staff/consents/requests/{signed}"' in signed_page
+    assert f'href="/staff/consents/requests/{pending}"' not in signed_page
+    assert (
+        f"/staff/consents/requests/{cancelled}" in staff_browser.get("/staff/consents?status=cancelled").text
+    )
+    assert f"/staff/consents/requests/{declined}" in staff_browser.get("/staff/consents?status=declined").text
+    # Another professional's requests are not in my list.
+    adviser = app.test_client()
+    login_as(app, adviser, demo["adviser"])
+    assert "/staff/consents/requests/" not in adviser.get("/staff/consents").get_data(as_text=True)
+
+
+def test_a_reminder_goes_at_most_once_a_day(app, db, demo, staff_browser):
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    url = f"/staff/consents/requests/{request_id}"
+    first = post_form(staff_browser, url, {}, f"{url}/remind")
+    assert first.headers["Location"] == f"{url}?notice=reminded"
+    second = post_form(staff_browser, url, {}, f"{url}/remind")
+    assert second.headers["Location"] == f"{url}?notice=reminded-already"
+    reminders = OutboxMessage.idempotency_key.like("consent-reminder:%")
+    assert count(db, OutboxMessage, reminders) == 1
+    assert count(db, ConsentEvent, ConsentEvent.kind == "reminded") == 1
+    with at(datetime.now(UTC) + timedelta(hours=25)):
+        login_as(app, staff_browser, demo["staff"])
+        third = post_form(staff_browser, url, {}, f"{url}/remind")
+        assert third.headers["Location"] == f"{url}?notice=reminded"
+    assert count(db, OutboxMessage, reminders) == 2
+
+
+def test_a_cancelled_request_is_shown_to_the_client_and_cannot_be_signed(app, db, demo, staff_browser):
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    maija = client_browser(app, demo)
+    page = maija.get(f"/consents/{request_id}").get_data(as_text=True)
+    url = f"/staff/consents/requests/{request_id}"
+    assert post_form(staff_browser, url, {}, f"{url}/cancel").headers["Location"] == f"{url}?notice=cancelled"
+    assert request_row(db, request_id).status == ConsentStatus.CANCELLED
+    assert "Lähettäjä perui tämän pyynnön" in maija.get(f"/consents/{request_id}").get_data(as_text=True)
+    from tests.integration.consent_helpers import sign_form
+
+    assert maija.post(f"/consents/{request_id}", data=sign_form(page)).status_code == 409
+    again = post_form(staff_browser, url, {}, f"{url}/cancel")
+    assert again.status_code == 409
+    assert count(db, ConsentEvent, ConsentEvent.kind == "cancelled") == 1
+
+
+def test_an_expired_request_can_be_issued_again(app, db, demo, staff_browser):
+    request_id = issue(app, db, demo["staff"], demo["client_fi"], due_on=today())
+    url = f"/staff/consents/requests/{request_id}"
+    assert post_form(staff_browser, url, {}, f"{url}/reissue").status_code == 409  # still open
+    with at(datetime.now(UTC) + timedelta(days=2)):
+        login_as(app, staff_browser, demo["staff"])
+        page = staff_browser.get(url).get_data(as_text=True)
+        assert "Vanhentunut" in page
+        assert "Lähetä uusi pyyntö" in page
+        expired_list = staff_browser.get("/staff/consents?status=expired").get_data(as_text=True)
+        assert f'href="{url}"' in expired_list
+        response = post_form(staff_browser, url, {}, f"{url}/reissue")
+        new = db.scalars(select(ConsentRequest).where(ConsentRequest.id != request_id)).one()
+        assert response.headers["Location"] == f"/staff/consents/requests/{new.id}?notice=reissued"
+        assert new.reissued_from_id == request_id
+        assert new.due_on == today() + timedelta(days=14)
+        assert new.status == ConsentStatus.PENDING
+    assert (
+        count(db, ConsentEvent, ConsentEvent.kind == "reissued", ConsentEvent.request_id == request_id) == 1
+    )
+    assert count(db, OutboxMessage) == 2
+
+
+def test_a_professional_does_not_reach_requests_of_clients_not_theirs(app, db, demo):
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    adviser = app.test_client()
+    login_as(app, adviser, demo["adviser"])
+    url = f"/staff/consents/requests/{request_id}"
+    assert adviser.get(url).status_code == 404
+    token_page = adviser.get("/staff/consents").get_data(as_text=True)
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(token_page)
+    for action in ("remind", "cancel", "reissue"):
+        assert adviser.post(f"{url}/{action}", data={"csrf_token": token}).status_code == 404
+    assert adviser.get(f"/staff/clients/{demo['client_fi'].id}/consents/new").status_code == 404
+    assert request_row(db, request_id).status == ConsentStatus.PENDING
+    assert count(db, ConsentEvent) == 1
+    assert count(db, OutboxMessage) == 1
+
+
+def test_the_overview_shows_what_a_valid_consent_covers_and_follows_each_step(app, db, demo, staff_browser):
+    maija = demo["client_fi"]
+    request_id = issue(app, db, demo["staff"], maija)
+    overview = f"/staff/clients/{maija.id}"
+
+    def coverage_cells() -> int:
+        page = staff_browser.get(overview).get_data(as_text=True)
+        section = page[page.index('id="consent-heading"') :]
+        return section.count("<strong>Kyllä</strong>")
+
+    assert coverage_cells() == 0
+    sign(client_browser(app, demo), request_id, purposes=("provider_contact",))
+    # Four purposes, three parties: every cell covered now.
+    assert coverage_cells() == 12
+    page = staff_browser.get(overview).get_data(as_text=True)
+    assert "Allekirjoitettu, voimassa" in page
+    post_form(client_browser(app, demo), f"/consents/{request_id}/revoke", {})
+    assert coverage_cells() == 0
+    assert "Peruutettu" in staff_browser.get(overview).get_data(as_text=True)
+    views = db.scalars(select(AccessLogEntry).where(AccessLogEntry.object_type == "consents")).all()
+    assert len(views) == 5
+    assert {(v.action, v.client_id, v.actor_id) for v in views} == {("view", maija.id, demo["staff"].id)}
+
+
+def test_an_optional_purpose_left_out_is_not_covered(app, db, demo, staff_browser):
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    sign(client_browser(app, demo), request_id)
+    page = staff_browser.get(f"/staff/clients/{demo['client_fi'].id}").get_data(as_text=True)
+    section = page[page.index('id="consent-heading"') :]
+    assert section.count("<strong>Kyllä</strong>") == 9
+
+
+def test_expiry_is_shown_everywhere_and_staff_see_what_ends_soon(app, db, demo, staff_browser):
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    sign(client_browser(app, demo), request_id)
+    valid_until = request_row(db, request_id)
+    from portal.models import ConsentSignature
+
+    last_day = db.scalars(select(ConsentSignature.valid_until)).one()
+    with at(datetime.combine(last_day - timedelta(days=10), datetime.min.time(), UTC) + timedelta(hours=10)):
+        login_as(app, staff_browser, demo["staff"])
+        soon = staff_browser.get("/staff/consents").get_data(as_text=True)
+        assert "30 päivän kuluessa päättyvät suostumukset" in soon
+        assert f'href="/staff/consents/requests/{request_id}"' in soon
+    with at(datetime.combine(last_day + timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=10)):
+        login_as(app, staff_browser, demo["staff"])
+        maija = client_browser(app, demo)
+        listing = maija.get("/consents").get_data(as_text=True)
+        assert listing.index("Aiemmat suostumukset ja pyynnöt") < listing.index(f"/consents/{request_id}")
+        assert "Vanhentunut" in listing
+        assert "ei ole enää voimassa" in maija.get(f"/consents/{request_id}").get_data(as_text=True)
+        assert "Vanhentunut (1)" in staff_browser.get("/staff/consents").get_data(as_text=True)
+        overview = staff_browser.get(f"/staff/clients/{demo['client_fi'].id}").get_data(as_text=True)
+        assert "<strong>Kyllä</strong>" not in overview
+        assert "Ei suostumusta" in staff_browser.get("/staff/clients").get_data(as_text=True)
+        # A consent past its end cannot be revoked either: there is nothing left to stop.
+        assert maija.get(f"/consents/{request_id}/revoke").status_code == 409
+    assert valid_until.status == ConsentStatus.SIGNED
+
+
+def test_the_client_list_column_shows_validity_and_waiting_requests(app, db, demo, staff_browser):
+    signed = issue(app, db, demo["staff"], demo["client_fi"])
+    sign(client_browser(app, demo), signed)
+    issue(app, db, demo["staff"], demo["client_sv"])
+    assign(app, db, demo["staff"], demo["client_young"])
+    page = staff_browser.get("/staff/clients").get_data(as_text=True)
+    assert '<th scope="col">Suostumus</th>' in page
+    assert "Voimassa " in page
+    assert "1 pyyntö odottaa" in page
+    assert "Ei suostumusta" in page
+
+
+def test_every_staff_view_of_a_clients_consents_is_logged(app, db, demo, staff_browser):
+    first = issue(app, db, demo["staff"], demo["client_fi"])
+    issue(app, db, demo["staff"], demo["client_sv"])
+    staff_browser.get("/staff/consents")
+    listed = db.scalars(select(AccessLogEntry).where(AccessLogEntry.object_type == "consent_requests")).all()
+    assert sorted(e.client_id for e in listed) == sorted([demo["client_fi"].id, demo["client_sv"].id])
+    staff_browser.get(f"/staff/consents/requests/{first}")
+    viewed = db.scalars(select(AccessLogEntry).where(AccessLogEntry.object_type == "consent_request",
+                                                     AccessLogEntry.action == "view")).all()  # fmt: skip
+    assert [(e.client_id, e.object_id) for e in viewed] == [(demo["client_fi"].id, str(first))]
+
+
+def test_list_pages_run_the_same_number_of_queries_whatever_the_number_of_requests(
+    app, db, demo, staff_browser
+):
+    engine = app.extensions["polku.engine"]
+    people = ["client_fi", "client_sv", "client_young", "client_new_sign"]
+
+    def statements(browser, url: str) -> int:
+        counted = [0]
+
+        def count_it(*_args):
+            counted[0] += 1
+
+        event.listen(engine, "before_cursor_execute", count_it)
+        try:
+            assert browser.get(url).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count_it)
+        return counted[0]
+
+    issue(app, db, demo["staff"], demo["client_fi"], template_key="questionnaire_to_provider")
+    maija = client_browser(app, demo)
+    urls = ["/staff/consents", "/staff/clients", f"/staff/clients/{demo['client_fi'].id}"]
+    # A first visit stores the CSRF token in the session and starts the access log: warm up once.
+    [statements(staff_browser, url) for url in urls] + [statements(maija, "/consents")]
+    few = [statements(staff_browser, url) for url in urls] + [statements(maija, "/consents")]
+    for person in people:
+        issue(app, db, demo["staff"], demo[person])
+    more = [statements(staff_browser, url) for url in urls] + [statements(maija, "/consents")]
+    assert few == more
+
+
+def test_a_consent_ending_within_30_days_can_be_asked_for_again(app, db, demo, staff_browser):
+    from portal.models import ConsentSignature
+
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    sign(client_browser(app, demo), request_id)
+    url = f"/staff/consents/requests/{request_id}"
+    assert "Lähetä uusi pyyntö" not in staff_browser.get(url).get_data(as_text=True)
+    assert post_form(staff_browser, url, {}, f"{url}/reissue").status_code == 409
+    last_day = db.scalars(select(ConsentSignature.valid_until)).one()
+    with at(datetime.combine(last_day - timedelta(days=20), datetime.min.time(), UTC) + timedelta(hours=10)):
+        login_as(app, staff_browser, demo["staff"])
+        page = staff_browser.get(url).get_data(as_text=True)
+        assert "Tämä suostumus päättyy pian." in page
+        response = post_form(staff_browser, url, {}, f"{url}/reissue")
+        assert response.status_code == 303
+    assert request_row(db, request_id).status == ConsentStatus.SIGNED  # still valid until its end
+    assert count(db, ConsentRequest, ConsentRequest.reissued_from_id == request_id) == 1
+
+
+def test_the_demo_consents_can_be_loaded_twice(app, db, demo):
+    from portal.services.consent import demo_consents
+
+    with app.app_context():
+        demo_consents(db)
+        demo_consents(db)
+    assert count(db, ConsentRequest) == 1
+    assert request_row(db, db.scalars(select(ConsentRequest.id)).one()).client_id == demo["client_young"].id
+    staff_page = app.test_client()
+    login_as(app, staff_page, demo["staff"])
+    clients = staff_page.get("/staff/clients").get_data(as_text=True)
+    for name in ("Maija Meikäläinen", "Anna-Lena Björkqvist", "Veeti Šalin", "Aino Ylönen"):
+        assert name in clients

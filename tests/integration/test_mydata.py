@@ -1,0 +1,121 @@
+"""The client's own data: contact details, who has used the data, and the download."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from sqlalchemy import select
+
+from portal.models import AccessLogEntry, Client
+from portal.services.audit import SYSTEM
+from portal.services.clients import assign
+from tests.conftest import csrf_token_from, login_as, post_form
+
+
+def signed_in(app, user):
+    browser = app.test_client()
+    login_as(app, browser, user)
+    return browser
+
+
+def test_contact_details_are_saved_with_the_number_in_international_form(app, db, demo):
+    maija = signed_in(app, demo["client_fi"])
+    response = post_form(
+        maija,
+        "/my-data/contact",
+        {
+            "email": "maija@example.fi",
+            "phone": "040 123 4567",
+            "notify_by": "both",
+            "locale": "sv",
+        },
+    )
+    assert response.status_code == 302
+    db.expire_all()
+    client = db.get(Client, demo["client_fi"].id)
+    assert (client.email, client.phone, client.notify_by, client.locale) == (
+        "maija@example.fi",
+        "+358401234567",
+        "both",
+        "sv",
+    )
+
+
+def test_wrong_contact_details_are_explained_and_kept(app, db, demo):
+    maija = signed_in(app, demo["client_fi"])
+    response = post_form(
+        maija,
+        "/my-data/contact",
+        {
+            "email": "ei-osoite",
+            "phone": "12",
+            "notify_by": "sms",
+            "locale": "fi",
+        },
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "<title>Virhe: " in page
+    assert "Kirjoita matkapuhelinnumero" in page
+    assert 'value="ei-osoite"' in page
+    assert 'value="12"' in page
+    db.expire_all()
+    assert db.get(Client, demo["client_fi"].id).phone is None
+
+
+def test_text_messages_need_a_number(app, demo):
+    anna = signed_in(app, demo["client_sv"])
+    anna.set_cookie("polku_lang", "sv")
+    page = post_form(anna, "/my-data/contact", {"email": "", "phone": "", "notify_by": "sms", "locale": "sv"})
+    assert "För att få textmeddelanden" in page.get_data(as_text=True)
+
+
+def test_the_client_sees_who_opened_their_page(app, db, demo):
+    with app.app_context():
+        assign(db, SYSTEM, demo["client_fi"], demo["adviser"])
+    adviser = signed_in(app, demo["adviser"])
+    assert adviser.get(f"/staff/clients/{demo['client_fi'].id}").status_code == 200
+    page = signed_in(app, demo["client_fi"]).get("/my-data/access-log").get_data(as_text=True)
+    assert "Riikka Rantanen" in page
+    assert "Katsottu: Perustietosi" in page
+    assert "Kela" in page
+    # Another client sees nothing of it.
+    other = signed_in(app, demo["client_sv"]).get("/my-data/access-log").get_data(as_text=True)
+    assert "Riikka Rantanen" not in other
+
+
+def test_names_can_be_left_out_by_configuration(app, db, demo):
+    app.config["ACCESS_LOG_SHOW_NAMES"] = False
+    with app.app_context():
+        assign(db, SYSTEM, demo["client_fi"], demo["adviser"])
+    signed_in(app, demo["adviser"]).get(f"/staff/clients/{demo['client_fi'].id}")
+    page = signed_in(app, demo["client_fi"]).get("/my-data/access-log").get_data(as_text=True)
+    assert "Riikka Rantanen" not in page
+    assert "Neuvoja" in page
+
+
+def test_the_download_holds_everything_in_json_and_a_readable_summary_and_is_logged(app, db, demo):
+    maija = signed_in(app, demo["client_fi"])
+    token = csrf_token_from(maija.get("/my-data").get_data(as_text=True))
+    response = maija.post("/my-data/download", data={"csrf_token": token})
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert sorted(archive.namelist()) == ["polku-tiedot.html", "polku-tiedot.json"]
+    data = json.loads(archive.read("polku-tiedot.json"))
+    assert data["profile"]["personal_identity_code"] == "150385-9013"
+    assert data["profile"]["name"] == "Maija Meikäläinen"
+    assert "020792-902S" not in archive.read("polku-tiedot.json").decode()
+    summary = archive.read("polku-tiedot.html").decode()
+    assert '<html lang="fi">' in summary
+    assert "Perustietosi" in summary
+    logged = db.scalars(
+        select(AccessLogEntry.action).where(AccessLogEntry.client_id == demo["client_fi"].id)
+    ).all()
+    assert "export" in logged
+
+
+def test_the_download_needs_a_csrf_token(app, demo):
+    assert signed_in(app, demo["client_fi"]).post("/my-data/download").status_code == 400

@@ -1,0 +1,358 @@
+"""Professionals assign questionnaires and review the answers: queue, response, notes, reviewed, log."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from sqlalchemy import event, select
+
+from portal.models import AccessLogEntry, Client, OutboxMessage, QuestionnaireResponse, ReviewNote
+from portal.services import clients as client_service
+from tests.conftest import csrf_token_from, login_as, post_form
+from tests.integration.questionnaire_helpers import (
+    ALL_PAGES,
+    NO_TREATMENT,
+    actor_for,
+    another_adviser,
+    at,
+    submitted,
+)
+
+REVIEW_VERSION = re.compile(r'name="review_version" type="hidden" value="(\d+)"')
+
+
+@pytest.fixture
+def adviser(app, demo, client):
+    login_as(app, client, demo["adviser"])
+    return client
+
+
+def log_rows(db, object_type):
+    db.expire_all()
+    return db.scalars(select(AccessLogEntry).where(AccessLogEntry.object_type == object_type)).all()
+
+
+def new_client(app, db, name):
+    from portal.identity import hetu
+
+    with app.app_context():
+        number = 900 + len(db.scalars(select(Client.id)).all())
+        code = next(
+            candidate
+            for candidate in (f"010190-{number}{check}" for check in "0123456789ABCDEFHJKLMNPRSTUVWXY")
+            if hetu.is_valid(candidate, allow_test_codes=True)
+        )
+        given, family = name.split(" ")
+        client = Client(
+            hetu_hash=hetu.lookup(code),
+            hetu_encrypted=hetu.encrypt(code),
+            given_name=given,
+            family_name=family,
+        )
+        db.add(client)
+        db.commit()
+        return client
+
+
+# --- Queue ---------------------------------------------------------------------------------------
+
+
+def test_the_queue_lists_unreviewed_first_then_by_interview_time(app, db, demo, adviser):
+    later = submitted(app, db, demo["client_fi"], demo["adviser"], ALL_PAGES, interview_at=at(2026, 12, 20))
+    sooner = submitted(app, db, demo["client_sv"], demo["adviser"], ALL_PAGES, interview_at=at(2026, 12, 5))
+    no_date = submitted(app, db, demo["client_young"], demo["adviser"], ALL_PAGES)
+    reviewed = submitted(
+        app, db, demo["client_new_sign"], demo["adviser"], ALL_PAGES, interview_at=at(2026, 12, 1)
+    )
+    with app.app_context():
+        from portal.services import questionnaire as service
+
+        service.set_reviewed(
+            db, actor_for(demo["adviser"]), reviewed, True, expected_review_version=reviewed.review_version
+        )
+    page = adviser.get("/staff/questionnaires").get_data(as_text=True)
+    order = [int(found) for found in re.findall(r'href="/staff/questionnaires/(\d+)"', page)]
+    assert order == [sooner.id, later.id, no_date.id, reviewed.id]
+    assert "Tarkistettavat vastaukset" in page
+    # Each client shown is a view of that client's data.
+    assert {row.client_id for row in log_rows(db, "questionnaire_queue")} == {
+        demo[key].id for key in ("client_fi", "client_sv", "client_young", "client_new_sign")
+    }
+
+
+def test_the_queue_filters_and_shows_only_the_advisers_own_clients(app, db, demo, adviser):
+    mine = submitted(app, db, demo["client_fi"], demo["adviser"], ALL_PAGES)
+    colleague = another_adviser(db)
+    theirs = submitted(app, db, demo["client_sv"], colleague, ALL_PAGES)
+    page = adviser.get("/staff/questionnaires").get_data(as_text=True)
+    assert f"/staff/questionnaires/{mine.id}" in page
+    assert f"/staff/questionnaires/{theirs.id}" not in page
+    assert adviser.get(f"/staff/questionnaires/{theirs.id}").status_code == 404
+    assert f"/staff/questionnaires/{mine.id}" not in adviser.get(
+        "/staff/questionnaires?show=reviewed"
+    ).get_data(as_text=True)
+    assert f"/staff/questionnaires/{mine.id}" in adviser.get("/staff/questionnaires?q=meik").get_data(
+        as_text=True
+    )
+    assert f"/staff/questionnaires/{mine.id}" not in adviser.get("/staff/questionnaires?q=virtanen").get_data(
+        as_text=True
+    )
+
+
+def test_the_queue_is_paginated(app, db, demo, adviser):
+    for number in range(27):
+        person = new_client(app, db, f"Asiakas Numero{number:02d}")
+        submitted(
+            app, db, person, demo["adviser"], ALL_PAGES, interview_at=at(2026, 12, 1, 8) if number else None
+        )
+    first = adviser.get("/staff/questionnaires").get_data(as_text=True)
+    assert len(re.findall(r'href="/staff/questionnaires/\d+"', first)) == 25
+    assert "Sivu 1 / 2" in first
+    second = adviser.get("/staff/questionnaires?show=all&page=2").get_data(as_text=True)
+    assert len(re.findall(r'href="/staff/questionnaires/\d+"', second)) == 2
+    assert "Numero00" in second  # the one without an interview date comes last
+
+
+def count_queries(app, browser, url):
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    browser.get(url)  # the session is refreshed on the first request after signing in; not this page's cost
+    engine = app.extensions["polku.engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert browser.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_queue_runs_the_same_number_of_queries_at_two_data_sizes(app, db, demo, adviser):
+    def add(count):
+        for _ in range(count):
+            person = new_client(app, db, f"Kokeilu Asiakas{len(db.scalars(select(Client.id)).all())}")
+            submitted(app, db, person, demo["adviser"], ALL_PAGES, interview_at=at(2026, 12, 3))
+
+    add(PAGE := 25)
+    small = count_queries(app, adviser, "/staff/questionnaires")
+    add(2 * PAGE)
+    large = count_queries(app, adviser, "/staff/questionnaires")
+    assert small == large
+
+
+# --- One response ----------------------------------------------------------------------------------
+
+
+def test_the_response_shows_flagged_answers_first_and_is_logged(app, db, demo, adviser):
+    answers = {
+        **NO_TREATMENT,
+        "work_ability": 2,
+        "treatment_help": "yes",
+        "participation_barriers": ["housing"],
+    }
+    response = submitted(app, db, demo["client_fi"], demo["adviser"], answers)
+    page = adviser.get(f"/staff/questionnaires/{response.id}").get_data(as_text=True)
+    flagged_at = page.index("Huomiota vaativat vastaukset")
+    first_section = page.index("Nykyinen tilanteesi")
+    assert flagged_at < first_section
+    flagged = page[flagged_at:first_section]
+    for shown in (
+        "2 asteikolla 0–10",
+        "Kyllä, haluaisin apua",
+        "Asuminen:",
+        "Tarvitsetko haastattelussa tulkin?",
+    ):
+        assert shown in flagged
+    assert "Ei vaikuta" not in flagged
+    rows = log_rows(db, "questionnaire_response")
+    assert [(row.action, row.client_id, row.object_id) for row in rows if row.action == "view"] == [
+        ("view", demo["client_fi"].id, str(response.id))
+    ]
+
+
+def test_the_previous_submission_is_shown_beside_the_new_one(app, db, demo, adviser):
+    first = submitted(
+        app, db, demo["client_fi"], demo["adviser"], {**ALL_PAGES, "interview_modality": "phone"}
+    )
+    second = submitted(
+        app, db, demo["client_fi"], demo["adviser"], {**ALL_PAGES, "interview_modality": "video"}
+    )
+    assert first.id != second.id
+    page = adviser.get(f"/staff/questionnaires/{second.id}").get_data(as_text=True)
+    assert "Edellinen vastaus, lähetetty" in page
+    row = re.search(r"Miten haluaisit, että haastattelu järjestetään\?</th>(.*?)</tr>", page, re.S)[1]
+    assert row.index("Videoyhteydellä") < row.index("Puhelimessa")
+    assert "Edellinen vastaus" not in adviser.get(f"/staff/questionnaires/{first.id}").get_data(as_text=True)
+
+
+def test_notes_are_private_encrypted_and_logged(app, db, demo, adviser, client):
+    response = submitted(app, db, demo["client_fi"], demo["adviser"], ALL_PAGES)
+    url = f"/staff/questionnaires/{response.id}"
+    empty = post_form(adviser, url, {"text": "  "}, action=f"{url}/notes")
+    assert empty.status_code == 422
+    assert "Kirjoita muistiinpano." in empty.get_data(as_text=True)
+    saved = post_form(adviser, url, {"text": "Kysy haastattelussa asumisesta. Åäö"}, action=f"{url}/notes")
+    assert saved.status_code == 302
+    assert "Kysy haastattelussa asumisesta. Åäö" in adviser.get(url).get_data(as_text=True)
+    note = db.scalars(select(ReviewNote)).one()
+    assert b"asumisesta" not in note.text_encrypted
+    assert [row.action for row in log_rows(db, "questionnaire_note")] == ["create"]
+    # The client never sees the notes.
+    login_as(app, client, demo["client_fi"])
+    assert "asumisesta" not in client.get(f"/questionnaires/{response.id}/view").get_data(as_text=True)
+
+
+def test_two_advisers_marking_reviewed_from_stale_pages_the_second_is_told_the_first_is_kept(
+    app, db, demo, adviser
+):
+    response = submitted(app, db, demo["client_fi"], demo["adviser"], ALL_PAGES)
+    colleague = another_adviser(db)
+    with app.app_context():
+        client_service.assign(db, actor_for(colleague), demo["client_fi"], colleague)
+    other = app.test_client()
+    login_as(app, other, colleague)
+    url = f"/staff/questionnaires/{response.id}"
+    mine, theirs = adviser.get(url).get_data(as_text=True), other.get(url).get_data(as_text=True)
+
+    def decide(browser, page, decision):
+        return browser.post(
+            f"{url}/reviewed",
+            data={
+                "csrf_token": csrf_token_from(page),
+                "review_version": REVIEW_VERSION.search(page)[1],
+                "decision": decision,
+            },
+        )
+
+    assert decide(adviser, mine, "reviewed").status_code == 302
+    told = decide(other, theirs, "reviewed")
+    assert told.status_code == 409
+    assert "Toinen ammattilainen muutti tarkistusta" in told.get_data(as_text=True)
+    assert "Tarkistanut Riikka Rantanen" in told.get_data(as_text=True)
+    db.expire_all()
+    kept = db.get(QuestionnaireResponse, response.id)
+    assert kept.reviewed_by_id == demo["adviser"].id
+    assert kept.review_version == 1
+    # From the page it was told on, the second adviser can act on the current state.
+    assert decide(other, told.get_data(as_text=True), "not_reviewed").status_code == 302
+    db.expire_all()
+    assert db.get(QuestionnaireResponse, response.id).reviewed_at is None
+    assert [row.purpose for row in log_rows(db, "questionnaire_review")] == ["reviewed", "review reopened"]
+
+
+def test_print_view_and_fhir_download_are_logged_and_the_download_validates(app, db, demo, adviser):
+    response = submitted(app, db, demo["client_fi"], demo["adviser"], NO_TREATMENT)
+    printed = adviser.get(f"/staff/questionnaires/{response.id}/print")
+    assert printed.status_code == 200
+    assert "<form" not in printed.get_data(as_text=True).split("<main")[1].split("</main>")[0]
+    download = adviser.get(f"/staff/questionnaires/{response.id}/fhir")
+    assert download.status_code == 200
+    assert download.mimetype == "application/fhir+json"
+    assert "attachment" in download.headers["Content-Disposition"]
+    bundle = Bundle.model_validate(json.loads(download.get_data(as_text=True)))
+    questionnaire, answers = (entry.resource for entry in bundle.entry)
+    assert questionnaire.get_resource_type() == "Questionnaire"
+    assert answers.get_resource_type() == "QuestionnaireResponse"
+    assert answers.status == "completed"
+    assert [row.action for row in log_rows(db, "questionnaire_response_print")] == ["view"]
+    exports = [row for row in log_rows(db, "questionnaire_response") if row.action == "export"]
+    assert len(exports) == 1
+    assert exports[0].client_id == demo["client_fi"].id
+
+
+def test_a_draft_is_not_shown_to_professionals(app, db, demo, adviser):
+    from tests.integration.questionnaire_helpers import assign
+
+    draft = assign(app, db, demo["client_fi"], demo["adviser"])
+    for path in ("", "/print", "/fhir"):
+        assert adviser.get(f"/staff/questionnaires/{draft.id}{path}").status_code == 404
+
+
+def test_another_advisers_client_answers_404_on_every_route_and_nothing_changes(app, db, demo, adviser):
+    colleague = another_adviser(db)
+    theirs = submitted(app, db, demo["client_sv"], colleague, ALL_PAGES)
+    token = csrf_token_from(adviser.get("/staff/questionnaires").get_data(as_text=True))
+    for path in ("", "/print", "/fhir"):
+        assert adviser.get(f"/staff/questionnaires/{theirs.id}{path}").status_code == 404
+    for path, data in (("/notes", {"text": "Ei kuulu minulle"}), ("/reviewed", {"decision": "reviewed"})):
+        reply = adviser.post(
+            f"/staff/questionnaires/{theirs.id}{path}",
+            data={"csrf_token": token, "review_version": "0", **data},
+        )
+        assert reply.status_code == 404
+    assert adviser.get(f"/staff/questionnaires/assign/{demo['client_sv'].id}").status_code == 404
+    db.expire_all()
+    assert db.get(QuestionnaireResponse, theirs.id).reviewed_at is None
+    assert db.scalars(select(ReviewNote)).all() == []
+
+
+# --- Assigning -------------------------------------------------------------------------------------
+
+
+def test_an_adviser_assigns_a_questionnaire_with_the_interview_time(app, db, demo, adviser):
+    with app.app_context():
+        client_service.assign(db, actor_for(demo["adviser"]), demo["client_fi"], demo["adviser"])
+    url = f"/staff/questionnaires/assign/{demo['client_fi'].id}"
+    form = adviser.get(url).get_data(as_text=True)
+    assert "Anna asiakkaalle kysely" in form
+    assert [row.client_id for row in log_rows(db, "questionnaire_assign")] == [demo["client_fi"].id]
+    bad = post_form(
+        adviser,
+        url,
+        {
+            "questionnaire": "kela_pre_interview",
+            "interview_date-day": "31",
+            "interview_date-month": "2",
+            "interview_date-year": "2027",
+            "interview_time": "25.00",
+        },
+    )
+    assert bad.status_code == 422
+    page = bad.get_data(as_text=True)
+    assert "Päivämäärää ei ole olemassa." in page
+    assert "Kirjoita kellonaika tunteina ja minuutteina, esimerkiksi 14.30." in page
+    assert 'value="25.00"' in page
+    good = post_form(
+        adviser,
+        url,
+        {
+            "questionnaire": "kela_pre_interview",
+            "interview_date-day": "15",
+            "interview_date-month": "1",
+            "interview_date-year": "2027",
+            "interview_time": "13.30",
+        },
+    )
+    assert good.status_code == 302
+    assert good.headers["Location"] == f"/staff/clients/{demo['client_fi'].id}#questionnaires"
+    response = db.scalars(select(QuestionnaireResponse)).one()
+    assert response.interview_at == at(2027, 1, 15, 11).replace(minute=30)  # 13.30 in Helsinki in winter
+    assert response.assigned_by_id == demo["adviser"].id
+    message = db.scalars(select(OutboxMessage)).one()
+    assert message.template_key == "questionnaire_assigned"
+    assert message.idempotency_key == f"questionnaire-assigned:{response.id}:email"
+    overview = adviser.get(f"/staff/clients/{demo['client_fi'].id}").get_data(as_text=True)
+    assert "Esitiedot Kelan kuntoutushaastatteluun" in overview
+    assert "Ei aloitettu" in overview
+    listing = adviser.get("/staff/clients").get_data(as_text=True)
+    assert '<th scope="col">Kysely</th>' in listing
+    assert "Ei aloitettu" in listing
+
+
+def test_the_client_home_page_offers_to_continue_answering(app, db, demo, client):
+    from tests.integration.questionnaire_helpers import assign, put_answers
+
+    response = assign(app, db, demo["client_fi"], demo["adviser"], interview_at=at(2026, 12, 10))
+    login_as(app, client, demo["client_fi"])
+    assert "Aloita vastaaminen" in client.get("/home").get_data(as_text=True)
+    put_answers(app, db, response, {"current_situation": ["unemployed"]}, page="services", seen=("now",))
+    home = client.get("/home").get_data(as_text=True)
+    assert "Kysely odottaa vastauksiasi" in home
+    assert "Jatka vastaamista" in home
+    assert f'href="/questionnaires/{response.id}/pages/services"' in home
+    assert "Olet vastannut 1 sivuun" in home

@@ -12,8 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.content.consents import ConsentTemplate
 from portal.forms import messages
-from portal.forms.fields import DatePartsField
-from portal.identity import hetu
+from portal.forms.fields import DatePartsField, HetuField
 from portal.services.consent_seal import CODE_LENGTH, normalise_code
 
 LATEST_DUE = timedelta(days=183)
@@ -53,24 +52,13 @@ class IssueForm(FlaskForm):
 
 
 class IssueByHetuForm(IssueForm):
-    hetu = StringField(
-        _l("Personal identity code"),
-        description=_l("For example 150385-9013. The search is recorded in the access log."),
-        validators=[
-            InputRequired(message=messages.HETU_REQUIRED),
-            Length(max=11, message=messages.HETU_INVALID),
-        ],
-    )
+    hetu = HetuField()
 
     def __init__(self, *args: Any, allow_test_codes: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.allow_test_codes = allow_test_codes
         # The identity code first, as a professional reads the page.
         self._fields.move_to_end("hetu", last=False)
-
-    def validate_hetu(self, field: StringField) -> None:
-        if not hetu.is_valid(field.data or "", allow_test_codes=self.allow_test_codes):
-            raise ValidationError(str(messages.HETU_INVALID))
 
 
 class SignForm(FlaskForm):

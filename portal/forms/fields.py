@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from wtforms import Field
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, StringField
 from wtforms.utils import unset_value
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.forms import messages
+from portal.identity import hetu
 
 
 class DatePartsField(Field):
@@ -57,3 +59,23 @@ class DatePartsField(Field):
 
     def _value(self) -> Sequence[str]:
         return list(self.parts.values())
+
+
+class HetuField(StringField):
+    """A personal identity code typed by a professional; the form says whether test codes pass."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            _l("Personal identity code"),
+            description=_l("For example 150385-9013. The search is recorded in the access log."),
+            validators=[
+                InputRequired(message=messages.HETU_REQUIRED),
+                Length(max=11, message=messages.HETU_INVALID),
+            ],
+            **kwargs,
+        )
+
+    def pre_validate(self, form: Any) -> None:
+        allow = bool(getattr(form, "allow_test_codes", False))
+        if self.data and not hetu.is_valid(self.data, allow_test_codes=allow):
+            raise ValidationError(str(messages.HETU_INVALID))

@@ -1,0 +1,114 @@
+"""A professional's clients: finding one by hetu, searching, and assigning an adviser."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from portal.models import AccessLogEntry, Client, ClientAssignment
+from portal.services.audit import SYSTEM
+from portal.services.clients import assign
+from tests.conftest import login_as, post_form
+from tests.factories import make_client
+
+
+def signed_in(app, user):
+    browser = app.test_client()
+    login_as(app, browser, user)
+    return browser
+
+
+def test_finding_a_new_client_by_hetu_creates_and_assigns_them_and_is_logged(app, db, demo):
+    sami = signed_in(app, demo["staff"])
+    response = post_form(sami, "/staff/clients/find", {"hetu": "010203-9002"})
+    assert response.status_code == 302
+    client_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(ClientAssignment)
+            .where(
+                ClientAssignment.client_id == client_id, ClientAssignment.staff_user_id == demo["staff"].id
+            )
+        )
+        == 1
+    )
+    actions = db.execute(
+        select(AccessLogEntry.action, AccessLogEntry.object_type).where(AccessLogEntry.client_id == client_id)
+    ).all()
+    assert ("create", "client") in actions
+    overview = sami.get(response.headers["Location"]).get_data(as_text=True)
+    assert "010203-****" in overview
+    assert "010203-9002" not in overview
+
+
+def test_finding_an_existing_client_does_not_duplicate_them(app, db, demo):
+    sami = signed_in(app, demo["staff"])
+    response = post_form(sami, "/staff/clients/find", {"hetu": "150385-9013"})
+    assert response.headers["Location"] == f"/staff/clients/{demo['client_fi'].id}"
+    assert db.scalar(select(func.count()).select_from(Client)) == 4
+
+
+def test_a_wrong_hetu_is_explained_next_to_the_field(app, db, demo):
+    sami = signed_in(app, demo["staff"])
+    response = post_form(sami, "/staff/clients/find", {"hetu": "150385-9014"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert page.count("Tarkista henkilötunnus.") == 2
+    assert 'value="150385-9014"' in page
+    assert db.scalar(select(func.count()).select_from(Client)) == 4
+
+
+def test_test_codes_are_refused_in_production_style_configuration(app, db, demo):
+    app.config["ENV"] = "production"  # only the hetu check reads ENV per request
+    sami = signed_in(app, demo["staff"])
+    response = post_form(sami, "/staff/clients/find", {"hetu": "010203-9002"})
+    assert response.status_code == 422
+
+
+def test_search_finds_by_name_and_by_hetu_among_own_clients_only(app, db, demo):
+    with app.app_context():
+        for key in ("client_fi", "client_sv"):
+            assign(db, SYSTEM, demo[key], demo["adviser"])
+    stranger = make_client(app, db, given_name="Maija", family_name="Muukalainen")
+    riikka = signed_in(app, demo["adviser"])
+    by_name = riikka.get("/staff/clients?q=maija").get_data(as_text=True)
+    assert "Maija Meikäläinen" in by_name
+    assert "Muukalainen" not in by_name
+    assert stranger.id
+    by_hetu = riikka.get("/staff/clients?q=020792-902s").get_data(as_text=True)
+    assert "Anna-Lena Björkqvist" in by_hetu
+    assert "Maija" not in by_hetu.split("<main")[1]
+
+
+def test_staff_assign_an_adviser_and_advisers_cannot(app, db, demo):
+    with app.app_context():
+        assign(db, SYSTEM, demo["client_fi"], demo["staff"])
+        assign(db, SYSTEM, demo["client_fi"], demo["adviser"])
+        other = make_client(app, db, given_name="Toinen", family_name="Asiakas")
+        assign(db, SYSTEM, other, demo["staff"])
+    sami = signed_in(app, demo["staff"])
+    url = f"/staff/clients/{other.id}"
+    response = post_form(sami, url, {"staff_user_id": str(demo["adviser"].id)}, action=url + "/assign")
+    assert response.status_code == 302
+    assert "Toinen Asiakas" in signed_in(app, demo["adviser"]).get("/staff/clients").get_data(as_text=True)
+    riikka = signed_in(app, demo["adviser"])
+    url = f"/staff/clients/{demo['client_fi'].id}"
+    refused = post_form(riikka, url, {"staff_user_id": str(demo["adviser"].id)}, action=url + "/assign")
+    assert refused.status_code == 403
+
+
+def test_the_client_list_pages_through_many_clients(app, db, demo):
+    with app.app_context():
+        for index in range(30):
+            assign(
+                db,
+                SYSTEM,
+                make_client(app, db, given_name=f"Henkilö{index:02d}", family_name="Sivutus"),
+                demo["adviser"],
+            )
+    riikka = signed_in(app, demo["adviser"])
+    first = riikka.get("/staff/clients").get_data(as_text=True)
+    assert "Sivu 1 / 2" in first
+    second = riikka.get("/staff/clients?page=2").get_data(as_text=True)
+    assert second.count("Sivutus") == 5
+    assert riikka.get("/staff/clients?page=x").status_code == 200

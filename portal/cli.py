@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_group)
     app.cli.add_command(users_group)
     app.cli.add_command(sessions_group)
+    app.cli.add_command(clients_group)
     app.cli.add_command(cli_audit.audit_group)
     app.cli.add_command(cli_outbox.outbox_group)
 
@@ -110,3 +111,40 @@ def sessions_purge() -> None:
     from portal.identity.sessions import purge_expired
 
     click.echo(f"Removed {purge_expired(get_db())} expired sessions.")
+
+
+@click.group("clients", cls=AppGroup, help="Clients and the professionals assigned to them.")
+def clients_group() -> None:
+    pass
+
+
+@clients_group.command(
+    "assign", help="Assign a professional (by e-mail) to a client (by personal identity code)."
+)
+@click.argument("personal_identity_code")
+@click.argument("email")
+def clients_assign(personal_identity_code: str, email: str) -> None:
+    from sqlalchemy import select
+
+    from portal.db import get_db
+    from portal.identity.hetu import InvalidHetu
+    from portal.models import StaffUser
+    from portal.services import clients
+    from portal.services.audit import SYSTEM
+
+    db = get_db()
+    staff = db.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if staff is None or not staff.role_names:
+        raise click.ClickException(f"No professional with a role has the e-mail address {email}.")
+    try:
+        client = clients.find_or_create_by_hetu(
+            db,
+            SYSTEM,
+            personal_identity_code,
+            allow_test_codes=current_app.config["ENV"] != "production",
+            purpose="assigned by an admin",
+        )
+    except InvalidHetu as error:
+        raise click.ClickException("That is not a valid personal identity code.") from error
+    clients.assign(db, SYSTEM, client, staff, responsibility=staff.role)
+    click.echo(f"{staff.email} is now assigned to the client (id {client.id}).")

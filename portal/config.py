@@ -57,6 +57,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Whether the client's "who has used my data" page names the professionals, not only roles.
         "ACCESS_LOG_SHOW_NAMES": True,
         "RATELIMIT_SIGN_IN": "30 per minute",
+        "RATELIMIT_BOOKING": "30 per minute;300 per day",
         # Field encryption (hetu, answers) and keyed look-up hashes: 32 random bytes, base64.
         "FIELD_ENCRYPTION_KEY": DEFAULT_FIELD_KEY,
         "LOOKUP_HMAC_KEY": DEFAULT_LOOKUP_KEY,

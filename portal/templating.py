@@ -32,7 +32,13 @@ STAFF_NAV = (
 def navigation(app: Flask, user: Any) -> list[tuple[str, Any]]:
     if user is None:
         return []
-    entries = CLIENT_NAV if user.role == "client" else STAFF_NAV
+    if user.role == "client":
+        return _existing(app, CLIENT_NAV)
+    # The professionals' pages are for advisers and staff; an admin's work is the admin commands.
+    return _existing(app, STAFF_NAV) if user.has_role("adviser", "staff") else []
+
+
+def _existing(app: Flask, entries: tuple[tuple[str, Any], ...]) -> list[tuple[str, Any]]:
     return [(endpoint, label) for endpoint, label in entries if endpoint in app.view_functions]
 
 

@@ -707,3 +707,21 @@ def test_the_clients_booking_data_can_be_exported(app, client_fi, db, demo):
     assert records[1]["accessibility_needs"] == "Induktiosilmukka"
     assert records[1]["adviser"] == demo["adviser"].name
     assert others == []
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_BOOKING": "2 per minute"}], indirect=True)
+def test_booking_attempts_are_rate_limited_per_client(app, db, demo):
+    from tests.conftest import csrf_token_from, login_as
+
+    def attempt(browser):
+        token = csrf_token_from(browser.get("/my-data").get_data(as_text=True))
+        return browser.post("/appointments/book/guidance/999999", data={"csrf_token": token}).status_code
+
+    maija = app.test_client()
+    login_as(app, maija, demo["client_fi"])
+    codes = [attempt(maija) for _ in range(3)]
+    assert codes[:2] == [404, 404]
+    assert codes[2] == 429
+    anna = app.test_client()
+    login_as(app, anna, demo["client_sv"])
+    assert attempt(anna) == 404

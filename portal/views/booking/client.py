@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from portal.auditing import current_actor
 from portal.db import get_db
+from portal.extensions import limiter
 from portal.forms.booking import BookingForm, ConfirmForm, MoveForm, set_modalities
 from portal.identity.access import current_client
 from portal.models import Booking
@@ -26,6 +27,19 @@ from portal.views.booking.common import (
 )
 
 Page = str | Response | tuple[str, int]
+
+
+def _booking_limit() -> str:
+    limit: str = current_app.config["RATELIMIT_BOOKING"]
+    return limit
+
+
+def _per_client() -> str:
+    # Per person, not per address: many clients may share one network address.
+    return f"client:{current_client().id}"
+
+
+booking_limit = limiter.limit(_booking_limit, key_func=_per_client, methods=["POST"])
 
 
 def own_booking_or_404(booking_id: int) -> Booking:
@@ -66,6 +80,7 @@ def choose_time(type_key: str) -> Page:
 
 
 @bp.route("/appointments/book/<type_key>/<int:slot_id>", methods=["GET", "POST"])
+@booking_limit
 def confirm(type_key: str, slot_id: int) -> Page:
     kind = appointment_type_or_404(type_key)
     slot = slot_or_404(slot_id)
@@ -139,6 +154,7 @@ def move(booking_id: int) -> Page:
 
 
 @bp.route("/appointments/<int:booking_id>/move/<int:slot_id>", methods=["GET", "POST"])
+@booking_limit
 def move_confirm(booking_id: int, slot_id: int) -> Page:
     booking = own_booking_or_404(booking_id)
     kind = appointment_type_or_404(booking.appointment_type)

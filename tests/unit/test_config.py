@@ -42,3 +42,39 @@ def test_environment_variables_configure_the_app(monkeypatch, tmp_path):
     app = create_app()
     assert app.config["DATABASE_URL"].endswith("env.sqlite3")
     assert app.config["RATELIMIT_ENABLED"] is False
+
+
+def test_production_uses_a_host_prefixed_secure_cookie(tmp_path):
+    from joserfc.jwk import RSAKey
+
+    keys = {}
+    for name in ("signing", "encryption"):
+        path = tmp_path / f"{name}.pem"
+        path.write_bytes(RSAKey.generate_key(2048, private=True).as_pem(private=True))
+        keys[name] = str(path)
+    oidc = tmp_path / "oidc.toml"
+    oidc.write_text(
+        '[providers.ftn]\naudience = "client"\nclient_id = "polku"\n'
+        'discovery_url = "https://broker.example/.well-known/openid-configuration"\n'
+        '[providers.staff]\naudience = "staff"\nclient_id = "polku-staff"\n'
+        'discovery_url = "https://login.example/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    app = create_app(
+        {
+            **GOOD_PRODUCTION,
+            "FIELD_ENCRYPTION_KEY": "A" * 43 + "=",
+            "LOOKUP_HMAC_KEY": "B" * 43 + "=",
+            "AUDIT_HMAC_KEY": "c" * 48,
+            "SMS_GATEWAY": "some.gateway:Gateway",
+            "SIGNING_KEY": keys["signing"],
+            "ENCRYPTION_KEY": keys["encryption"],
+            "OIDC_CONFIG": str(oidc),
+        }
+    )
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-polku"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert "devidp.discovery" not in app.view_functions
+    assert "devtools.outbox" not in app.view_functions

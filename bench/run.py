@@ -1,141 +1,46 @@
-"""`make bench` / `make bench-quick`: server CPU against a baseline, SQL counts, page weights, load.
+"""`make bench` / `make bench-quick`: server CPU per page against a baseline, SQL counts, weights, and more.
 
-Prints one figure per line. Everything runs on loopback with bounded request counts.
+Prints one figure per line as soon as it is measured. Everything runs on loopback with bounded request
+counts and times; PostgreSQL lines need a server on 127.0.0.1:5432 (BENCH_POSTGRES_URL), where each
+part creates a database of its own and drops it afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
-import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import requests
-
-from bench.data import generate
-from bench.pages import Page, pages
-from bench.server import Gunicorn
-from portal import create_app
-from portal.migrations import upgrade
-
-COOKIE = "polku_session"
-ENV = {"PORTAL_ENV": "development", "PORTAL_RATELIMIT_ENABLED": "false"}
+from bench.cpu import ratios
+from bench.databases import build, postgres_database, postgres_reachable, sqlite_url
+from bench.load import load
+from bench.queries import query_counts
+from bench.race import race
+from bench.scale import scale
+from bench.weight import weights
 
 
-def portal_env(database_url: str) -> dict[str, str]:
-    return {**ENV, "PORTAL_DATABASE_URL": database_url}
+@dataclass(frozen=True)
+class Profile:
+    rounds: int  # alternating rounds of page and baseline batches
+    batch: int  # requests per batch
+    clients: int  # generated clients for the ratios and weights
+    small: int  # the two data sizes of the query counts
+    large: int
+    race_clients: int
+    load_users: int
+    load_seconds: float
+    load_clients: int
+    scale_clients: int
+    scale_samples: int
 
 
-def build(database_url: str, clients: int) -> dict[str, Any]:
-    upgrade(database_url)
-    app = create_app({"DATABASE_URL": database_url, "ENV": "development"})
-    facts = generate(app, clients)
-    app.extensions["polku.engine"].dispose()
-    return facts
-
-
-def session_for(page: Page, facts: dict[str, Any]) -> requests.Session:
-    browser = requests.Session()
-    browser.cookies.set(COOKIE, facts[f"{page.role}_token"])
-    return browser
-
-
-def fetch(browser: requests.Session, base: str, page: Page) -> requests.Response:
-    if page.method == "POST":
-        token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get(base + page.url).text)
-        data = {**page.form, "csrf_token": token.group(1) if token else ""}
-        return browser.post(base + page.url, data=data, allow_redirects=False)
-    return browser.get(base + page.url, allow_redirects=False)
-
-
-def cpu_per_request(server: Gunicorn, send: Any, count: int) -> float:
-    before = server.cpu_seconds()
-    for _ in range(count):
-        send()
-    return (server.cpu_seconds() - before) / count
-
-
-def ratios(facts: dict[str, Any], database_url: str, rounds: int, batch: int) -> None:
-    portal = Gunicorn("portal:create_app()", portal_env(database_url))
-    baseline = Gunicorn("bench.baseline:create_baseline()", portal_env(database_url))
-    try:
-        plain = requests.Session()
-        size = len(fetch(session_for(pages(facts)[0], facts), portal.url, pages(facts)[0]).content)
-        for _ in range(50):  # warm both servers
-            plain.get(f"{baseline.url}/page?size={size}")
-        base_cpu = statistics.median(
-            cpu_per_request(baseline, lambda: plain.get(f"{baseline.url}/page?size={size}"), batch)
-            for _ in range(rounds)
-        )
-        what = f"bare Flask+Jinja+one ORM query page of {size} bytes"
-        print(f"baseline: {base_cpu * 1e6:.0f} µs CPU per request, {what}")
-        for page in pages(facts):
-            browser = session_for(page, facts)
-            response = fetch(browser, portal.url, page)
-            if response.status_code >= 400:
-                print(f"ratio {page.name}: failed with HTTP {response.status_code}")
-                continue
-            page_size = len(response.content)
-            results = []
-            for _ in range(rounds):
-                page_cpu = cpu_per_request(portal, lambda b=browser, p=page: fetch(b, portal.url, p), batch)
-                base = cpu_per_request(
-                    baseline, lambda size=page_size: plain.get(f"{baseline.url}/page?size={size}"), batch
-                )
-                results.append(page_cpu / base if base else float("nan"))
-            label = f"{page.name} (POST)" if page.method == "POST" else page.name
-            print(f"ratio {label}: {statistics.median(results):.2f}")
-    finally:
-        portal.stop()
-        baseline.stop()
-
-
-def query_counts(small: int, large: int, workdir: Path) -> None:
-    from sqlalchemy import event
-
-    counts: dict[str, list[int]] = {}
-    for clients in (small, large):
-        url = f"sqlite:///{workdir}/queries-{clients}.sqlite3"
-        facts = build(url, clients)
-        app = create_app({"DATABASE_URL": url, "ENV": "development", "RATELIMIT_ENABLED": False})
-        for page in pages(facts):
-            browser = app.test_client()
-            browser.set_cookie(COOKIE, facts[f"{page.role}_token"])
-            browser.open(page.url, method="GET")
-            statements: list[str] = []
-
-            def listener(*args: Any, seen: list[str] = statements) -> None:
-                seen.append(args[2])
-
-            event.listen(app.extensions["polku.engine"], "before_cursor_execute", listener)
-            browser.open(page.url, method="GET")
-            event.remove(app.extensions["polku.engine"], "before_cursor_execute", listener)
-            counts.setdefault(page.name, []).append(len(statements))
-        app.extensions["polku.engine"].dispose()
-    for name, (at_small, at_large) in counts.items():
-        print(f"queries {name}: {at_small} / {at_large}   # {small} vs {large} clients")
-
-
-def weights(facts: dict[str, Any], database_url: str) -> None:
-    portal = Gunicorn("portal:create_app()", portal_env(database_url))
-    try:
-        for page in pages(facts):
-            if not page.client_page:
-                continue
-            browser = session_for(page, facts)
-            html = browser.get(portal.url + page.url).text
-            assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
-            third_party = re.findall(r'(?:href|src)="(https?://[^"]+)"', html)
-            blocking = re.findall(r"<script(?![^>]*\b(?:defer|async)\b)[^>]*src=", html)
-            total = len(html.encode()) + sum(len(browser.get(portal.url + asset).content) for asset in assets)
-            extras = f"third-party={len(third_party)} blocking-scripts={len(blocking)}"
-            print(f"weight {page.name}: {total / 1024:.1f} KB   # {extras}")
-    finally:
-        portal.stop()
+FULL = Profile(7, 300, 1000, 10, 1000, 100, 200, 60, 1000, 100_000, 200)
+QUICK = Profile(3, 150, 200, 10, 300, 100, 200, 20, 600, 20_000, 50)
+NO_POSTGRES = "skipped (no PostgreSQL)"
 
 
 def main() -> None:
@@ -144,15 +49,36 @@ def main() -> None:
         "--quick", action="store_true", help="smaller data and fewer rounds (about 3 minutes)"
     )
     args = parser.parse_args()
+    profile = QUICK if args.quick else FULL
     started = time.monotonic()
-    rounds, batch, clients = (3, 100, 200) if args.quick else (7, 300, 1000)
+    postgres = postgres_reachable()
     with tempfile.TemporaryDirectory(prefix="polku-bench-") as tmp:
         workdir = Path(tmp)
-        url = f"sqlite:///{workdir}/bench.sqlite3"
-        facts = build(url, clients)
-        ratios(facts, url, rounds, batch)
-        query_counts(10, 1000 if not args.quick else 300, workdir)
+        url = sqlite_url(workdir, "bench")
+        facts = build(url, profile.clients)
+        ratios(facts, url, profile.rounds, profile.batch)
+        query_counts(profile.small, profile.large, workdir)
         weights(facts, url)
+        race(sqlite_url(workdir, "race"), "sqlite", clients=profile.race_clients)
+        if postgres:
+            with postgres_database("race") as pg_url:
+                race(pg_url, "postgresql", clients=profile.race_clients)
+        else:
+            print(f"race postgresql: {NO_POSTGRES}", flush=True)
+        load_options = {
+            "users": profile.load_users,
+            "seconds": profile.load_seconds,
+            "clients": profile.load_clients,
+        }
+        load(sqlite_url(workdir, "load"), "sqlite", **load_options)
+        if postgres:
+            with postgres_database("load") as pg_url:
+                load(pg_url, "postgresql", **load_options)
+            with postgres_database("scale") as pg_url:
+                scale(pg_url, clients=profile.scale_clients, samples=profile.scale_samples)
+        else:
+            print(f"load postgresql: {NO_POSTGRES}", flush=True)
+            print(f"scale postgresql: {NO_POSTGRES}", flush=True)
     print(f"# finished in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
 

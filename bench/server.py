@@ -25,7 +25,9 @@ def free_port() -> int:
 class Gunicorn:
     """One gunicorn master with `workers` workers; the same settings for every app compared."""
 
-    def __init__(self, app_spec: str, env: dict[str, str], workers: int = 1, threads: int = 4) -> None:
+    def __init__(
+        self, app_spec: str, env: dict[str, str], workers: int = 1, threads: int = 4, keepalive: int = 5
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
@@ -41,6 +43,9 @@ class Gunicorn:
                 str(threads),
                 "--worker-class",
                 "gthread",
+                # Longer than the load run's think times, so idle browsers keep their connection.
+                "--keep-alive",
+                str(keepalive),
                 "--log-level",
                 "warning",
                 app_spec,
@@ -51,9 +56,9 @@ class Gunicorn:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if requests.get(self.url + "/health", timeout=2).status_code < 500:
+                if requests.get(self.url + "/health", timeout=10).status_code < 500:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or the workers still booting
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"{app_spec} did not start")
@@ -69,6 +74,12 @@ class Gunicorn:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
         return total / TICKS
+
+    def __enter__(self) -> Gunicorn:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from babel import Locale, dates, support
+from flask import current_app, g, request
+from flask_babel import get_locale, get_translations
+from wtforms.i18n import messages_path
 
 LOCALES = ("fi", "sv")
 DEFAULT_LOCALE = "fi"
@@ -29,6 +32,33 @@ def current_locale() -> str:
     return locale.language if locale is not None and locale.language in LOCALES else DEFAULT_LOCALE
 
 
+def translations() -> support.NullTranslations:
+    """Flask-Babel's translations for the current locale, kept on the request while the locale
+    stays the same (force_locale changes it): its own lookup costs more than translating."""
+    locale = get_locale()
+    kept = g.get("_polku_translations")
+    if kept is None or kept[0] is not locale:
+        kept = (locale, get_translations())
+        g._polku_translations = kept
+    found: support.NullTranslations = kept[1]
+    return found
+
+
+@cache
+def _form_translations(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def share_form_translations() -> None:
+    """WTForms' own messages in the request's language, loaded once per language and process.
+
+    Flask-WTF would read the catalogue from disk in every request that makes a form; it takes
+    the one already on the request (the same catalogue, by the same locale).
+    """
+    if request.endpoint != "static":
+        request.wtforms_translations = _form_translations(current_locale())  # type: ignore[attr-defined]
+
+
 def today() -> date:
     """The date in Finland: what "today" means to the people who use Polku."""
     return datetime.now(HELSINKI).date()
@@ -39,8 +69,38 @@ def other_locales() -> list[str]:
     return [code for code in LOCALES if code != current]
 
 
+# Formatting goes straight to Babel with the request's locale and Helsinki time, which is what
+# Flask-Babel's format_* do (BABEL_DEFAULT_TIMEZONE is Europe/Helsinki; a naive time is UTC), and
+# the texts are kept: list pages show the same dates and times again and again.
+FORMATTED = 4096
+
+
+def _babel_locale() -> Locale:
+    return get_locale() or Locale.parse(DEFAULT_LOCALE)
+
+
+def _in_helsinki(value: datetime) -> datetime:
+    return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(HELSINKI)
+
+
+@lru_cache(maxsize=FORMATTED)
+def _date_text(day: date, format: str, locale: Locale) -> str:
+    return str(dates.format_date(day, format, locale=locale))
+
+
+@lru_cache(maxsize=FORMATTED)
+def _time_text(moment: datetime, format: str, locale: Locale) -> str:
+    return str(dates.format_time(moment, format, locale=locale))
+
+
+@lru_cache(maxsize=FORMATTED)
+def _datetime_text(moment: datetime, format: str, locale: Locale) -> str:
+    return str(dates.format_datetime(moment, format, locale=locale))
+
+
 def local_date(value: date | datetime, format: str = "long") -> str:
-    return str(format_date(value, format))
+    day = _in_helsinki(value).date() if isinstance(value, datetime) else value
+    return _date_text(day, format, _babel_locale())
 
 
 # Finnish and Finland-Swedish both write the time with a full stop: 9.00, 14.30.
@@ -48,11 +108,12 @@ TIME_PATTERN = "H.mm"
 
 
 def local_datetime(value: datetime, format: str = "long") -> str:
+    moment, locale = _in_helsinki(value), _babel_locale()
     if format == "long":
         # "28. marraskuuta 2026 14.30" reads better than Babel's long form with seconds.
-        return f"{format_date(value, 'long')} {format_time(value, TIME_PATTERN)}"
-    return str(format_datetime(value, format))
+        return f"{_date_text(moment.date(), 'long', locale)} {_time_text(moment, TIME_PATTERN, locale)}"
+    return _datetime_text(moment, format, locale)
 
 
 def local_time(value: datetime) -> str:
-    return str(format_time(value, TIME_PATTERN))
+    return _time_text(_in_helsinki(value), TIME_PATTERN, _babel_locale())

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from portal import i18n
 from portal.identity.access import current_user
@@ -42,7 +44,41 @@ def _existing(app: Flask, entries: tuple[tuple[str, Any], ...]) -> list[tuple[st
     return [(endpoint, label) for endpoint, label in entries if endpoint in app.view_functions]
 
 
+# The translations of the page being rendered, looked up once per render_template (force_locale
+# included) instead of once per string: Flask-Babel's own lookup costs more than the translation.
+TRANSLATIONS = "_polku_translations"
+
+
+def _translations(context: Context) -> Any:
+    # Macros imported without context do not see it, and fall back to the request's.
+    return context.get(TRANSLATIONS) or i18n.translations()
+
+
+@pass_context
+def _gettext(context: Context, string: str) -> str:
+    return str(_translations(context).ugettext(string))
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, number: int) -> str:
+    return str(_translations(context).ungettext(singular, plural, number))
+
+
+@pass_context
+def _pgettext(context: Context, message_context: str, string: str) -> str:
+    return str(_translations(context).upgettext(message_context, string))
+
+
+@pass_context
+def _npgettext(context: Context, message_context: str, singular: str, plural: str, number: int) -> str:
+    return str(_translations(context).unpgettext(message_context, singular, plural, number))
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+    )
+    app.before_request(i18n.share_form_translations)
     app.jinja_env.filters["local_date"] = i18n.local_date
     app.jinja_env.filters["local_datetime"] = i18n.local_datetime
     app.jinja_env.filters["local_time"] = i18n.local_time
@@ -55,6 +91,7 @@ def init_app(app: Flask) -> None:
         if user is not None and isinstance(session, ServerSession):
             deadline = max(0, int((idle_deadline(session) - utcnow()).total_seconds()))
         return {
+            TRANSLATIONS: i18n.translations(),
             "current_locale": i18n.current_locale(),
             "other_locales": i18n.other_locales(),
             "current_user": user,

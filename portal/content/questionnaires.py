@@ -125,6 +125,18 @@ class Questionnaire:
     def item(self, item_id: str) -> Item:
         return next(item for item in self._page_of_item[item_id].items if item.id == item_id)
 
+    @cached_property
+    def conditions_look_back(self) -> bool:
+        """Every condition asks only about items on earlier pages (what the content check demands)."""
+        position = {item.id: number for number, page in enumerate(self.pages) for item in page.items}
+        return all(
+            position.get(leaf.item, len(self.pages)) < number
+            for number, page in enumerate(self.pages)
+            for condition in (page.condition, *(item.condition for item in page.items))
+            if condition is not None
+            for leaf in condition.leaves()
+        )
+
     def page(self, page_id: str) -> Page:
         return self.pages[page_index(self)[page_id]]
 
@@ -463,6 +475,15 @@ def visible_items(page: Page, answers: Answers) -> tuple[Item, ...]:
 
 def prune_hidden(questionnaire: Questionnaire, answers: Answers) -> dict[str, object]:
     """The answers without those to unknown items or items hidden under the remaining answers."""
+    if questionnaire.conditions_look_back:
+        # Whether a page or item shows depends only on earlier pages, already settled: one pass.
+        kept: dict[str, object] = {}
+        for page in questionnaire.pages:
+            if evaluate(page.condition, kept):
+                for item in page.items:
+                    if item.id in answers and evaluate(item.condition, kept):
+                        kept[item.id] = answers[item.id]
+        return kept
     current = dict(answers)
     while True:
         # Dropping one answer can hide further items, so repeat until nothing changes.

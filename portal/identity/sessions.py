@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import Flask, Request, Response, current_app
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.datastructures import CallbackDict
 
-from portal.models import UserSession
+from portal.db import get_db
+from portal.models import Client, StaffUser, UserSession
 from portal.models.base import utcnow
 
 # Writing last_seen_at on every request would turn every page view into a write.
@@ -45,6 +47,7 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.expired = False  # an earlier session ended by a timeout: the page may say so
         self.ended = False
         self.sign_in: dict[str, Any] | None = None  # set by sign_in(): rotate and bind a user
+        self.person: Any = None  # the Client or StaffUser loaded with the row (see open_session)
 
     @property
     def signed_in(self) -> bool:
@@ -86,6 +89,21 @@ def new_session_row(db: Session, data: dict[str, Any], **fields: Any) -> tuple[s
     return token, row
 
 
+@cache
+def _session_and_person() -> Select[tuple[UserSession, Client, StaffUser]]:
+    """Built once: every request with a cookie runs it, and building it costs more than running it.
+
+    A professional's roles come in the same statement (a row per role), as every page checks them.
+    """
+    return (
+        select(UserSession, Client, StaffUser)
+        .outerjoin(Client, Client.id == UserSession.client_id)
+        .outerjoin(StaffUser, StaffUser.id == UserSession.staff_user_id)
+        .options(joinedload(StaffUser.roles))
+        .where(UserSession.token_hash == bindparam("token_hash"))
+    )
+
+
 class ServerSessionInterface(SessionInterface):
     def _db(self, app: Flask) -> Session:
         session: Session = app.extensions["polku.sessionmaker"]()
@@ -95,20 +113,25 @@ class ServerSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
             return ServerSession()
-        with self._db(app) as db:
-            row = db.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
-            if row is None:
-                return ServerSession()
-            now = utcnow()
-            if now >= row.expires_at or now - row.last_seen_at >= idle_limit():
-                db.delete(row)
-                db.commit()
-                expired = ServerSession()
-                expired.expired = True
-                return expired
-            session = ServerSession(dict(row.data or {}), row)
-            session.token = token
-            return session
+        # The request's own database session, and the signed-in person in the same statement:
+        # current_user() then finds them without asking the database again.
+        db = get_db()
+        found = db.execute(_session_and_person(), {"token_hash": hash_token(token)}).unique().one_or_none()
+        if found is None:
+            return ServerSession()
+        row = found[0]
+        now = utcnow()
+        if now >= row.expires_at or now - row.last_seen_at >= idle_limit():
+            db.delete(row)
+            db.commit()
+            expired = ServerSession()
+            expired.expired = True
+            return expired
+        session = ServerSession(dict(row.data or {}), row)
+        session.token = token
+        # Held for the request: the database session's identity map keeps only weak references.
+        session.person = found[1] or found[2]
+        return session
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if not isinstance(session, ServerSession):

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, utcnow
@@ -22,6 +22,8 @@ class Client(Base):
     """A TYM client. The hetu is stored only encrypted; rows are found by its keyed hash."""
 
     __tablename__ = "client"
+    # The professionals' client lists are in name order, a page at a time.
+    __table_args__ = (Index("ix_client_name_order", "family_name", "given_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hetu_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -62,9 +64,9 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    roles: Mapped[list[StaffRole]] = relationship(
-        back_populates="staff_user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Loaded when first used (the signed-in professional's checks): a page that lists appointments
+    # with their advisers' names does not need everybody's roles.
+    roles: Mapped[list[StaffRole]] = relationship(back_populates="staff_user", cascade="all, delete-orphan")
 
     @property
     def role_names(self) -> set[str]:

@@ -38,6 +38,24 @@ class QuestionnaireResponse(Base):
             sqlite_where=text("status = 'draft'"),
             postgresql_where=text("status = 'draft'"),
         ),
+        # The advisers' review queue: sent answers, unreviewed first, then by interview time (the
+        # order of portal.services.questionnaire.review.review_queue), and counted per client.
+        Index(
+            "ix_questionnaire_response_queue",
+            text("(reviewed_at IS NOT NULL)"),
+            text("(interview_at IS NULL)"),
+            "interview_at",
+            "submitted_at",
+            "id",
+            sqlite_where=text("status = 'submitted'"),
+            postgresql_where=text("status = 'submitted'"),
+        ),
+        Index(
+            "ix_questionnaire_response_submitted_client",
+            "client_id",
+            sqlite_where=text("status = 'submitted'"),
+            postgresql_where=text("status = 'submitted'"),
+        ),
         CheckConstraint("status IN ('draft', 'submitted')", name="status"),
         CheckConstraint(
             "(status = 'draft' AND submitted_at IS NULL)"

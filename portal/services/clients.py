@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from portal.identity import hetu
 from portal.models import Client, ClientAssignment, StaffUser
@@ -17,9 +17,33 @@ def open_assignments(staff: StaffUser) -> Select[tuple[int]]:
     )
 
 
+def assigned_to(
+    staff: StaffUser, client_id: ColumnElement[int] | InstrumentedAttribute[int]
+) -> ColumnElement[bool]:
+    """Whether the client of `client_id` (a column of the outer query) is assigned to this professional.
+
+    A correlated EXISTS: a list in name or queue order can then walk its index and stop after a
+    page, where `IN (all of the professional's clients)` would gather and sort them all first.
+    """
+    return (
+        select(ClientAssignment.id)
+        .where(
+            ClientAssignment.client_id == client_id,
+            ClientAssignment.staff_user_id == staff.id,
+            ClientAssignment.ended_at.is_(None),
+        )
+        .exists()
+    )
+
+
 def assigned_clients(staff: StaffUser) -> Select[tuple[Client]]:
     """The clients this professional works with now."""
-    return select(Client).where(Client.id.in_(open_assignments(staff)))
+    return select(Client).where(assigned_to(staff, Client.id))
+
+
+def assigned_count(db: Session, staff: StaffUser) -> int:
+    """How many clients this professional works with: one open assignment each (a unique index)."""
+    return db.scalar(select(func.count()).select_from(open_assignments(staff).subquery())) or 0
 
 
 def can_see_client(db: Session, staff: StaffUser, client_id: int) -> bool:

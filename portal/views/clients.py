@@ -44,7 +44,10 @@ def my_clients() -> str:
             full_name = func.lower(Client.given_name + " " + Client.family_name)
             query = query.where(or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern)))
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if term:
+        total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    else:
+        total = client_service.assigned_count(db, staff)
     clients = db.scalars(
         query.order_by(Client.family_name, Client.given_name, Client.id)
         .limit(PAGE_SIZE)

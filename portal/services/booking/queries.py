@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import String, and_, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from portal.content.appointments import AppointmentType, catalogue
 from portal.models import AppointmentOffer, Booking, Client, ClientAssignment, Slot, StaffUser
-from portal.models.base import utcnow
+from portal.models.base import UTCDateTime, utcnow
 from portal.services.booking.bookings import accessibility_text, message_text
 from portal.services.booking.times import day_bounds, local_date
 
@@ -101,24 +101,39 @@ def nearest_free(
     return sorted(rows[:limit], key=lambda row: row[0].starts_at)
 
 
+# Not a type key: stands for "someone in the network works with the client" in bookable_types().
+IN_NETWORK = "*network*"
+
+
 def bookable_types(db: Session, client: Client) -> list[AppointmentType]:
     """The types this client may book now: offered ones, and network ones once someone works with them."""
-    offered = set(
-        db.scalars(select(AppointmentOffer.appointment_type).where(AppointmentOffer.client_id == client.id))
+    assigned = select(ClientAssignment.id).where(
+        ClientAssignment.client_id == client.id, ClientAssignment.ended_at.is_(None)
     )
-    in_network = (
-        db.scalar(
-            select(ClientAssignment.id)
-            .where(ClientAssignment.client_id == client.id, ClientAssignment.ended_at.is_(None))
-            .limit(1)
+    found = set(
+        db.scalars(  # one statement: the offered types, and the marker when the client has someone
+            select(AppointmentOffer.appointment_type)
+            .where(AppointmentOffer.client_id == client.id)
+            .union_all(select(literal(IN_NETWORK, String)).where(assigned.exists()))
         )
-        is not None
     )
+    in_network = IN_NETWORK in found
     return [
         kind
         for kind in catalogue().types.values()
-        if kind.key in offered or (kind.bookable_by == "network" and in_network)
+        if kind.key in found or (kind.bookable_by == "network" and in_network)
     ]
+
+
+def coming_bookings(db: Session, client_id: int, now: datetime) -> list[Booking]:
+    """The client's booked appointments that have not ended yet, soonest first (a few at most)."""
+    return list(
+        db.scalars(
+            select(Booking)
+            .where(Booking.client_id == client_id, Booking.status == "booked", Booking.ends_at > now)
+            .order_by(Booking.starts_at, Booking.id)
+        )
+    )
 
 
 def client_bookings(db: Session, client_id: int, *, limit: int = 50) -> list[tuple[Booking, Slot, StaffUser]]:
@@ -146,26 +161,19 @@ def upcoming(
 
 def next_appointments(
     db: Session, client_ids: list[int], *, now: datetime | None = None
-) -> dict[int, Booking]:
-    """Each client's next booked appointment, in one query."""
+) -> dict[int, datetime]:
+    """When each client's next booked appointment starts, in one query."""
     if not client_ids:
         return {}
     moment = now or utcnow()
-    soonest = (
-        select(Booking.client_id, func.min(Booking.starts_at).label("starts_at"))
+    # The aggregate keeps the column's type, so SQLite hands back aware times too.
+    soonest = type_coerce(func.min(Booking.starts_at), UTCDateTime())
+    rows = db.execute(
+        select(Booking.client_id, soonest)
         .where(Booking.client_id.in_(client_ids), Booking.status == "booked", Booking.starts_at > moment)
         .group_by(Booking.client_id)
-        .subquery()
-    )
-    rows = db.scalars(
-        select(Booking)
-        .join(
-            soonest, and_(soonest.c.client_id == Booking.client_id, soonest.c.starts_at == Booking.starts_at)
-        )
-        .where(Booking.status == "booked")
-        .order_by(Booking.id)
     ).all()
-    return {booking.client_id: booking for booking in rows}
+    return dict(rows)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

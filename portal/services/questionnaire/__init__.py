@@ -4,7 +4,13 @@ drafts: the sealed content and the refusals; answering: assign, save a page, sub
 queue, notes and "reviewed"; export: FHIR and the client's data download; demo: the demo data.
 """
 
-from portal.services.questionnaire.answering import assign_questionnaire, client_responses, save_page, submit
+from portal.services.questionnaire.answering import (
+    assign_questionnaire,
+    client_responses,
+    open_responses,
+    save_page,
+    submit,
+)
 from portal.services.questionnaire.demo import demo_questionnaires
 from portal.services.questionnaire.drafts import (
     CHECK_PAGE,
@@ -27,6 +33,7 @@ from portal.services.questionnaire.drafts import (
 from portal.services.questionnaire.export import export_fhir, export_for_client, fhir_bundle
 from portal.services.questionnaire.review import (
     add_note,
+    flagged_count,
     previous_submission,
     read_note,
     review_queue,
@@ -54,7 +61,9 @@ __all__ = [
     "export_fhir",
     "export_for_client",
     "fhir_bundle",
+    "flagged_count",
     "missing_pages",
+    "open_responses",
     "previous_submission",
     "read_draft",
     "read_note",

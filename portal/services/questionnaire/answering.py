@@ -278,6 +278,20 @@ def _claim(db: Session, response: QuestionnaireResponse, expected_version: int |
         raise DraftChanged()
 
 
+def open_responses(db: Session, client_id: int) -> list[QuestionnaireResponse]:
+    """A client's questionnaires still to answer (one draft per questionnaire at most), newest first."""
+    return list(
+        db.scalars(
+            select(QuestionnaireResponse)
+            .where(
+                QuestionnaireResponse.client_id == client_id,
+                QuestionnaireResponse.status == ResponseStatus.DRAFT,
+            )
+            .order_by(QuestionnaireResponse.assigned_at.desc(), QuestionnaireResponse.id.desc())
+        )
+    )
+
+
 def client_responses(db: Session, client_id: int) -> list[QuestionnaireResponse]:
     """A client's questionnaires: open ones first, then the sent ones, newest first."""
     return list(

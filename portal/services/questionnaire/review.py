@@ -6,11 +6,12 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal import crypto
+from portal.content.questionnaires import flagged_answers
 from portal.models import Client, QuestionnaireResponse, ResponseStatus, ReviewNote, StaffUser
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
-from portal.services.clients import open_assignments
-from portal.services.questionnaire.drafts import NotSubmitted, ReviewChanged
+from portal.services.clients import assigned_to
+from portal.services.questionnaire.drafts import NotSubmitted, ReviewChanged, definition, read_draft
 
 
 def _note_context(response_id: int) -> str:
@@ -90,23 +91,27 @@ def review_queue(
     db: Session, staff: StaffUser, *, show: str = "all", term: str = "", page: int = 1, page_size: int = 25
 ) -> tuple[list[tuple[QuestionnaireResponse, Client]], int]:
     """Submitted answers of this professional's clients: unreviewed first, then by interview time."""
+    conditions = [
+        QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
+        assigned_to(staff, QuestionnaireResponse.client_id),
+    ]
+    if show == "unreviewed":
+        conditions.append(QuestionnaireResponse.reviewed_at.is_(None))
+    elif show == "reviewed":
+        conditions.append(QuestionnaireResponse.reviewed_at.is_not(None))
     query: Select[tuple[QuestionnaireResponse, Client]] = (
         select(QuestionnaireResponse, Client)
         .join(Client, Client.id == QuestionnaireResponse.client_id)
-        .where(
-            QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
-            QuestionnaireResponse.client_id.in_(open_assignments(staff)),
-        )
+        .where(*conditions)
     )
-    if show == "unreviewed":
-        query = query.where(QuestionnaireResponse.reviewed_at.is_(None))
-    elif show == "reviewed":
-        query = query.where(QuestionnaireResponse.reviewed_at.is_not(None))
     if term:
         pattern = f"%{term.lower()}%"
         full_name = func.lower(Client.given_name + " " + Client.family_name)
         query = query.where(or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern)))
-    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+        total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    else:
+        # Without a name to match, the clients' rows are not needed for counting.
+        total = db.scalar(select(func.count(QuestionnaireResponse.id)).where(*conditions)) or 0
     rows = db.execute(
         query.order_by(
             QuestionnaireResponse.reviewed_at.is_not(None),
@@ -119,6 +124,26 @@ def review_queue(
         .offset((max(page, 1) - 1) * page_size)
     ).all()
     return [(row[0], row[1]) for row in rows], total
+
+
+# Sent answers never change (a trigger refuses it), so how many of them need attention is kept per
+# sealed content: the queue shows the count on every row, and opening 25 responses for each page
+# would cost more than the rest of the page. Only counts are kept, never answers.
+FLAGGED_KEPT = 4096
+_flagged_counts: dict[tuple[int, bytes | None], int] = {}
+
+
+def flagged_count(response: QuestionnaireResponse) -> int:
+    """How many questions of the response have an answer marked for the adviser's attention."""
+    key = (response.id, response.content_encrypted)
+    count = _flagged_counts.get(key)
+    if count is None:
+        answers = read_draft(response).answers
+        count = len({item.id for item, _option in flagged_answers(definition(response), answers)})
+        if len(_flagged_counts) >= FLAGGED_KEPT:
+            _flagged_counts.clear()
+        _flagged_counts[key] = count
+    return count
 
 
 def previous_submission(db: Session, response: QuestionnaireResponse) -> QuestionnaireResponse | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -11,16 +12,20 @@ from wtforms.fields.choices import SelectChoice
 from portal.content.appointments import catalogue
 from portal.forms.booking import OfferForm
 from portal.i18n import current_locale
-from portal.models import AppointmentOffer, Booking, Client
+from portal.models import AppointmentOffer, Client
 from portal.models.base import utcnow
-from portal.services.booking.queries import bookable_types, client_bookings, next_appointments, upcoming
+from portal.services.booking.queries import (
+    bookable_types,
+    client_bookings,
+    coming_bookings,
+    next_appointments,
+)
 from portal.views import panels
 
 
 def _home(db: Session, client: Client) -> dict[str, Any] | None:
-    now = utcnow()
-    coming = upcoming(client_bookings(db, client.id, limit=20), now)
-    held = {booking.appointment_type for booking, _slot, _adviser in coming}
+    coming = coming_bookings(db, client.id, utcnow())
+    held = {booking.appointment_type for booking in coming}
     to_book = [kind for kind in bookable_types(db, client) if kind.key not in held]
     if not coming and not to_book:
         return None
@@ -49,7 +54,7 @@ def _overview(db: Session, client: Client) -> dict[str, Any]:
     }
 
 
-def _column(db: Session, client_ids: list[int]) -> dict[int, Booking]:
+def _column(db: Session, client_ids: list[int]) -> dict[int, datetime]:
     return next_appointments(db, client_ids)
 
 

@@ -30,7 +30,7 @@ def status_of(response: QuestionnaireResponse) -> str:
 
 def client_home(db: Session, client: Client) -> dict[str, Any] | None:
     """Open questionnaires: "Continue answering", with how far the client has come."""
-    open_ones = [r for r in service.client_responses(db, client.id) if r.is_draft]
+    open_ones = service.open_responses(db, client.id)
     if not open_ones:
         return None
     entries = []
@@ -77,12 +77,13 @@ def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:
         .where(QuestionnaireResponse.client_id.in_(client_ids))
         .order_by(QuestionnaireResponse.assigned_at, QuestionnaireResponse.id)
     ).all()
+    labels = {key: str(label) for key, label in STATUS_LABELS.items()}  # translated once, not per row
     newest: dict[int, Any] = {}
     for client_id, status, reviewed_at, started in rows:
         if status == ResponseStatus.DRAFT:
-            newest[client_id] = STATUS_LABELS["answering" if started else "not_started"]
+            newest[client_id] = labels["answering" if started else "not_started"]
         else:
-            newest[client_id] = STATUS_LABELS["reviewed" if reviewed_at is not None else "submitted"]
+            newest[client_id] = labels["reviewed" if reviewed_at is not None else "submitted"]
     return newest
 
 

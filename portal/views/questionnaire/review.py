@@ -53,14 +53,12 @@ def review_queue() -> str:
     locale = current_locale()
     entries = []
     for response, client in rows:
-        questionnaire = service.definition(response)
-        answers = service.read_draft(response).answers
         entries.append(
             {
                 "response": response,
                 "client": client,
-                "title": questionnaire.title[locale],
-                "flagged": len(shown_answers.flagged(questionnaire, answers, locale)),
+                "title": service.definition(response).title[locale],
+                "flagged": service.flagged_count(response),
             }
         )
     log_views(db, client_ids=sorted({client.id for _, client in rows}), object_type="questionnaire_queue")

@@ -1,0 +1,130 @@
+"""`load <db>:` lines: simulated clients on a mixed journey with think times, bounded in time.
+
+Each simulated client has a session made in the database (as bench/data.py makes them) and goes
+round a journey: front page, pathway, a questionnaire page that is saved and the next one, the
+booking day list and the appointments list, thinking 0.5-2 s between pages, until the time is up.
+The latency of every request is kept; any answer other than the expected one is an error.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import threading
+import time
+from typing import Any
+
+import requests
+
+from bench.data import BOOKING_TYPE, sign_in
+from bench.databases import app_for, build, portal_env
+from bench.pages import COOKIE, hidden_value
+from bench.server import Gunicorn
+
+THINK = (0.5, 2.0)
+MAX_JOURNEYS = 50
+
+
+class User(threading.Thread):
+    def __init__(self, base: str, token: str, response_id: int, deadline: float, seed: int) -> None:
+        super().__init__(daemon=True)
+        self.base = base
+        self.browser = requests.Session()
+        self.browser.cookies.set(COOKIE, token)
+        self.page = f"/questionnaires/{response_id}/pages/now"
+        self.deadline = deadline
+        self.rng = random.Random(seed)
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+
+    def request(self, method: str, url: str, expected: int, data: dict[str, str] | None = None) -> Any:
+        started = time.perf_counter()
+        try:
+            response = self.browser.request(
+                method, self.base + url, data=data, allow_redirects=False, timeout=30
+            )
+        except requests.RequestException as error:
+            self.errors.append(f"{method} {url}: {type(error).__name__}")
+            return None
+        self.latencies.append(time.perf_counter() - started)
+        if response.status_code != expected:
+            self.errors.append(f"{method} {url}: HTTP {response.status_code}")
+            return None
+        return response
+
+    def think(self) -> bool:
+        """Pause like a person reading; False once the run's time is up."""
+        time.sleep(self.rng.uniform(*THINK))
+        return time.monotonic() < self.deadline
+
+    def journey(self) -> None:
+        steps = [
+            lambda: self.request("GET", "/home", 200),
+            lambda: self.request("GET", "/pathway", 200),
+            self.questionnaire,
+            lambda: self.request("GET", f"/appointments/book/{BOOKING_TYPE}", 200),
+            lambda: self.request("GET", "/appointments", 200),
+        ]
+        for step in steps:
+            step()
+            if not self.think():
+                return
+
+    def questionnaire(self) -> None:
+        page = self.request("GET", self.page, 200)
+        if page is None or not self.think():
+            return
+        data = {
+            "csrf_token": hidden_value(page.text, "csrf_token"),
+            "answers_version": hidden_value(page.text, "answers_version"),
+            "current_situation": "unemployed",
+            "action": "continue",
+        }
+        saved = self.request("POST", self.page, 302, data)
+        if saved is not None:
+            self.request("GET", saved.headers["Location"].removeprefix(self.base), 200)
+
+    def run(self) -> None:
+        time.sleep(self.rng.uniform(0, 3))  # people do not all arrive in the same second
+        for _ in range(MAX_JOURNEYS):
+            if time.monotonic() >= self.deadline:
+                return
+            self.journey()
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def load(database_url: str, label: str, *, users: int, seconds: float, clients: int) -> None:
+    facts = build(database_url, clients)
+    drafts = facts["drafts"][:users]
+    if len(drafts) < users:
+        raise RuntimeError(f"only {len(drafts)} clients with an open questionnaire for {users} users")
+    app = app_for(database_url)
+    tokens = sign_in(app, [client_id for client_id, _response in drafts])
+    app.extensions["polku.engine"].dispose()
+    with Gunicorn("portal:create_app()", portal_env(database_url), workers=2, threads=8) as server:
+        started = time.monotonic()
+        deadline = started + seconds
+        crowd = [
+            User(server.url, token, response_id, deadline, seed)
+            for seed, (token, (_client, response_id)) in enumerate(zip(tokens, drafts, strict=True))
+        ]
+        for user in crowd:
+            user.start()
+        for user in crowd:
+            user.join(timeout=seconds + 60)
+        elapsed = time.monotonic() - started
+    latencies = [value * 1000 for user in crowd for value in user.latencies]
+    errors = [error for user in crowd for error in user.errors]
+    print(
+        f"load {label}: users={users} p50={statistics.median(latencies):.0f} "
+        f"p95={percentile(latencies, 0.95):.0f} p99={percentile(latencies, 0.99):.0f} errors={len(errors)}"
+        f"   # {len(latencies)} requests in {elapsed:.0f} s, think time {THINK[0]}-{THINK[1]} s"
+        + (f"; first error: {errors[0]}" if errors else ""),
+        flush=True,
+    )

@@ -47,11 +47,11 @@ i18n: install-dev
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d translations --statistics
 
-## make bench: server CPU against a baseline, SQL counts, page weights (about 15 minutes)
+## make bench: CPU against a baseline, SQL counts, page weights, booking races, load, scale (under 15 minutes)
 bench: install-dev
 	$(BIN)/python -m bench.run
 
-## make bench-quick: the same lines with smaller data and fewer rounds (about 3 minutes)
+## make bench-quick: the same lines with smaller data and fewer rounds (under 3 minutes)
 bench-quick: install-dev
 	$(BIN)/python -m bench.run --quick
 
@@ -61,11 +61,12 @@ migrate: install
 demo: install
 	$(BIN)/flask demo load
 
-## The browser tests drive Debian's Chromium; install it when it is missing and we may.
+## The browser tests drive Debian's Chromium, and the receipt test draws a PDF page with
+## poppler's pdftoppm; install them when they are missing and we may.
 e2e-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	  else echo "Install Chromium first: sudo apt-get install chromium"; exit 1; fi; }
+	@{ command -v chromium && command -v pdftoppm; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; \
+	  else echo "Install Chromium and poppler first: sudo apt-get install chromium poppler-utils"; exit 1; fi; }
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache .mypy_cache .ruff_cache

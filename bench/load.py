@@ -8,6 +8,8 @@ The latency of every request is kept; any answer other than the expected one is 
 
 from __future__ import annotations
 
+import gc
+import os
 import random
 import statistics
 import threading
@@ -17,17 +19,21 @@ from typing import Any
 import requests
 
 from bench.data import BOOKING_TYPE, sign_in
-from bench.databases import app_for, build, portal_env
+from bench.databases import analyse, app_for, build, portal_env
 from bench.pages import COOKIE, hidden_value
 from bench.server import Gunicorn
 
 THINK = (0.5, 2.0)
 MAX_JOURNEYS = 50
+WARM_UP = 20  # journeys without thinking before the clock starts, so both workers have warmed up
 
 
 class User(threading.Thread):
-    def __init__(self, base: str, token: str, response_id: int, deadline: float, seed: int) -> None:
+    def __init__(
+        self, base: str, token: str, response_id: int, deadline: float, seed: int, *, thinking: bool = True
+    ) -> None:
         super().__init__(daemon=True)
+        self.thinking = thinking
         self.base = base
         self.browser = requests.Session()
         self.browser.cookies.set(COOKIE, token)
@@ -54,7 +60,8 @@ class User(threading.Thread):
 
     def think(self) -> bool:
         """Pause like a person reading; False once the run's time is up."""
-        time.sleep(self.rng.uniform(*THINK))
+        if self.thinking:
+            time.sleep(self.rng.uniform(*THINK))
         return time.monotonic() < self.deadline
 
     def journey(self) -> None:
@@ -99,15 +106,36 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def load(database_url: str, label: str, *, users: int, seconds: float, clients: int) -> None:
+def load(
+    database_url: str,
+    label: str,
+    *,
+    users: int,
+    seconds: float,
+    clients: int,
+    workers: int = 2,
+    threads: int = 8,
+) -> None:
     facts = build(database_url, clients)
+    analyse(database_url)
     drafts = facts["drafts"][:users]
     if len(drafts) < users:
         raise RuntimeError(f"only {len(drafts)} clients with an open questionnaire for {users} users")
     app = app_for(database_url)
     tokens = sign_in(app, [client_id for client_id, _response in drafts])
     app.extensions["polku.engine"].dispose()
-    with Gunicorn("portal:create_app()", portal_env(database_url), workers=2, threads=8) as server:
+    with Gunicorn(
+        "portal:create_app()", portal_env(database_url), workers=workers, threads=threads
+    ) as server:
+        warm_up_errors = []
+        for seed, (token, (_client, response_id)) in enumerate(zip(tokens[:WARM_UP], drafts, strict=False)):
+            warming = User(server.url, token, response_id, time.monotonic() + 60, seed, thinking=False)
+            warming.journey()
+            warm_up_errors += warming.errors
+        # The simulated browsers share this process: a full garbage collection here would stall them
+        # all at once and show up as server latency. Everything made so far is left out of it.
+        gc.collect()
+        gc.freeze()
         started = time.monotonic()
         deadline = started + seconds
         crowd = [
@@ -119,12 +147,14 @@ def load(database_url: str, label: str, *, users: int, seconds: float, clients: 
         for user in crowd:
             user.join(timeout=seconds + 60)
         elapsed = time.monotonic() - started
+        gc.unfreeze()
     latencies = [value * 1000 for user in crowd for value in user.latencies]
-    errors = [error for user in crowd for error in user.errors]
+    errors = warm_up_errors + [error for user in crowd for error in user.errors]
     print(
         f"load {label}: users={users} p50={statistics.median(latencies):.0f} "
         f"p95={percentile(latencies, 0.95):.0f} p99={percentile(latencies, 0.99):.0f} errors={len(errors)}"
-        f"   # {len(latencies)} requests in {elapsed:.0f} s, think time {THINK[0]}-{THINK[1]} s"
+        f"   # {len(latencies)} requests in {elapsed:.0f} s, think time {THINK[0]}-{THINK[1]} s,"
+        f" {workers} workers × {threads} threads, load average {os.getloadavg()[0]:.1f}"
         + (f"; first error: {errors[0]}" if errors else ""),
         flush=True,
     )

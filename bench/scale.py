@@ -8,23 +8,12 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import text
-
-from bench.databases import build, portal_env
+from bench.databases import analyse, build, portal_env
 from bench.load import percentile
 from bench.pages import RequestsTransport
 from bench.server import Gunicorn
-from portal.db import make_engine
 
 PAGES = {"adviser_queue": "/staff/questionnaires", "my_clients": "/staff/clients"}
-
-
-def analyse(database_url: str) -> None:
-    """What autovacuum would do after a bulk load: statistics for the planner."""
-    engine = make_engine(database_url).execution_options(isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("VACUUM ANALYZE"))
-    engine.dispose()
 
 
 def scale(database_url: str, *, clients: int, samples: int) -> None:

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import os
+from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
@@ -18,7 +19,12 @@ class DecryptionFailed(ValueError):
 
 
 def _key(name: str) -> bytes:
-    raw = str(current_app.config[name])
+    return _derive_key(str(current_app.config[name]))
+
+
+@lru_cache(maxsize=16)
+def _derive_key(raw: str) -> bytes:
+    """The key from its configured text, worked out once per key (pages decrypt many values)."""
     try:
         key = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_")
     except ValueError:
@@ -29,10 +35,15 @@ def _key(name: str) -> bytes:
     return key
 
 
+@lru_cache(maxsize=16)
+def _cipher(key: bytes) -> AESGCM:
+    return AESGCM(key)  # holds no state between calls: one per key serves every thread
+
+
 def encrypt(plaintext: str, context: str) -> bytes:
     """Encrypt a value; the context (e.g. "client.hetu") binds it to its column."""
     nonce = os.urandom(12)
-    sealed = AESGCM(_key("FIELD_ENCRYPTION_KEY")).encrypt(nonce, plaintext.encode(), context.encode())
+    sealed = _cipher(_key("FIELD_ENCRYPTION_KEY")).encrypt(nonce, plaintext.encode(), context.encode())
     return VERSION + nonce + sealed
 
 
@@ -41,7 +52,7 @@ def decrypt(ciphertext: bytes, context: str) -> str:
         raise DecryptionFailed("unknown ciphertext format")
     nonce, sealed = ciphertext[1:13], ciphertext[13:]
     try:
-        return AESGCM(_key("FIELD_ENCRYPTION_KEY")).decrypt(nonce, sealed, context.encode()).decode()
+        return _cipher(_key("FIELD_ENCRYPTION_KEY")).decrypt(nonce, sealed, context.encode()).decode()
     except Exception as error:
         raise DecryptionFailed("the value could not be decrypted") from error
 

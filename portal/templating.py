@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -40,8 +40,48 @@ def navigation(app: Flask, user: Any) -> list[tuple[str, Any]]:
     return _existing(app, STAFF_NAV) if user.has_role("adviser", "staff") else []
 
 
+# The menu's labels in each language, translated once: the menu is on every page.
+_menu_labels: dict[tuple[str, str], str] = {}
+
+
 def _existing(app: Flask, entries: tuple[tuple[str, Any], ...]) -> list[tuple[str, Any]]:
-    return [(endpoint, label) for endpoint, label in entries if endpoint in app.view_functions]
+    locale = i18n.current_locale()
+    shown = []
+    for endpoint, label in entries:
+        if endpoint in app.view_functions:
+            text = _menu_labels.get((locale, endpoint))
+            if text is None:  # the lazy label translates in the current language, which is `locale`
+                text = _menu_labels[(locale, endpoint)] = str(label)
+            shown.append((endpoint, text))
+    return shown
+
+
+# Addresses the templates ask for, built once per mount point: a page asks for the same few
+# dozen (the stylesheet, the menu, the footer, its rows' links) on every request.
+URLS_KEPT = 8192
+_urls: dict[tuple[Any, ...], str] = {}
+
+
+def _template_url_for(app: Flask) -> Any:
+    def url_for(endpoint: str, **values: Any) -> str:
+        if (
+            endpoint.startswith(".")
+            or any(name.startswith("_") for name in values)
+            or not has_request_context()
+        ):
+            return app.url_for(endpoint, **values)  # relative to the blueprint, external, no request...
+        try:
+            key = (request.script_root, endpoint, *sorted(values.items()))
+            found = _urls.get(key)
+        except TypeError:  # a value that cannot be a key (a list): build it every time
+            return app.url_for(endpoint, **values)
+        if found is None:
+            if len(_urls) >= URLS_KEPT:
+                _urls.clear()
+            found = _urls[key] = app.url_for(endpoint, **values)
+        return found
+
+    return url_for
 
 
 # The translations of the page being rendered, looked up once per render_template (force_locale
@@ -78,6 +118,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
     )
+    app.jinja_env.globals["url_for"] = _template_url_for(app)
     app.before_request(i18n.share_form_translations)
     app.jinja_env.filters["local_date"] = i18n.local_date
     app.jinja_env.filters["local_datetime"] = i18n.local_datetime

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Table, insert, select, text, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.models.audit import ACTOR_ROLES, OUTCOMES, AccessLogEntry, AuditChainHead
@@ -26,12 +26,28 @@ from portal.models.base import utcnow
 log = logging.getLogger("portal.audit")
 
 GENESIS_MAC = "0" * 64
-# Written through Core: the entries are only inserted, never loaded back as objects.
-ACCESS_LOG_TABLE = cast(Table, AccessLogEntry.__table__)
-CHAIN_HEAD_TABLE = cast(Table, AuditChainHead.__table__)
 HEAD_ID = 1
 # Any constant will do as long as nothing else in the database uses it: "polku:audit" in ASCII.
 ADVISORY_LOCK_KEY = 0x706F6C6B75617564
+# Written through Core: the entries are only inserted, never loaded back as objects. The statements
+# are built once; every professional's page runs them.
+ACCESS_LOG_TABLE = cast(Table, AccessLogEntry.__table__)
+CHAIN_HEAD_TABLE = cast(Table, AuditChainHead.__table__)
+_INSERT_ENTRIES = insert(ACCESS_LOG_TABLE)
+_READ_HEAD = select(CHAIN_HEAD_TABLE.c.seq, CHAIN_HEAD_TABLE.c.mac).where(CHAIN_HEAD_TABLE.c.id == HEAD_ID)
+_MOVE_HEAD = (
+    update(CHAIN_HEAD_TABLE)
+    .where(CHAIN_HEAD_TABLE.c.id == HEAD_ID)
+    .values(seq=bindparam("new_seq"), mac=bindparam("new_mac"))
+)
+# SQLite: the no-op update takes the database write lock and returns the head it holds.
+_LOCK_AND_READ_HEAD = (
+    update(CHAIN_HEAD_TABLE)
+    .where(CHAIN_HEAD_TABLE.c.id == HEAD_ID)
+    .values(seq=CHAIN_HEAD_TABLE.c.seq)
+    .returning(CHAIN_HEAD_TABLE.c.seq, CHAIN_HEAD_TABLE.c.mac)
+)
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 # A closed list, so that a typo fails in tests instead of writing an entry nobody searches for.
 ACTIONS = frozenset(
     {
@@ -203,8 +219,8 @@ def record_accesses(db: Session, entries: list[dict[str, Any]]) -> list[dict[str
         row["mac"] = previous = compute_mac(key, row)
         written.append(row)
     # One executemany (Core, on the table), whatever the number of entries.
-    db.execute(insert(ACCESS_LOG_TABLE), written)
-    db.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=seq, mac=previous))
+    db.execute(_INSERT_ENTRIES, written)
+    db.execute(_MOVE_HEAD, {"new_seq": seq, "new_mac": previous})
     db.flush()
     return written
 
@@ -225,18 +241,10 @@ def _lock_head(db: Session) -> ChainHead:
     the busy timeout, and returns the head it holds. Either way the unique seq is the last line of defence.
     """
     if db.get_bind().dialect.name == "postgresql":
-        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-        row = db.execute(
-            select(AuditChainHead.seq, AuditChainHead.mac).where(AuditChainHead.id == HEAD_ID)
-        ).one_or_none()
+        db.execute(_ADVISORY_LOCK, {"key": ADVISORY_LOCK_KEY})
+        row = db.execute(_READ_HEAD).one_or_none()
     else:
-        # The write lock and the head in one statement.
-        row = db.execute(
-            update(CHAIN_HEAD_TABLE)
-            .where(AuditChainHead.id == HEAD_ID)
-            .values(seq=AuditChainHead.seq)
-            .returning(AuditChainHead.seq, AuditChainHead.mac)
-        ).one_or_none()
+        row = db.execute(_LOCK_AND_READ_HEAD).one_or_none()  # the write lock and the head at once
     if row is not None:
         return ChainHead(row.seq, row.mac)
     # A new database has no head row yet; one that lost it continues from its last entry.

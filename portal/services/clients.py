@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, func, select
+from functools import cache
+
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from portal.identity import hetu
@@ -18,18 +20,19 @@ def open_assignments(staff: StaffUser) -> Select[tuple[int]]:
 
 
 def assigned_to(
-    staff: StaffUser, client_id: ColumnElement[int] | InstrumentedAttribute[int]
+    staff: StaffUser | BindParameter[int], client_id: ColumnElement[int] | InstrumentedAttribute[int]
 ) -> ColumnElement[bool]:
     """Whether the client of `client_id` (a column of the outer query) is assigned to this professional.
 
     A correlated EXISTS: a list in name or queue order can then walk its index and stop after a
     page, where `IN (all of the professional's clients)` would gather and sort them all first.
+    The professional may be a bound parameter, for statements built once.
     """
     return (
         select(ClientAssignment.id)
         .where(
             ClientAssignment.client_id == client_id,
-            ClientAssignment.staff_user_id == staff.id,
+            ClientAssignment.staff_user_id == (staff.id if isinstance(staff, StaffUser) else staff),
             ClientAssignment.ended_at.is_(None),
         )
         .exists()
@@ -41,21 +44,49 @@ def assigned_clients(staff: StaffUser) -> Select[tuple[Client]]:
     return select(Client).where(assigned_to(staff, Client.id))
 
 
+def assigned_page(db: Session, staff: StaffUser, *, limit: int, offset: int) -> list[Client]:
+    """A page of the professional's clients in name order: the client list before any search."""
+    return list(db.scalars(_assigned_page(), {"staff_id": staff.id, "limit": limit, "offset": offset}))
+
+
 def assigned_count(db: Session, staff: StaffUser) -> int:
     """How many clients this professional works with: one open assignment each (a unique index)."""
-    return db.scalar(select(func.count()).select_from(open_assignments(staff).subquery())) or 0
+    return db.scalar(_assigned_count(), {"staff_id": staff.id}) or 0
 
 
 def can_see_client(db: Session, staff: StaffUser, client_id: int) -> bool:
     """Professionals see the clients assigned to them; nobody sees the rest."""
-    found = db.scalar(
-        select(ClientAssignment.id).where(
-            ClientAssignment.client_id == client_id,
-            ClientAssignment.staff_user_id == staff.id,
-            ClientAssignment.ended_at.is_(None),
-        )
+    return db.scalar(_assignment(), {"client_id": client_id, "staff_id": staff.id}) is not None
+
+
+# Every professional's page runs these: built once, the people come as parameters.
+
+
+@cache
+def _assigned_page() -> Select[tuple[Client]]:
+    return (
+        select(Client)
+        .where(assigned_to(bindparam("staff_id"), Client.id))
+        .order_by(Client.family_name, Client.given_name, Client.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
-    return found is not None
+
+
+@cache
+def _assigned_count() -> Select[tuple[int]]:
+    return select(func.count(ClientAssignment.id)).where(
+        ClientAssignment.staff_user_id == bindparam("staff_id"), ClientAssignment.ended_at.is_(None)
+    )
+
+
+@cache
+def _assignment() -> Select[tuple[int]]:
+    return select(ClientAssignment.id).where(
+        ClientAssignment.client_id == bindparam("client_id"),
+        ClientAssignment.staff_user_id == bindparam("staff_id"),
+        ClientAssignment.ended_at.is_(None),
+    )
 
 
 def find_or_create_by_hetu(

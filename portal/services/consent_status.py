@@ -10,9 +10,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Date,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -128,17 +142,20 @@ def client_consents(db: Session, client: Client, on: date) -> list[Row]:
 
 
 def pending_for_client(db: Session, client: Client, on: date) -> list[Row]:
-    return rows(
-        db.execute(
-            with_signature()
-            .where(
-                ConsentRequest.client_id == client.id,
-                ConsentRequest.status == ConsentStatus.PENDING,
-                ConsentRequest.due_on >= on,
-            )
-            .order_by(ConsentRequest.due_on, ConsentRequest.id)
-        ),
-        on,
+    return rows(db.execute(_pending_for_client(), {"client_id": client.id, "on": on}), on)
+
+
+@cache
+def _pending_for_client() -> Select[tuple[ConsentRequest, ConsentSignature]]:
+    # Built once: the client's front page asks on every visit.
+    return (
+        with_signature()
+        .where(
+            ConsentRequest.client_id == bindparam("client_id"),
+            ConsentRequest.status == ConsentStatus.PENDING,
+            ConsentRequest.due_on >= bindparam("on"),
+        )
+        .order_by(ConsentRequest.due_on, ConsentRequest.id)
     )
 
 
@@ -278,22 +295,17 @@ def signature_of(db: Session, request: ConsentRequest) -> ConsentSignature | Non
 # --- The client list column -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ColumnValue:
-    valid_until: date | None
-    open_ended: bool
-    pending: int
-
-
-def column_values(db: Session, client_ids: list[int], on: date) -> dict[int, ColumnValue]:
-    """Per client: the latest end of a valid consent, and how many requests wait. Two queries."""
-    if not client_ids:
-        return {}
-    valid = db.execute(
+@cache
+def _column_rows() -> CompoundSelect[tuple[int, bool, date | None, int]]:
+    """Built once (the client list runs it for every page): valid signatures, then waiting requests."""
+    client_ids: BindParameter[list[int]] = bindparam("client_ids", expanding=True)
+    on: BindParameter[date] = bindparam("on")
+    valid = (
         select(
             ConsentSignature.client_id,
-            func.max(ConsentSignature.valid_until),
-            func.count(ConsentSignature.id) - func.count(ConsentSignature.valid_until),
+            literal(True).label("signed"),
+            func.max(ConsentSignature.valid_until).label("until"),
+            (func.count(ConsentSignature.id) - func.count(ConsentSignature.valid_until)).label("number"),
         )
         .join(ConsentRequest, ConsentRequest.id == ConsentSignature.request_id)
         .where(
@@ -302,21 +314,36 @@ def column_values(db: Session, client_ids: list[int], on: date) -> dict[int, Col
             or_(ConsentSignature.valid_until.is_(None), ConsentSignature.valid_until >= on),
         )
         .group_by(ConsentSignature.client_id)
-    ).all()
-    pending: dict[int, int] = dict(
-        db.execute(  # type: ignore[arg-type]
-            select(ConsentRequest.client_id, func.count())
-            .where(
-                ConsentRequest.client_id.in_(client_ids),
-                ConsentRequest.status == ConsentStatus.PENDING,
-                ConsentRequest.due_on >= on,
-            )
-            .group_by(ConsentRequest.client_id)
-        ).all()
     )
+    waiting = (
+        select(ConsentRequest.client_id, literal(False), null().cast(Date), func.count())
+        .where(
+            ConsentRequest.client_id.in_(client_ids),
+            ConsentRequest.status == ConsentStatus.PENDING,
+            ConsentRequest.due_on >= on,
+        )
+        .group_by(ConsentRequest.client_id)
+    )
+    return valid.union_all(waiting)
+
+
+@dataclass(frozen=True)
+class ColumnValue:
+    valid_until: date | None
+    open_ended: bool
+    pending: int
+
+
+def column_values(db: Session, client_ids: list[int], on: date) -> dict[int, ColumnValue]:
+    """Per client: the latest end of a valid consent, and how many requests wait. One query."""
+    if not client_ids:
+        return {}
+    rows = db.execute(_column_rows(), {"client_ids": client_ids, "on": on}).all()
+    pending = {client_id: int(number) for client_id, signed, _until, number in rows if not signed}
     values: dict[int, ColumnValue] = {}
-    for client_id, until, open_ended in valid:
-        values[client_id] = ColumnValue(until, bool(open_ended), int(pending.get(client_id, 0)))
+    for client_id, signed, until, open_ended in rows:
+        if signed:
+            values[client_id] = ColumnValue(until, bool(open_ended), pending.get(client_id, 0))
     for client_id, count in pending.items():
-        values.setdefault(client_id, ColumnValue(None, False, int(count)))
+        values.setdefault(client_id, ColumnValue(None, False, count))
     return values

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,8 +51,14 @@ def template_of(pathway: Pathway) -> PathwayTemplate:
 
 
 def active_pathway(db: Session, client_id: int) -> Pathway | None:
-    return db.scalar(
-        select(Pathway).where(Pathway.client_id == client_id, Pathway.status == PathwayStatus.ACTIVE)
+    return db.scalar(_active_pathway(), {"client_id": client_id})
+
+
+@cache
+def _active_pathway() -> Select[tuple[Pathway]]:
+    # Built once (pages and panels ask for it on most requests); the client comes as a parameter.
+    return select(Pathway).where(
+        Pathway.client_id == bindparam("client_id"), Pathway.status == PathwayStatus.ACTIVE
     )
 
 

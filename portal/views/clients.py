@@ -46,13 +46,14 @@ def my_clients() -> str:
     page = max(1, request.args.get("page", 1, type=int) or 1)
     if term:
         total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+        clients = db.scalars(
+            query.order_by(Client.family_name, Client.given_name, Client.id)
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        ).all()
     else:
         total = client_service.assigned_count(db, staff)
-    clients = db.scalars(
-        query.order_by(Client.family_name, Client.given_name, Client.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+        clients = client_service.assigned_page(db, staff, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     ids = [client.id for client in clients]
     columns = panels.column_data(db, ids)
     log_views(db, client_ids=ids, object_type="client_list", purpose="search" if term else None)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -90,19 +91,39 @@ def client_history(template: PathwayTemplate, pathway: Pathway) -> list[dict[str
 
 
 def professionals_of(db: Session, client_id: int) -> list[StaffUser]:
-    return list(
-        db.scalars(
-            select(StaffUser)
-            .join(ClientAssignment, ClientAssignment.staff_user_id == StaffUser.id)
-            .where(ClientAssignment.client_id == client_id, ClientAssignment.ended_at.is_(None))
-            .order_by(StaffUser.name)
-        )
-    )
+    return list(db.scalars(_professionals(), {"client_id": client_id}))
 
 
 def _pathways(db: Session, client_id: int) -> list[Pathway]:
-    return list(
-        db.scalars(select(Pathway).where(Pathway.client_id == client_id).order_by(Pathway.started_at.desc()))
+    return list(db.scalars(_client_pathways(), {"client_id": client_id}))
+
+
+# The client's pathway page runs these on every visit: built once, the client comes as a parameter.
+
+
+@cache
+def _professionals() -> Select[tuple[StaffUser]]:
+    return (
+        select(StaffUser)
+        .join(ClientAssignment, ClientAssignment.staff_user_id == StaffUser.id)
+        .where(ClientAssignment.client_id == bindparam("client_id"), ClientAssignment.ended_at.is_(None))
+        .order_by(StaffUser.name)
+    )
+
+
+@cache
+def _active_steps() -> Select[tuple[int, str, int, str]]:
+    return select(
+        Pathway.client_id, Pathway.template_key, Pathway.template_version, Pathway.current_step
+    ).where(
+        Pathway.client_id.in_(bindparam("client_ids", expanding=True)), Pathway.status == PathwayStatus.ACTIVE
+    )
+
+
+@cache
+def _client_pathways() -> Select[tuple[Pathway]]:
+    return (
+        select(Pathway).where(Pathway.client_id == bindparam("client_id")).order_by(Pathway.started_at.desc())
     )
 
 
@@ -315,11 +336,7 @@ def _overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
 
 
 def _current_steps(db: Session, client_ids: list[int]) -> dict[int, str]:
-    rows = db.execute(
-        select(Pathway.client_id, Pathway.template_key, Pathway.template_version, Pathway.current_step).where(
-            Pathway.client_id.in_(client_ids), Pathway.status == PathwayStatus.ACTIVE
-        )
-    ).all()
+    rows = db.execute(_active_steps(), {"client_ids": client_ids}).all()
     templates = pathway_content.load_all()
     locale = current_locale()
     return {

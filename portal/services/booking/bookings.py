@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -61,14 +62,32 @@ class Needs:
 def may_book(db: Session, client: Client, kind: AppointmentType) -> bool:
     """Network types: any client someone in the network works with. Offered types: an offer is needed."""
     if kind.bookable_by == "offered":
-        query = select(AppointmentOffer.id).where(
-            AppointmentOffer.client_id == client.id, AppointmentOffer.appointment_type == kind.key
+        return db.scalar(_offered(), {"client_id": client.id, "kind": kind.key}) is not None
+    return db.scalar(_in_network(), {"client_id": client.id}) is not None
+
+
+# The booking pages ask these on every visit: built once, the values come as parameters.
+
+
+@cache
+def _offered() -> Select[tuple[int]]:
+    return (
+        select(AppointmentOffer.id)
+        .where(
+            AppointmentOffer.client_id == bindparam("client_id"),
+            AppointmentOffer.appointment_type == bindparam("kind"),
         )
-    else:
-        query = select(ClientAssignment.id).where(
-            ClientAssignment.client_id == client.id, ClientAssignment.ended_at.is_(None)
-        )
-    return db.scalar(query.limit(1)) is not None
+        .limit(1)
+    )
+
+
+@cache
+def _in_network() -> Select[tuple[int]]:
+    return (
+        select(ClientAssignment.id)
+        .where(ClientAssignment.client_id == bindparam("client_id"), ClientAssignment.ended_at.is_(None))
+        .limit(1)
+    )
 
 
 def cutoff_passed(booking: Booking, now: datetime | None = None) -> bool:
@@ -135,10 +154,15 @@ def _release(db: Session, slot_id: int) -> None:
 
 
 def current_booking(db: Session, client_id: int, type_key: str) -> Booking | None:
-    return db.scalar(
-        select(Booking).where(
-            Booking.client_id == client_id, Booking.appointment_type == type_key, Booking.is_current
-        )
+    return db.scalar(_current_booking(), {"client_id": client_id, "kind": type_key})
+
+
+@cache
+def _current_booking() -> Select[tuple[Booking]]:
+    return select(Booking).where(
+        Booking.client_id == bindparam("client_id"),
+        Booking.appointment_type == bindparam("kind"),
+        Booking.is_current,
     )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, func, literal, select, type_coerce
+from sqlalchemy import CompoundSelect, Select, String, and_, bindparam, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from portal.content.appointments import AppointmentType, catalogue
@@ -39,35 +40,46 @@ def free_slots(
     earliest, latest = bookable_window(kind, now or utcnow(), staff=staff)
     start, _ = day_bounds(first)
     _, end = day_bounds(last)
-    return [
-        (slot, adviser)
-        for slot, adviser in db.execute(
-            select(Slot, StaffUser)
-            .join(StaffUser, StaffUser.id == Slot.adviser_id)
-            .where(
-                Slot.appointment_type == kind.key,
-                Slot.status == "free",
-                Slot.starts_at >= max(start, earliest),
-                Slot.starts_at < end,
-                Slot.starts_at <= latest,
-            )
-            .order_by(Slot.starts_at, StaffUser.name, Slot.id)
-        ).all()
-    ]
+    found = db.execute(
+        _free_slots(), {"kind": kind.key, "start": max(start, earliest), "end": end, "latest": latest}
+    )
+    return [(slot, adviser) for slot, adviser in found.all()]
+
+
+# The client's pages ask for these on every visit; they are built once and take the values as parameters.
+
+
+@cache
+def _free_slots() -> Select[tuple[Slot, StaffUser]]:
+    return (
+        select(Slot, StaffUser)
+        .join(StaffUser, StaffUser.id == Slot.adviser_id)
+        .where(
+            Slot.appointment_type == bindparam("kind"),
+            Slot.status == "free",
+            Slot.starts_at >= bindparam("start"),
+            Slot.starts_at < bindparam("end"),
+            Slot.starts_at <= bindparam("latest"),
+        )
+        .order_by(Slot.starts_at, StaffUser.name, Slot.id)
+    )
+
+
+@cache
+def _first_free() -> Select[tuple[datetime]]:
+    return select(func.min(Slot.starts_at)).where(
+        Slot.appointment_type == bindparam("kind"),
+        Slot.status == "free",
+        Slot.starts_at >= bindparam("earliest"),
+        Slot.starts_at <= bindparam("latest"),
+    )
 
 
 def first_free_day(
     db: Session, kind: AppointmentType, *, now: datetime | None = None, staff: bool = False
 ) -> date | None:
     earliest, latest = bookable_window(kind, now or utcnow(), staff=staff)
-    first = db.scalar(
-        select(func.min(Slot.starts_at)).where(
-            Slot.appointment_type == kind.key,
-            Slot.status == "free",
-            Slot.starts_at >= earliest,
-            Slot.starts_at <= latest,
-        )
-    )
+    first = db.scalar(_first_free(), {"kind": kind.key, "earliest": earliest, "latest": latest})
     if first is None:
         return None
     if first.tzinfo is None:  # an aggregate skips the column type on SQLite
@@ -107,16 +119,7 @@ IN_NETWORK = "*network*"
 
 def bookable_types(db: Session, client: Client) -> list[AppointmentType]:
     """The types this client may book now: offered ones, and network ones once someone works with them."""
-    assigned = select(ClientAssignment.id).where(
-        ClientAssignment.client_id == client.id, ClientAssignment.ended_at.is_(None)
-    )
-    found = set(
-        db.scalars(  # one statement: the offered types, and the marker when the client has someone
-            select(AppointmentOffer.appointment_type)
-            .where(AppointmentOffer.client_id == client.id)
-            .union_all(select(literal(IN_NETWORK, String)).where(assigned.exists()))
-        )
-    )
+    found = set(db.scalars(_offered_and_network(), {"client_id": client.id}))
     in_network = IN_NETWORK in found
     return [
         kind
@@ -125,14 +128,34 @@ def bookable_types(db: Session, client: Client) -> list[AppointmentType]:
     ]
 
 
+@cache
+def _offered_and_network() -> CompoundSelect[tuple[str]]:
+    """One statement: the types offered to the client, and the marker when someone works with them."""
+    assigned = select(ClientAssignment.id).where(
+        ClientAssignment.client_id == bindparam("client_id"), ClientAssignment.ended_at.is_(None)
+    )
+    return (
+        select(AppointmentOffer.appointment_type)
+        .where(AppointmentOffer.client_id == bindparam("client_id"))
+        .union_all(select(literal(IN_NETWORK, String)).where(assigned.exists()))
+    )
+
+
 def coming_bookings(db: Session, client_id: int, now: datetime) -> list[Booking]:
     """The client's booked appointments that have not ended yet, soonest first (a few at most)."""
-    return list(
-        db.scalars(
-            select(Booking)
-            .where(Booking.client_id == client_id, Booking.status == "booked", Booking.ends_at > now)
-            .order_by(Booking.starts_at, Booking.id)
+    return list(db.scalars(_coming_bookings(), {"client_id": client_id, "now": now}))
+
+
+@cache
+def _coming_bookings() -> Select[tuple[Booking]]:
+    return (
+        select(Booking)
+        .where(
+            Booking.client_id == bindparam("client_id"),
+            Booking.status == "booked",
+            Booking.ends_at > bindparam("now"),
         )
+        .order_by(Booking.starts_at, Booking.id)
     )
 
 
@@ -165,15 +188,23 @@ def next_appointments(
     """When each client's next booked appointment starts, in one query."""
     if not client_ids:
         return {}
-    moment = now or utcnow()
+    rows = db.execute(_next_starts(), {"client_ids": client_ids, "now": now or utcnow()}).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+@cache
+def _next_starts() -> Select[tuple[int, datetime]]:
     # The aggregate keeps the column's type, so SQLite hands back aware times too.
     soonest = type_coerce(func.min(Booking.starts_at), UTCDateTime())
-    rows = db.execute(
+    return (
         select(Booking.client_id, soonest)
-        .where(Booking.client_id.in_(client_ids), Booking.status == "booked", Booking.starts_at > moment)
+        .where(
+            Booking.client_id.in_(bindparam("client_ids", expanding=True)),
+            Booking.status == "booked",
+            Booking.starts_at > bindparam("now"),
+        )
         .group_by(Booking.client_id)
-    ).all()
-    return dict(rows)  # type: ignore[arg-type]
+    )
 
 
 @dataclass(frozen=True)

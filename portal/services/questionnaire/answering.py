@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -280,15 +281,19 @@ def _claim(db: Session, response: QuestionnaireResponse, expected_version: int |
 
 def open_responses(db: Session, client_id: int) -> list[QuestionnaireResponse]:
     """A client's questionnaires still to answer (one draft per questionnaire at most), newest first."""
-    return list(
-        db.scalars(
-            select(QuestionnaireResponse)
-            .where(
-                QuestionnaireResponse.client_id == client_id,
-                QuestionnaireResponse.status == ResponseStatus.DRAFT,
-            )
-            .order_by(QuestionnaireResponse.assigned_at.desc(), QuestionnaireResponse.id.desc())
+    return list(db.scalars(_open_responses(), {"client_id": client_id}))
+
+
+@cache
+def _open_responses() -> Select[tuple[QuestionnaireResponse]]:
+    # Built once: the client's front page asks on every visit.
+    return (
+        select(QuestionnaireResponse)
+        .where(
+            QuestionnaireResponse.client_id == bindparam("client_id"),
+            QuestionnaireResponse.status == ResponseStatus.DRAFT,
         )
+        .order_by(QuestionnaireResponse.assigned_at.desc(), QuestionnaireResponse.id.desc())
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select, update
+from functools import cache
+
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal import crypto
@@ -91,39 +93,65 @@ def review_queue(
     db: Session, staff: StaffUser, *, show: str = "all", term: str = "", page: int = 1, page_size: int = 25
 ) -> tuple[list[tuple[QuestionnaireResponse, Client]], int]:
     """Submitted answers of this professional's clients: unreviewed first, then by interview time."""
+    params = {"staff_id": staff.id, "limit": page_size, "offset": (max(page, 1) - 1) * page_size}
+    if term:
+        pattern = f"%{term.lower()}%"
+        full_name = func.lower(Client.given_name + " " + Client.family_name)
+        query = _queue(show)[0].where(
+            or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern))
+        )
+        total = db.scalar(select(func.count()).select_from(query.subquery()), params) or 0
+        listed = _in_queue_order(query)
+    else:
+        # Without a name to match, the clients' rows are not needed for counting.
+        total = db.scalar(_queue_count(show), params) or 0
+        listed = _queue_page(show)
+    return [(row[0], row[1]) for row in db.execute(listed, params).all()], total
+
+
+# The order the queue index (ix_questionnaire_response_queue) serves.
+QUEUE_ORDER = (
+    QuestionnaireResponse.reviewed_at.is_not(None),
+    QuestionnaireResponse.interview_at.is_(None),
+    QuestionnaireResponse.interview_at,
+    QuestionnaireResponse.submitted_at,
+    QuestionnaireResponse.id,
+)
+
+
+@cache
+def _queue(show: str) -> tuple[Select[tuple[QuestionnaireResponse, Client]], tuple[ColumnElement[bool], ...]]:
+    """Built once per filter: every visit to the queue runs it; the professional is a parameter."""
     conditions = [
         QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
-        assigned_to(staff, QuestionnaireResponse.client_id),
+        assigned_to(bindparam("staff_id"), QuestionnaireResponse.client_id),
     ]
     if show == "unreviewed":
         conditions.append(QuestionnaireResponse.reviewed_at.is_(None))
     elif show == "reviewed":
         conditions.append(QuestionnaireResponse.reviewed_at.is_not(None))
-    query: Select[tuple[QuestionnaireResponse, Client]] = (
+    listed = (
         select(QuestionnaireResponse, Client)
         .join(Client, Client.id == QuestionnaireResponse.client_id)
         .where(*conditions)
     )
-    if term:
-        pattern = f"%{term.lower()}%"
-        full_name = func.lower(Client.given_name + " " + Client.family_name)
-        query = query.where(or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern)))
-        total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
-    else:
-        # Without a name to match, the clients' rows are not needed for counting.
-        total = db.scalar(select(func.count(QuestionnaireResponse.id)).where(*conditions)) or 0
-    rows = db.execute(
-        query.order_by(
-            QuestionnaireResponse.reviewed_at.is_not(None),
-            QuestionnaireResponse.interview_at.is_(None),
-            QuestionnaireResponse.interview_at,
-            QuestionnaireResponse.submitted_at,
-            QuestionnaireResponse.id,
-        )
-        .limit(page_size)
-        .offset((max(page, 1) - 1) * page_size)
-    ).all()
-    return [(row[0], row[1]) for row in rows], total
+    return listed, tuple(conditions)
+
+
+@cache
+def _queue_count(show: str) -> Select[tuple[int]]:
+    return select(func.count(QuestionnaireResponse.id)).where(*_queue(show)[1])
+
+
+@cache
+def _queue_page(show: str) -> Select[tuple[QuestionnaireResponse, Client]]:
+    return _in_queue_order(_queue(show)[0])
+
+
+def _in_queue_order(
+    query: Select[tuple[QuestionnaireResponse, Client]],
+) -> Select[tuple[QuestionnaireResponse, Client]]:
+    return query.order_by(*QUEUE_ORDER).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 # Sent answers never change (a trigger refuses it), so how many of them need attention is kept per

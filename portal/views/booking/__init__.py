@@ -39,6 +39,22 @@ def office_name(key: str | None) -> str:
     return place.name[current_locale()] if place else ""
 
 
+# The names of the ways of meeting, translated once per language: a week of times lists them for
+# every time shown.
+_modality_texts: dict[str, dict[str, str]] = {}
+
+
+@bp.app_template_global()
+def modality_list_text(keys: list[str]) -> str:
+    from portal.views.booking.common import MODALITY_LABELS
+
+    locale = current_locale()
+    names = _modality_texts.get(locale)
+    if names is None:  # the labels translate in the current language, which is `locale`
+        names = _modality_texts[locale] = {key: str(label) for key, label in MODALITY_LABELS.items()}
+    return ", ".join(names.get(key, key) for key in keys)
+
+
 from portal.views.booking import client, panels, staff  # noqa: E402  (routes register on bp)
 
 __all__ = ["bp", "client", "panels", "staff"]

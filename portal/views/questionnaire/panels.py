@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from portal.i18n import current_locale
@@ -67,16 +69,7 @@ def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:
     """Each client's newest questionnaire status, for all clients on the page in one query."""
     if not client_ids:
         return {}
-    rows = db.execute(
-        select(
-            QuestionnaireResponse.client_id,
-            QuestionnaireResponse.status,
-            QuestionnaireResponse.reviewed_at,
-            QuestionnaireResponse.content_encrypted.is_not(None),
-        )
-        .where(QuestionnaireResponse.client_id.in_(client_ids))
-        .order_by(QuestionnaireResponse.assigned_at, QuestionnaireResponse.id)
-    ).all()
+    rows = db.execute(_statuses(), {"client_ids": client_ids}).all()
     labels = {key: str(label) for key, label in STATUS_LABELS.items()}  # translated once, not per row
     newest: dict[int, Any] = {}
     for client_id, status, reviewed_at, started in rows:
@@ -85,6 +78,21 @@ def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:
         else:
             newest[client_id] = labels["reviewed" if reviewed_at is not None else "submitted"]
     return newest
+
+
+@cache
+def _statuses() -> Select[tuple[int, str, datetime | None, bool]]:
+    # Built once: the professionals' client list runs it for every page of clients.
+    return (
+        select(
+            QuestionnaireResponse.client_id,
+            QuestionnaireResponse.status,
+            QuestionnaireResponse.reviewed_at,
+            QuestionnaireResponse.content_encrypted.is_not(None),
+        )
+        .where(QuestionnaireResponse.client_id.in_(bindparam("client_ids", expanding=True)))
+        .order_by(QuestionnaireResponse.assigned_at, QuestionnaireResponse.id)
+    )
 
 
 panels.register(

@@ -25,7 +25,7 @@ from bench.server import Gunicorn
 
 THINK = (0.5, 2.0)
 MAX_JOURNEYS = 50
-WARM_UP = 20  # journeys without thinking before the clock starts, so both workers have warmed up
+WARM_UP = 20  # journeys without thinking before the clock starts, so the workers have warmed up
 
 
 class User(threading.Thread):
@@ -113,8 +113,8 @@ def load(
     users: int,
     seconds: float,
     clients: int,
-    workers: int = 2,
-    threads: int = 8,
+    workers: int = 4,
+    threads: int = 2,
 ) -> None:
     facts = build(database_url, clients)
     analyse(database_url)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, support
 from flask import current_app, g, request
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from wtforms.i18n import messages_path
 
 LOCALES = ("fi", "sv")
@@ -27,21 +29,51 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
 
 
+def _locale() -> Locale | None:
+    """Flask-Babel's get_locale(), reading the chosen locale straight from `g` once it is known:
+    pages ask for it for every date and label they show."""
+    try:
+        state = g._get_current_object().__dict__.get("_flask_babel")
+    except RuntimeError:  # outside the application
+        return None
+    known: Locale | None = getattr(state, "babel_locale", None)
+    return known if known is not None else get_locale()
+
+
 def current_locale() -> str:
-    locale = get_locale()
+    locale = _locale()
     return locale.language if locale is not None and locale.language in LOCALES else DEFAULT_LOCALE
 
 
 def translations() -> support.NullTranslations:
     """Flask-Babel's translations for the current locale, kept on the request while the locale
     stays the same (force_locale changes it): its own lookup costs more than translating."""
-    locale = get_locale()
-    kept = g.get("_polku_translations")
-    if kept is None or kept[0] is not locale:
-        kept = (locale, get_translations())
-        g._polku_translations = kept
+    # Templates ask for every string; one lookup of `g` here replaces Flask-Babel's several.
+    store = g._get_current_object().__dict__
+    kept = store.get("_polku_translations")
+    babel_state = store.get("_flask_babel")
+    if kept is None or kept[0] is not getattr(babel_state, "babel_locale", None):
+        locale = get_locale()
+        kept = store["_polku_translations"] = (locale, get_translations())
     found: support.NullTranslations = kept[1]
     return found
+
+
+def _gettext_now(string: str, **variables: Any) -> str:
+    try:
+        translated: str = translations().ugettext(string)
+    except RuntimeError:  # a label read outside the application: the English original
+        translated = string
+    return translated % variables if variables else translated
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """Flask-Babel's lazy_gettext, translated through the request's kept translations.
+
+    Labels of forms, menus and statuses are translated each time a page shows them; Flask-Babel's
+    own lookup of the translations on every one of them was a visible share of a list page.
+    """
+    return LazyString(_gettext_now, string, **variables)
 
 
 @cache
@@ -76,7 +108,10 @@ FORMATTED = 4096
 
 
 def _babel_locale() -> Locale:
-    return get_locale() or Locale.parse(DEFAULT_LOCALE)
+    return _locale() or _DEFAULT_BABEL_LOCALE
+
+
+_DEFAULT_BABEL_LOCALE = Locale.parse(DEFAULT_LOCALE)
 
 
 def _in_helsinki(value: datetime) -> datetime:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, has_request_context, request, session
-from flask_babel import lazy_gettext as _l
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from flask import Flask, current_app, request, session
+from flask.globals import _cv_request
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from portal import i18n
+from portal.i18n import lazy_gettext as _l
 from portal.identity.access import current_user
 from portal.identity.sessions import ServerSession, idle_deadline
 from portal.models.base import utcnow
@@ -62,63 +64,74 @@ URLS_KEPT = 8192
 _urls: dict[tuple[Any, ...], str] = {}
 
 
-def _template_url_for(app: Flask) -> Any:
-    def url_for(endpoint: str, **values: Any) -> str:
-        if (
-            endpoint.startswith(".")
-            or any(name.startswith("_") for name in values)
-            or not has_request_context()
-        ):
-            return app.url_for(endpoint, **values)  # relative to the blueprint, external, no request...
-        try:
-            key = (request.script_root, endpoint, *sorted(values.items()))
-            found = _urls.get(key)
-        except TypeError:  # a value that cannot be a key (a list): build it every time
-            return app.url_for(endpoint, **values)
-        if found is None:
-            if len(_urls) >= URLS_KEPT:
-                _urls.clear()
-            found = _urls[key] = app.url_for(endpoint, **values)
-        return found
-
-    return url_for
+def kept_url_for(endpoint: str, /, **values: Any) -> str:
+    """url_for, kept for the next request that asks for the same address (templates, long lists)."""
+    context = _cv_request.get(None)  # what `request` and `current_app` look up, once
+    if context is None or endpoint.startswith(".") or any(name.startswith("_") for name in values):
+        return current_app.url_for(endpoint, **values)  # no request, relative to the blueprint, external...
+    app = context.app
+    try:
+        key = (id(app), context.request.script_root, endpoint, *sorted(values.items()))
+        found = _urls.get(key)
+    except TypeError:  # a value that cannot be a key (a list): build it every time
+        return app.url_for(endpoint, **values)
+    if found is None:
+        if len(_urls) >= URLS_KEPT:
+            _urls.clear()
+        found = _urls[key] = app.url_for(endpoint, **values)
+    return found
 
 
-# The translations of the page being rendered, looked up once per render_template (force_locale
-# included) instead of once per string: Flask-Babel's own lookup costs more than the translation.
-TRANSLATIONS = "_polku_translations"
+# The template's gettext functions. Jinja's own (install_gettext_callables with newstyle) wrap them
+# in functions that take the template context, and Jinja copies the whole context for such a call
+# inside a loop or a block with its own variables: on a list page that copying cost more than the
+# translating. These take only the evaluation context (is the output escaped?), do what Jinja's
+# newstyle wrappers do (escape, then fill in the named values) and read the translations from the
+# request, where i18n.translations() keeps them (force_locale included).
 
 
-def _translations(context: Context) -> Any:
-    # Macros imported without context do not see it, and fall back to the request's.
-    return context.get(TRANSLATIONS) or i18n.translations()
+def _finish(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> str:
+    if not variables:  # no template writes "%%" in a text without values; Flask-Babel's gettext agrees
+        return Markup(text) if eval_ctx.autoescape else text  # noqa: S704  (our own catalogs)
+    if eval_ctx.autoescape:
+        return Markup(text) % variables  # noqa: S704  (our own catalogs; the values are escaped)
+    return text % variables
 
 
-@pass_context
-def _gettext(context: Context, string: str) -> str:
-    return str(_translations(context).ugettext(string))
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+    return _finish(eval_ctx, i18n.translations().ugettext(string), variables)
 
 
-@pass_context
-def _ngettext(context: Context, singular: str, plural: str, number: int) -> str:
-    return str(_translations(context).ungettext(singular, plural, number))
+@pass_eval_context
+def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return _finish(eval_ctx, i18n.translations().ungettext(singular, plural, num), variables)
 
 
-@pass_context
-def _pgettext(context: Context, message_context: str, string: str) -> str:
-    return str(_translations(context).upgettext(message_context, string))
+@pass_eval_context
+def _pgettext(eval_ctx: EvalContext, message_context: str, string: str, /, **variables: Any) -> str:
+    variables.setdefault("context", message_context)
+    return _finish(eval_ctx, i18n.translations().upgettext(message_context, string), variables)
 
 
-@pass_context
-def _npgettext(context: Context, message_context: str, singular: str, plural: str, number: int) -> str:
-    return str(_translations(context).unpgettext(message_context, singular, plural, number))
+@pass_eval_context
+def _npgettext(
+    eval_ctx: EvalContext, message_context: str, singular: str, plural: str, num: int, /, **variables: Any
+) -> str:
+    variables.setdefault("context", message_context)
+    variables.setdefault("num", num)
+    translated = i18n.translations().unpgettext(message_context, singular, plural, num)
+    return _finish(eval_ctx, translated, variables)
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+    # Flask-Babel has added Jinja's i18n extension; the newstyle flag shapes its {% trans %} tags.
+    app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
+    app.jinja_env.globals.update(
+        _=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext
     )
-    app.jinja_env.globals["url_for"] = _template_url_for(app)
+    app.jinja_env.globals["url_for"] = kept_url_for
     app.before_request(i18n.share_form_translations)
     app.jinja_env.filters["local_date"] = i18n.local_date
     app.jinja_env.filters["local_datetime"] = i18n.local_datetime
@@ -132,7 +145,6 @@ def init_app(app: Flask) -> None:
         if user is not None and isinstance(session, ServerSession):
             deadline = max(0, int((idle_deadline(session) - utcnow()).total_seconds()))
         return {
-            TRANSLATIONS: i18n.translations(),
             "current_locale": i18n.current_locale(),
             "other_locales": i18n.other_locales(),
             "current_user": user,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import DatePartsField
+from portal.i18n import lazy_gettext as _l
 from portal.services.booking.times import parse_clock
 
 MODALITY_LABELS = {"phone": _l("By phone"), "video": _l("Video meeting"), "in_person": _l("In person")}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from portal.forms import messages
 from portal.forms.fields import HetuField
+from portal.i18n import lazy_gettext as _l
 
 
 class ClientSearchForm(FlaskForm):

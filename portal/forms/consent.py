@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -13,6 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from portal.content.consents import ConsentTemplate
 from portal.forms import messages
 from portal.forms.fields import DatePartsField, HetuField
+from portal.i18n import lazy_gettext as _l
 from portal.services.consent_seal import CODE_LENGTH, normalise_code
 
 LATEST_DUE = timedelta(days=183)

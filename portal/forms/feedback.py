@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal.forms import messages
+from portal.i18n import lazy_gettext as _l
 
 TOPICS = [
     SelectChoice("accessibility", _l("An accessibility problem")),

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import Field, StringField
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.forms import messages
+from portal.i18n import lazy_gettext as _l
 from portal.identity import hetu
 
 

@@ -1,6 +1,6 @@
 """Every form error message, each a complete sentence the user can act on."""
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 REQUIRED_MESSAGE = _l("Write your message.")
 MESSAGE_TOO_LONG = _l("Your message can be at most 4,000 characters long. Shorten it a little.")

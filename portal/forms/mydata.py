@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import phonenumbers
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from portal.forms import messages
+from portal.i18n import lazy_gettext as _l
 
 CHANNELS = [
     SelectChoice("email", _l("By e-mail")),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from wtforms.validators import InputRequired, Length
 from portal.content.pathways import PathwayTemplate
 from portal.forms import messages
 from portal.forms.fields import DatePartsField
+from portal.i18n import lazy_gettext as _l
 from portal.i18n import today
 
 OUTCOME_LABELS = {

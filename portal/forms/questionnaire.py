@@ -10,7 +10,6 @@ from typing import Any
 
 from flask_babel import format_number
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -20,6 +19,7 @@ from portal.content.questionnaires import Item, Questionnaire, is_answered, load
 from portal.forms import messages
 from portal.forms.fields import DatePartsField
 from portal.i18n import HELSINKI
+from portal.i18n import lazy_gettext as _l
 
 # Names the page form itself uses; an item with one of these ids could not be told apart.
 RESERVED_NAMES = frozenset({"csrf_token", "answers_version", "action", "return_to"})

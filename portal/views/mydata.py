@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from portal.db import get_db
 from portal.forms.mydata import ContactForm
 from portal.i18n import current_locale, today
+from portal.i18n import lazy_gettext as _l
 from portal.identity import hetu
 from portal.identity.access import clients_only, current_client
 from portal.models import Client

@@ -6,7 +6,6 @@ from functools import cache
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -25,6 +24,7 @@ from portal.forms.pathway import (
     step_choices,
 )
 from portal.i18n import current_locale, today
+from portal.i18n import lazy_gettext as _l
 from portal.identity.access import current_client, current_user
 from portal.models import (
     Client,

@@ -173,6 +173,31 @@ def client_bookings(db: Session, client_id: int, *, limit: int = 50) -> list[tup
     ]
 
 
+def booking_lines(db: Session, client_id: int, *, limit: int) -> list[Any]:
+    """The client's newest appointments as plain rows for a table (id, starts_at, appointment_type,
+    modality, status, adviser_name): the client overview lists them and changes none."""
+    return list(db.execute(_booking_lines(), {"client_id": client_id, "limit": limit}).all())
+
+
+@cache
+def _booking_lines() -> Select[tuple[int, datetime, str, str, str, str]]:
+    return (
+        select(
+            Booking.id,
+            Booking.starts_at,
+            Booking.appointment_type,
+            Booking.modality,
+            Booking.status,
+            StaffUser.name.label("adviser_name"),
+        )
+        .join(Slot, Slot.id == Booking.slot_id)
+        .join(StaffUser, StaffUser.id == Slot.adviser_id)
+        .where(Booking.client_id == bindparam("client_id"))
+        .order_by(Booking.starts_at.desc(), Booking.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
 def upcoming(
     rows: list[tuple[Booking, Slot, StaffUser]], now: datetime
 ) -> list[tuple[Booking, Slot, StaffUser]]:

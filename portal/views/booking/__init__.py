@@ -5,12 +5,15 @@ One blueprint: the client's pages under /appointments, the professionals' under 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, request
 
 from portal.content.appointments import catalogue
 from portal.i18n import current_locale
 from portal.identity.access import current_user, is_public_endpoint
 from portal.models import Client, Role, StaffUser
+from portal.templating import kept_url_for
 
 bp = Blueprint("booking", __name__)
 
@@ -53,6 +56,18 @@ def modality_list_text(keys: list[str]) -> str:
     if names is None:  # the labels translate in the current language, which is `locale`
         names = _modality_texts[locale] = {key: str(label) for key, label in MODALITY_LABELS.items()}
     return ", ".join(names.get(key, key) for key in keys)
+
+
+@bp.app_template_global()
+def slot_url(mode: str, kind: Any, slot: Any, booking: Any = None, client: Any = None) -> str:
+    """Where a free time in a list leads: confirming it for the way the list was opened."""
+    if mode == "move":
+        return kept_url_for("booking.move_confirm", booking_id=booking.id, slot_id=slot.id)
+    if mode == "staff_book":
+        return kept_url_for("booking.staff_confirm", client_id=client.id, type_key=kind.key, slot_id=slot.id)
+    if mode == "staff_move":
+        return kept_url_for("booking.staff_move_confirm", booking_id=booking.id, slot_id=slot.id)
+    return kept_url_for("booking.confirm", type_key=kind.key, slot_id=slot.id)
 
 
 from portal.views.booking import client, panels, staff  # noqa: E402  (routes register on bp)

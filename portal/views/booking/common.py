@@ -6,11 +6,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import abort, current_app, render_template, request
-from flask_babel import lazy_gettext as _l
 
 from portal.content import contact
 from portal.content.appointments import AppointmentType, catalogue, office
 from portal.db import get_db
+from portal.i18n import lazy_gettext as _l
 from portal.models import Booking, Slot, StaffUser
 from portal.models.base import utcnow
 from portal.services.booking.bookings import BookingRefused, adviser_of

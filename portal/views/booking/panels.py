@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from portal.content.appointments import catalogue
 from portal.forms.booking import OfferForm
 from portal.i18n import current_locale
+from portal.i18n import lazy_gettext as _l
 from portal.models import AppointmentOffer, Client
 from portal.models.base import utcnow
 from portal.services.booking.queries import (
     bookable_types,
-    client_bookings,
+    booking_lines,
     coming_bookings,
     next_appointments,
 )
@@ -46,7 +46,7 @@ def _overview(db: Session, client: Client) -> dict[str, Any]:
         if kind.bookable_by == "offered" and kind.key not in offered
     ]
     return {
-        "rows": client_bookings(db, client.id, limit=20),
+        "rows": booking_lines(db, client.id, limit=20),
         "offered": [catalogue().types[key] for key in sorted(offered) if key in catalogue().types],
         "offer_form": form if form.appointment_type.choices else None,
         "types": list(catalogue().types.values()),

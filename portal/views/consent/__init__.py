@@ -11,10 +11,10 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from portal.content.consents import ConsentTemplate, render_markdown
+from portal.i18n import lazy_gettext as _l
 from portal.identity.access import current_staff
 from portal.models import ConsentEventKind, ConsentSignature, Role
 from portal.services.consent_seal import format_code

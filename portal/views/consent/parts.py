@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from portal.auditing import log_view
+from portal.i18n import lazy_gettext as _l
 from portal.models import Client
 from portal.services.consent_status import (
     client_requests,

@@ -6,11 +6,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from portal.i18n import current_locale
+from portal.i18n import lazy_gettext as _l
 from portal.models import Client, QuestionnaireResponse, ResponseStatus
 from portal.services import questionnaire as service
 from portal.views import panels

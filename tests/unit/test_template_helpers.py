@@ -1,0 +1,61 @@
+"""The templates' gettext and url_for: in the page's language, escaped, kept per mount point."""
+
+import pytest
+from flask import render_template_string
+from flask_babel import force_locale
+
+from portal import create_app
+from portal.i18n import lazy_gettext
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    return create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('t')}/x.db"})
+
+
+def render(app, source, language="sv", **context):
+    with app.test_request_context(headers={"Accept-Language": language}):
+        return render_template_string(source, **context)
+
+
+def test_strings_in_a_loop_are_translated_in_the_page_language(app):
+    source = (
+        '{% for n in [1, 2] %}{% set m = n %}[{{ _("Front page") }} '
+        '{{ ngettext("%(num)d answer", "%(num)d answers", m) }}]{% endfor %}'
+    )
+    assert render(app, source, "sv") == "[Startsida 1 svar][Startsida 2 svar]"
+    assert render(app, source, "fi") == "[Etusivu 1 vastaus][Etusivu 2 vastausta]"
+
+
+def test_values_are_escaped_in_html_and_left_alone_in_text(app):
+    name = "<b>Anna & Bo</b>"
+    assert render(app, '{{ _("Client: %(name)s", name=name) }}', name=name) == (
+        "Klient: &lt;b&gt;Anna &amp; Bo&lt;/b&gt;"
+    )
+    text = '{% autoescape false %}{{ _("Client: %(name)s", name=name) }}{% endautoescape %}'
+    assert render(app, text, name=name) == "Klient: <b>Anna & Bo</b>"
+
+
+def test_a_forced_language_wins_for_its_block_only(app):
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        before = render_template_string('{{ _("Front page") }}')
+        with force_locale("fi"):
+            forced = render_template_string('{{ _("Front page") }}')
+            lazy = str(lazy_gettext("Front page"))
+        after = render_template_string('{{ _("Front page") }}')
+    assert (before, forced, lazy, after) == ("Startsida", "Etusivu", "Etusivu", "Startsida")
+
+
+def test_a_lazy_label_outside_the_application_is_the_original(app):
+    assert str(lazy_gettext("Front page")) == "Front page"
+
+
+def test_kept_addresses_follow_their_values_and_the_mount_point(app):
+    source = "{{ url_for('booking.confirm', type_key=kind, slot_id=slot) }}"
+    first = render(app, source, kind="interview", slot=1)
+    second = render(app, source, kind="interview", slot=2)
+    assert first == "/appointments/book/interview/1"
+    assert second == "/appointments/book/interview/2"
+    with app.test_request_context(base_url="http://localhost/polku/"):
+        mounted = render_template_string(source, kind="interview", slot=1)
+    assert mounted == "/polku" + first

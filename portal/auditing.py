@@ -45,6 +45,26 @@ def log_view(
         record_access(db, **fields)  # type: ignore[arg-type]
 
 
+def log_client_views(db: Session, *, client_id: int, object_types: list[str]) -> None:
+    """A page showing several parts of one client's data: an entry for each part, one batch, one commit."""
+    actor, request_id = current_actor(), request.headers.get("X-Request-Id")
+    record_accesses(
+        db,
+        [
+            {
+                "actor": actor,
+                "action": "view",
+                "object_type": object_type,
+                "client_id": client_id,
+                "request_id": request_id,
+                "ip": request.remote_addr,
+            }
+            for object_type in object_types
+        ],
+    )
+    db.commit()
+
+
 def log_views(db: Session, *, client_ids: list[int], object_type: str, purpose: str | None = None) -> None:
     """Each client shown on a list page is a view of that client's data; one batch, one commit."""
     actor, request_id = current_actor(), request.headers.get("X-Request-Id")

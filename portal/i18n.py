@@ -107,11 +107,16 @@ def other_locales() -> list[str]:
 FORMATTED = 4096
 
 
-def _babel_locale() -> Locale:
-    return _locale() or _DEFAULT_BABEL_LOCALE
+def _language() -> str:
+    """The language code of the request's locale: the formatted texts are kept by it (comparing
+    Babel's Locale objects for every date on a list page cost more than formatting them)."""
+    locale = _locale()
+    return locale.language if locale is not None else DEFAULT_LOCALE
 
 
-_DEFAULT_BABEL_LOCALE = Locale.parse(DEFAULT_LOCALE)
+@cache
+def _babel(language: str) -> Locale:
+    return Locale.parse(language)
 
 
 def _in_helsinki(value: datetime) -> datetime:
@@ -119,23 +124,23 @@ def _in_helsinki(value: datetime) -> datetime:
 
 
 @lru_cache(maxsize=FORMATTED)
-def _date_text(day: date, format: str, locale: Locale) -> str:
-    return str(dates.format_date(day, format, locale=locale))
+def _date_text(day: date, format: str, language: str) -> str:
+    return str(dates.format_date(day, format, locale=_babel(language)))
 
 
 @lru_cache(maxsize=FORMATTED)
-def _time_text(moment: datetime, format: str, locale: Locale) -> str:
-    return str(dates.format_time(moment, format, locale=locale))
+def _time_text(moment: datetime, format: str, language: str) -> str:
+    return str(dates.format_time(moment, format, locale=_babel(language)))
 
 
 @lru_cache(maxsize=FORMATTED)
-def _datetime_text(moment: datetime, format: str, locale: Locale) -> str:
-    return str(dates.format_datetime(moment, format, locale=locale))
+def _datetime_text(moment: datetime, format: str, language: str) -> str:
+    return str(dates.format_datetime(moment, format, locale=_babel(language)))
 
 
 def local_date(value: date | datetime, format: str = "long") -> str:
     day = _in_helsinki(value).date() if isinstance(value, datetime) else value
-    return _date_text(day, format, _babel_locale())
+    return _date_text(day, format, _language())
 
 
 # Finnish and Finland-Swedish both write the time with a full stop: 9.00, 14.30.
@@ -143,12 +148,12 @@ TIME_PATTERN = "H.mm"
 
 
 def local_datetime(value: datetime, format: str = "long") -> str:
-    moment, locale = _in_helsinki(value), _babel_locale()
+    moment, language = _in_helsinki(value), _language()
     if format == "long":
         # "28. marraskuuta 2026 14.30" reads better than Babel's long form with seconds.
-        return f"{_date_text(moment.date(), 'long', locale)} {_time_text(moment, TIME_PATTERN, locale)}"
-    return _datetime_text(moment, format, locale)
+        return f"{_date_text(moment.date(), 'long', language)} {_time_text(moment, TIME_PATTERN, language)}"
+    return _datetime_text(moment, format, language)
 
 
 def local_time(value: datetime) -> str:
-    return _time_text(_in_helsinki(value), TIME_PATTERN, _babel_locale())
+    return _time_text(_in_helsinki(value), TIME_PATTERN, _language())

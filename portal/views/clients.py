@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
-from portal.auditing import current_actor, log_view, log_views
+from portal.auditing import current_actor, log_client_views, log_views
 from portal.db import get_db
 from portal.forms.clients import AssignForm, ClientSearchForm, FindClientForm
 from portal.identity import hetu
@@ -101,7 +101,8 @@ def overview(client_id: int) -> str:
         .where(ClientAssignment.client_id == client.id, ClientAssignment.ended_at.is_(None))
         .order_by(ClientAssignment.assigned_at)
     ).all()
-    log_view(db, client_id=client.id, object_type="client_overview")
+    shown = ["client_overview"] + [panel.logs_as for panel, _data in sections if panel.logs_as]
+    log_client_views(db, client_id=client.id, object_types=shown)
     return render_template(
         "clients/overview.html",
         client=client,

@@ -24,6 +24,9 @@ class Panel:
     template: str
     load: Loader
     order: int = 50
+    # The access log's object type for a professional seeing this panel; the page writes the entries
+    # of all its panels in one batch with its own.
+    logs_as: str | None = None
 
 
 CLIENT_HOME: dict[str, Panel] = {}

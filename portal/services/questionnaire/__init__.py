@@ -8,6 +8,7 @@ from portal.services.questionnaire.answering import (
     assign_questionnaire,
     client_responses,
     open_responses,
+    response_summaries,
     save_page,
     submit,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "previous_submission",
     "read_draft",
     "read_note",
+    "response_summaries",
     "review_queue",
     "save_page",
     "seal_draft",

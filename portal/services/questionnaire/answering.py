@@ -297,17 +297,46 @@ def _open_responses() -> Select[tuple[QuestionnaireResponse]]:
     )
 
 
+def response_summaries(db: Session, client_id: int) -> list[Any]:
+    """A client's questionnaires as plain rows for a table, in client_responses' order: id,
+    questionnaire_key, questionnaire_version, status, started (answers saved), assigned_at,
+    interview_at, reviewed_at. The answers themselves are neither loaded nor opened."""
+    return list(db.execute(_response_summaries(), {"client_id": client_id}).all())
+
+
+@cache
+def _response_summaries() -> Select[Any]:
+    return (
+        select(
+            QuestionnaireResponse.id,
+            QuestionnaireResponse.questionnaire_key,
+            QuestionnaireResponse.questionnaire_version,
+            QuestionnaireResponse.status,
+            QuestionnaireResponse.content_encrypted.is_not(None).label("started"),
+            QuestionnaireResponse.assigned_at,
+            QuestionnaireResponse.interview_at,
+            QuestionnaireResponse.reviewed_at,
+        )
+        .where(QuestionnaireResponse.client_id == bindparam("client_id"))
+        .order_by(*_CLIENT_ORDER)
+    )
+
+
 def client_responses(db: Session, client_id: int) -> list[QuestionnaireResponse]:
     """A client's questionnaires: open ones first, then the sent ones, newest first."""
     return list(
         db.scalars(
             select(QuestionnaireResponse)
             .where(QuestionnaireResponse.client_id == client_id)
-            .order_by(
-                QuestionnaireResponse.status,
-                QuestionnaireResponse.submitted_at.desc(),
-                QuestionnaireResponse.assigned_at.desc(),
-                QuestionnaireResponse.id.desc(),
-            )
+            .order_by(*_CLIENT_ORDER)
         )
     )
+
+
+# Open ones first ("draft" sorts before "submitted"), then the newest.
+_CLIENT_ORDER = (
+    QuestionnaireResponse.status,
+    QuestionnaireResponse.submitted_at.desc(),
+    QuestionnaireResponse.assigned_at.desc(),
+    QuestionnaireResponse.id.desc(),
+)

@@ -42,20 +42,27 @@ def office_name(key: str | None) -> str:
     return place.name[current_locale()] if place else ""
 
 
-# The names of the ways of meeting, translated once per language: a week of times lists them for
-# every time shown.
-_modality_texts: dict[str, dict[str, str]] = {}
+# Names of keys for the templates, from the one list of labels in booking.common: a week of times
+# or a table of appointments shows them on every row, and a Python call costs less than a macro.
 
 
 @bp.app_template_global()
-def modality_list_text(keys: list[str]) -> str:
+def modality_name(key: str) -> str:
     from portal.views.booking.common import MODALITY_LABELS
 
-    locale = current_locale()
-    names = _modality_texts.get(locale)
-    if names is None:  # the labels translate in the current language, which is `locale`
-        names = _modality_texts[locale] = {key: str(label) for key, label in MODALITY_LABELS.items()}
-    return ", ".join(names.get(key, key) for key in keys)
+    return str(MODALITY_LABELS.get(key, key))
+
+
+@bp.app_template_global()
+def modality_names(keys: list[str]) -> str:
+    return ", ".join(modality_name(key) for key in keys)
+
+
+@bp.app_template_global()
+def status_name(key: str) -> str:
+    from portal.views.booking.common import STATUS_LABELS
+
+    return str(STATUS_LABELS.get(key, key))
 
 
 @bp.app_template_global()

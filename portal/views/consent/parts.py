@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.auditing import log_view
 from portal.i18n import lazy_gettext as _l
 from portal.models import Client
 from portal.services.consent_status import (
@@ -26,12 +25,9 @@ def home_panel(db: Session, client: Client) -> dict[str, Any] | None:
 
 
 def overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
-    """Which party and purpose a valid consent covers now, and every request; a view in the access log."""
+    """Which party and purpose a valid consent covers now, and every request (logged as "consents")."""
     on = today()
-    data = {"coverage": coverage(db, client, on), "rows": client_requests(db, client.id, on), "today": on}
-    # The overview page commits its own view entry right after the panels load.
-    log_view(db, client_id=client.id, object_type="consents", commit=False)
-    return data
+    return {"coverage": coverage(db, client, on), "rows": client_requests(db, client.id, on), "today": on}
 
 
 def export_data(db: Session, client: Client) -> list[dict[str, Any]]:
@@ -71,6 +67,7 @@ def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:
 
 panels.register(panels.CLIENT_HOME, panels.Panel("consent", "consent/_home_panel.html", home_panel, order=20))
 panels.register(
-    panels.CLIENT_OVERVIEW, panels.Panel("consent", "consent/_overview_panel.html", overview_panel, order=20)
+    panels.CLIENT_OVERVIEW,
+    panels.Panel("consent", "consent/_overview_panel.html", overview_panel, order=20, logs_as="consents"),
 )
 panels.register_column(panels.Column("consent", _l("Consent"), "consent/_column.html", list_column, order=20))

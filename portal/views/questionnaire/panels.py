@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
+from portal.content import questionnaires as questionnaire_content
 from portal.i18n import current_locale
 from portal.i18n import lazy_gettext as _l
 from portal.models import Client, QuestionnaireResponse, ResponseStatus
@@ -25,9 +26,13 @@ STATUS_LABELS = {
 
 
 def status_of(response: QuestionnaireResponse) -> str:
-    if response.is_draft:
-        return "answering" if response.content_encrypted is not None else "not_started"
-    return "reviewed" if response.reviewed_at is not None else "submitted"
+    return _status(response.status, response.content_encrypted is not None, response.reviewed_at)
+
+
+def _status(status: str, started: bool, reviewed_at: datetime | None) -> str:
+    if status == ResponseStatus.DRAFT:
+        return "answering" if started else "not_started"
+    return "reviewed" if reviewed_at is not None else "submitted"
 
 
 def client_home(db: Session, client: Client) -> dict[str, Any] | None:
@@ -54,13 +59,15 @@ def client_home(db: Session, client: Client) -> dict[str, Any] | None:
 
 def client_overview(db: Session, client: Client) -> dict[str, Any]:
     """The client's questionnaires for a professional, and a way to assign one."""
+    locale, questionnaires = current_locale(), questionnaire_content.load_all()
     entries = [
         {
-            "response": response,
-            "title": service.definition(response).title[current_locale()],
-            "status": STATUS_LABELS[status_of(response)],
+            "response": row,
+            "is_draft": row.status == ResponseStatus.DRAFT,
+            "title": questionnaires[(row.questionnaire_key, row.questionnaire_version)].title[locale],
+            "status": STATUS_LABELS[_status(row.status, row.started, row.reviewed_at)],
         }
-        for response in service.client_responses(db, client.id)
+        for row in service.response_summaries(db, client.id)
     ]
     return {"entries": entries}
 

@@ -47,40 +47,27 @@ def log_view(
 
 def log_client_views(db: Session, *, client_id: int, object_types: list[str]) -> None:
     """A page showing several parts of one client's data: an entry for each part, one batch, one commit."""
-    actor, request_id = current_actor(), request.headers.get("X-Request-Id")
-    record_accesses(
-        db,
-        [
-            {
-                "actor": actor,
-                "action": "view",
-                "object_type": object_type,
-                "client_id": client_id,
-                "request_id": request_id,
-                "ip": request.remote_addr,
-            }
-            for object_type in object_types
-        ],
-    )
-    db.commit()
+    _log_batch(db, [(client_id, object_type) for object_type in object_types])
 
 
 def log_views(db: Session, *, client_ids: list[int], object_type: str, purpose: str | None = None) -> None:
     """Each client shown on a list page is a view of that client's data; one batch, one commit."""
-    actor, request_id = current_actor(), request.headers.get("X-Request-Id")
-    record_accesses(
-        db,
-        [
-            {
-                "actor": actor,
-                "action": "view",
-                "object_type": object_type,
-                "client_id": client_id,
-                "purpose": purpose,
-                "request_id": request_id,
-                "ip": request.remote_addr,
-            }
-            for client_id in client_ids
-        ],
-    )
+    _log_batch(db, [(client_id, object_type) for client_id in client_ids], purpose)
+
+
+def _log_batch(db: Session, views: list[tuple[int, str]], purpose: str | None = None) -> None:
+    actor, request_id, ip = current_actor(), request.headers.get("X-Request-Id"), request.remote_addr
+    entries = [
+        {
+            "actor": actor,
+            "action": "view",
+            "object_type": object_type,
+            "client_id": client_id,
+            "purpose": purpose,
+            "request_id": request_id,
+            "ip": ip,
+        }
+        for client_id, object_type in views
+    ]
+    record_accesses(db, entries)
     db.commit()

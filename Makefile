@@ -44,7 +44,7 @@ lint: install-dev
 ## make i18n: extract strings into messages.pot, update the fi/sv catalogs, compile them
 i18n: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/pybabel compile -d translations --statistics
 
 ## make bench: CPU against a baseline, SQL counts, page weights, booking races, load, scale (under 15 minutes)

@@ -269,13 +269,14 @@ def expiring_soon(db: Session, staff: StaffUser, on: date, days: int = EXPIRING_
     return rows(db.execute(query), on)
 
 
-def client_requests(db: Session, client_id: int, on: date) -> list[Row]:
+def client_requests(db: Session, client_id: int, on: date, *, limit: int | None = None) -> list[Row]:
+    """The client's consent requests, newest first; all of them, or the newest `limit`."""
     query = (
         with_signature()
         .where(ConsentRequest.client_id == client_id)
         .order_by(ConsentRequest.created_at.desc(), ConsentRequest.id.desc())
     )
-    return rows(db.execute(query), on)
+    return rows(db.execute(query if limit is None else query.limit(limit)), on)
 
 
 def events_of(db: Session, request: ConsentRequest) -> list[ConsentEvent]:

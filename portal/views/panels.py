@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import request
 from sqlalchemy.orm import Session
 
 from portal.models import Client
@@ -45,6 +46,24 @@ def render_data(where: dict[str, Panel], db: Session, client: Client) -> list[tu
         if data is not None:
             shown.append((panel, data))
     return shown
+
+
+# The client overview's lists (appointments, questionnaires, consent requests) show the newest few;
+# "Show all" (?show=all) lists every one. The page then stays the same size whatever the history.
+OVERVIEW_ROWS = 10
+ALL_ROWS = 1_000_000  # a LIMIT both databases take
+
+
+def overview_rows() -> int:
+    """How many rows a panel of the client overview asks for: one more than it shows, to know
+    whether there are more."""
+    return ALL_ROWS if request.args.get("show") == "all" else OVERVIEW_ROWS + 1
+
+
+def newest(rows: list[Any]) -> dict[str, Any]:
+    """The rows a panel shows, and whether older ones were left out."""
+    more = len(rows) > OVERVIEW_ROWS and request.args.get("show") != "all"
+    return {"rows": rows[:OVERVIEW_ROWS] if more else rows, "more": more, "shown": OVERVIEW_ROWS}
 
 
 # Columns of the professional's client list: one batch loader per feature, for all clients on the page.

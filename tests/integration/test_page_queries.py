@@ -1,11 +1,13 @@
 """The client's pages run the same number of SQL statements however much history the client has.
 
 (The professionals' list pages and the client overview are checked in test_pathway_queries.py and
-test_questionnaire_review.py.) `make bench` prints the same counts at larger sizes.
+test_questionnaire_review.py; here, that the overview's lists stay the same length however long the
+history.) `make bench` prints the same counts at larger sizes.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import time, timedelta
 
@@ -14,9 +16,11 @@ from portal.models import Booking, Slot
 from portal.models.base import utcnow
 from portal.services.audit import Actor
 from portal.services.clients import assign
+from portal.services.consent import cancel
 from portal.services.pathway import Change, add_note, start_pathway
 from tests.conftest import csrf_token_from, login_as
 from tests.factories import make_client
+from tests.integration import consent_helpers as consents
 from tests.integration import questionnaire_helpers as questionnaires
 from tests.integration.booking_support import monday_after, publish_times
 from tests.query_count import count_queries
@@ -128,3 +132,31 @@ def test_the_week_of_free_times_runs_as_many_statements_with_few_or_many_times(a
     publish_times(app, db, demo["adviser"], kind=KIND, first=later, days=4, start=time(8), end=time(16))
     assert "time-list__link" in browser.get(url).get_data(as_text=True)
     assert statements(app, browser, url) == few
+
+
+def test_the_client_overview_lists_the_newest_ten_of_each_and_shows_all_on_request(app, db, demo):
+    client, _response = client_with_history(app, db, demo["adviser"], 12, first_day=2)
+    for _ in range(11):  # one open request per form at a time: each is cancelled before the next
+        request_id = consents.issue(app, db, demo["staff"], client)
+        with app.app_context():
+            cancel(db, consents.actor_of(demo["staff"]), consents.request_row(db, request_id))
+    browser = app.test_client()
+    login_as(app, browser, demo["adviser"])
+    url = f"/staff/clients/{client.id}"
+    page = browser.get(url).get_data(as_text=True)
+    assert page.count('href="/staff/bookings/') == 10
+    assert page.count('href="/staff/consents/requests/') == 10
+    assert len(re.findall(r'href="/staff/questionnaires/\d+"', page)) == 9  # 10 rows, the open one unlinked
+    for anchor, label in (
+        ("booking-heading", "Näytä kaikki ajanvaraukset"),
+        ("questionnaires", "Näytä kaikki kyselyt"),
+        ("consent-requests", "Näytä kaikki suostumuspyynnöt"),
+    ):
+        assert f'href="{url}?show=all#{anchor}">{label}</a>' in page
+    assert page.count("Näytetään vain 10 uusinta.") == 3
+    everything = browser.get(f"{url}?show=all").get_data(as_text=True)
+    assert everything.count('href="/staff/bookings/') == 12
+    assert everything.count('href="/staff/consents/requests/') == 11
+    assert len(re.findall(r'href="/staff/questionnaires/\d+"', everything)) == 12
+    assert "Näytä kaikki" not in everything
+    assert statements(app, browser, url) == statements(app, browser, f"{url}?show=all")

@@ -297,11 +297,11 @@ def _open_responses() -> Select[tuple[QuestionnaireResponse]]:
     )
 
 
-def response_summaries(db: Session, client_id: int) -> list[Any]:
+def response_summaries(db: Session, client_id: int, *, limit: int) -> list[Any]:
     """A client's questionnaires as plain rows for a table, in client_responses' order: id,
     questionnaire_key, questionnaire_version, status, started (answers saved), assigned_at,
     interview_at, reviewed_at. The answers themselves are neither loaded nor opened."""
-    return list(db.execute(_response_summaries(), {"client_id": client_id}).all())
+    return list(db.execute(_response_summaries(), {"client_id": client_id, "limit": limit}).all())
 
 
 @cache
@@ -319,6 +319,7 @@ def _response_summaries() -> Select[Any]:
         )
         .where(QuestionnaireResponse.client_id == bindparam("client_id"))
         .order_by(*_CLIENT_ORDER)
+        .limit(bindparam("limit"))
     )
 
 

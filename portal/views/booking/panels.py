@@ -46,7 +46,7 @@ def _overview(db: Session, client: Client) -> dict[str, Any]:
         if kind.bookable_by == "offered" and kind.key not in offered
     ]
     return {
-        "rows": booking_lines(db, client.id, limit=20),
+        **panels.newest(booking_lines(db, client.id, limit=panels.overview_rows())),
         "offered": [catalogue().types[key] for key in sorted(offered) if key in catalogue().types],
         "offer_form": form if form.appointment_type.choices else None,
         "types": list(catalogue().types.values()),

@@ -27,7 +27,8 @@ def home_panel(db: Session, client: Client) -> dict[str, Any] | None:
 def overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
     """Which party and purpose a valid consent covers now, and every request (logged as "consents")."""
     on = today()
-    return {"coverage": coverage(db, client, on), "rows": client_requests(db, client.id, on), "today": on}
+    requests = client_requests(db, client.id, on, limit=panels.overview_rows())
+    return {"coverage": coverage(db, client, on), **panels.newest(requests), "today": on}
 
 
 def export_data(db: Session, client: Client) -> list[dict[str, Any]]:

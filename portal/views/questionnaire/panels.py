@@ -67,9 +67,10 @@ def client_overview(db: Session, client: Client) -> dict[str, Any]:
             "title": questionnaires[(row.questionnaire_key, row.questionnaire_version)].title[locale],
             "status": STATUS_LABELS[_status(row.status, row.started, row.reviewed_at)],
         }
-        for row in service.response_summaries(db, client.id)
+        for row in service.response_summaries(db, client.id, limit=panels.overview_rows())
     ]
-    return {"entries": entries}
+    shown = panels.newest(entries)
+    return {**shown, "entries": shown["rows"]}
 
 
 def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:

@@ -25,10 +25,6 @@ STATUS_LABELS = {
 }
 
 
-def status_of(response: QuestionnaireResponse) -> str:
-    return _status(response.status, response.content_encrypted is not None, response.reviewed_at)
-
-
 def _status(status: str, started: bool, reviewed_at: datetime | None) -> str:
     if status == ResponseStatus.DRAFT:
         return "answering" if started else "not_started"
@@ -69,8 +65,7 @@ def client_overview(db: Session, client: Client) -> dict[str, Any]:
         }
         for row in service.response_summaries(db, client.id, limit=panels.overview_rows())
     ]
-    shown = panels.newest(entries)
-    return {**shown, "entries": shown["rows"]}
+    return panels.newest(entries)
 
 
 def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:
@@ -81,10 +76,7 @@ def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:
     labels = {key: str(label) for key, label in STATUS_LABELS.items()}  # translated once, not per row
     newest: dict[int, Any] = {}
     for client_id, status, reviewed_at, started in rows:
-        if status == ResponseStatus.DRAFT:
-            newest[client_id] = labels["answering" if started else "not_started"]
-        else:
-            newest[client_id] = labels["reviewed" if reviewed_at is not None else "submitted"]
+        newest[client_id] = labels[_status(status, started, reviewed_at)]
     return newest
 
 

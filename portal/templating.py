@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, request, session
@@ -82,6 +83,29 @@ def kept_url_for(endpoint: str, /, **values: Any) -> str:
     return found
 
 
+# Rows of long lists, kept rendered (fragment caching). A row is rendered from its key alone, a
+# tuple of the plain values it shows, in the current language: changed data makes a different
+# key, so a kept row is never out of date, and a row can only be served to someone whose own
+# query returned exactly those values. The body must use nothing but the key, translations and
+# addresses; anything about the viewer (a form's token, their name) would be shown to the next.
+FRAGMENTS_KEPT = 4096
+_fragments: dict[tuple[Any, ...], str] = {}
+
+
+def kept_fragment(name: str, key: tuple[Any, ...], caller: Callable[[], str]) -> str:
+    """`{% call kept_fragment("queue row", entry) %}…{% endcall %}`: the body, rendered once per key."""
+    context = _cv_request.get(None)
+    if context is None:
+        return caller()
+    kept = (name, i18n.current_locale(), context.request.script_root, *key)
+    found = _fragments.get(kept)
+    if found is None:
+        if len(_fragments) >= FRAGMENTS_KEPT:
+            _fragments.clear()
+        found = _fragments[kept] = caller()
+    return found
+
+
 # The template's gettext functions. Jinja's own (install_gettext_callables with newstyle) wrap them
 # in functions that take the template context, and Jinja copies the whole context for such a call
 # inside a loop or a block with its own variables: on a list page that copying cost more than the
@@ -132,6 +156,7 @@ def init_app(app: Flask) -> None:
         _=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext
     )
     app.jinja_env.globals["url_for"] = kept_url_for
+    app.jinja_env.globals["kept_fragment"] = kept_fragment
     app.before_request(i18n.share_form_translations)
     app.jinja_env.filters["local_date"] = i18n.local_date
     app.jinja_env.filters["local_datetime"] = i18n.local_datetime

@@ -59,6 +59,28 @@ def can_see_client(db: Session, staff: StaffUser, client_id: int) -> bool:
     return db.scalar(_assignment(), {"client_id": client_id, "staff_id": staff.id}) is not None
 
 
+def client_for_staff(db: Session, staff: StaffUser, client_id: int) -> Client | None:
+    """The client, if assigned to this professional (can_see_client and the client in one query)."""
+    return db.scalar(_assigned_client(), {"client_id": client_id, "staff_id": staff.id})
+
+
+def working_with(db: Session, client_id: int) -> list[tuple[ClientAssignment, StaffUser]]:
+    """The professionals assigned to the client now, in the order they were assigned."""
+    return [
+        (assignment, staff) for assignment, staff in db.execute(_working_with(), {"client_id": client_id})
+    ]
+
+
+@cache
+def _working_with() -> Select[tuple[ClientAssignment, StaffUser]]:
+    return (
+        select(ClientAssignment, StaffUser)
+        .join(StaffUser, StaffUser.id == ClientAssignment.staff_user_id)
+        .where(ClientAssignment.client_id == bindparam("client_id"), ClientAssignment.ended_at.is_(None))
+        .order_by(ClientAssignment.assigned_at)
+    )
+
+
 # Every professional's page runs these: built once, the people come as parameters.
 
 
@@ -77,6 +99,13 @@ def _assigned_page() -> Select[tuple[Client]]:
 def _assigned_count() -> Select[tuple[int]]:
     return select(func.count(ClientAssignment.id)).where(
         ClientAssignment.staff_user_id == bindparam("staff_id"), ClientAssignment.ended_at.is_(None)
+    )
+
+
+@cache
+def _assigned_client() -> Select[tuple[Client]]:
+    return select(Client).where(
+        Client.id == bindparam("client_id"), assigned_to(bindparam("staff_id"), Client.id)
     )
 
 

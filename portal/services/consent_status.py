@@ -183,17 +183,21 @@ class Coverage:
 
 
 def valid_signatures(db: Session, client_id: int, on: date) -> list[ConsentSignature]:
-    return list(
-        db.scalars(
-            select(ConsentSignature)
-            .join(ConsentRequest, ConsentRequest.id == ConsentSignature.request_id)
-            .where(
-                ConsentSignature.client_id == client_id,
-                ConsentRequest.status == ConsentStatus.SIGNED,
-                or_(ConsentSignature.valid_until.is_(None), ConsentSignature.valid_until >= on),
-            )
-            .order_by(ConsentSignature.signed_at)
+    return list(db.scalars(_valid_signatures(), {"client_id": client_id, "on": on}))
+
+
+@cache
+def _valid_signatures() -> Select[tuple[ConsentSignature]]:
+    # Built once: the client overview asks on every visit; the client and the day are parameters.
+    return (
+        select(ConsentSignature)
+        .join(ConsentRequest, ConsentRequest.id == ConsentSignature.request_id)
+        .where(
+            ConsentSignature.client_id == bindparam("client_id"),
+            ConsentRequest.status == ConsentStatus.SIGNED,
+            or_(ConsentSignature.valid_until.is_(None), ConsentSignature.valid_until >= bindparam("on")),
         )
+        .order_by(ConsentSignature.signed_at)
     )
 
 
@@ -271,12 +275,24 @@ def expiring_soon(db: Session, staff: StaffUser, on: date, days: int = EXPIRING_
 
 def client_requests(db: Session, client_id: int, on: date, *, limit: int | None = None) -> list[Row]:
     """The client's consent requests, newest first; all of them, or the newest `limit`."""
-    query = (
+    if limit is None:
+        return rows(db.execute(_client_requests(), {"client_id": client_id}), on)
+    return rows(db.execute(_newest_client_requests(), {"client_id": client_id, "limit": limit}), on)
+
+
+@cache
+def _client_requests() -> Select[tuple[ConsentRequest, ConsentSignature]]:
+    # Built once: the client overview asks on every visit; the client comes as a parameter.
+    return (
         with_signature()
-        .where(ConsentRequest.client_id == client_id)
+        .where(ConsentRequest.client_id == bindparam("client_id"))
         .order_by(ConsentRequest.created_at.desc(), ConsentRequest.id.desc())
     )
-    return rows(db.execute(query if limit is None else query.limit(limit)), on)
+
+
+@cache
+def _newest_client_requests() -> Select[tuple[ConsentRequest, ConsentSignature]]:
+    return _client_requests().limit(bindparam("limit"))
 
 
 def events_of(db: Session, request: ConsentRequest) -> list[ConsentEvent]:

@@ -11,7 +11,7 @@ from portal.db import get_db
 from portal.forms.clients import AssignForm, ClientSearchForm, FindClientForm
 from portal.identity import hetu
 from portal.identity.access import current_staff, roles_only
-from portal.models import Client, ClientAssignment, Role, StaffRole, StaffUser
+from portal.models import Client, Role, StaffRole, StaffUser
 from portal.services import clients as client_service
 from portal.views import panels
 
@@ -22,9 +22,8 @@ PAGE_SIZE = 25
 
 def client_for_staff_or_404(client_id: int) -> Client:
     """A client this professional works with; any other client is simply not found."""
-    db = get_db()
-    client = db.get(Client, client_id)
-    if client is None or not client_service.can_see_client(db, current_staff(), client_id):
+    client = client_service.client_for_staff(get_db(), current_staff(), client_id)
+    if client is None:
         abort(404)
     return client
 
@@ -95,12 +94,7 @@ def overview(client_id: int) -> str:
     client = client_for_staff_or_404(client_id)
     db = get_db()
     sections = panels.render_data(panels.CLIENT_OVERVIEW, db, client)
-    assignments = db.execute(
-        select(ClientAssignment, StaffUser)
-        .join(StaffUser, StaffUser.id == ClientAssignment.staff_user_id)
-        .where(ClientAssignment.client_id == client.id, ClientAssignment.ended_at.is_(None))
-        .order_by(ClientAssignment.assigned_at)
-    ).all()
+    assignments = client_service.working_with(db, client.id)
     shown = ["client_overview"] + [panel.logs_as for panel, _data in sections if panel.logs_as]
     log_client_views(db, client_id=client.id, object_types=shown)
     return render_template(

@@ -313,17 +313,23 @@ def _home_panel(db: Session, client: Client) -> dict[str, Any] | None:
     return {"step": step, "action_url": action_link(step.action), "template": template}
 
 
+@cache
+def _newest_events() -> Select[tuple[PathwayEvent]]:
+    # Built once: the client overview shows them on every visit; the pathway is a parameter.
+    return (
+        select(PathwayEvent)
+        .where(PathwayEvent.pathway_id == bindparam("pathway_id"))
+        .order_by(PathwayEvent.id.desc())
+        .limit(5)
+    )
+
+
 def _overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
     pathway = service.active_pathway(db, client.id)
     if pathway is None:
         return {"pathway": None}
     template = service.template_of(pathway)
-    events = db.scalars(
-        select(PathwayEvent)
-        .where(PathwayEvent.pathway_id == pathway.id)
-        .order_by(PathwayEvent.id.desc())
-        .limit(5)
-    ).all()
+    events = db.scalars(_newest_events(), {"pathway_id": pathway.id}).all()
     return {
         "pathway": pathway,
         "template": template,

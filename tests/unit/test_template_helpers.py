@@ -59,3 +59,46 @@ def test_kept_addresses_follow_their_values_and_the_mount_point(app):
     with app.test_request_context(base_url="http://localhost/polku/"):
         mounted = render_template_string(source, kind="interview", slot=1)
     assert mounted == "/polku" + first
+
+
+ROW = (
+    '{% for entry in entries %}{% call kept_fragment("test row", entry) %}'
+    "<a href=\"{{ url_for('questionnaire.review', response_id=entry[0]) }}\">{{ entry[1] }}</a> "
+    '{{ ngettext("%(num)d answer", "%(num)d answers", entry[2]) }};{% endcall %}{% endfor %}'
+)
+
+
+def test_kept_rows_follow_their_values_the_language_and_the_mount_point(app):
+    first = render(app, ROW, "fi", entries=[(1, "Anna <A>", 1), (2, "Bo", 2)])
+    assert first == (
+        '<a href="/staff/questionnaires/1">Anna &lt;A&gt;</a> 1 vastaus;'
+        '<a href="/staff/questionnaires/2">Bo</a> 2 vastausta;'
+    )
+    # The same rows again are the same; a changed value is a different row, never the kept one.
+    assert render(app, ROW, "fi", entries=[(1, "Anna <A>", 1), (2, "Bo", 2)]) == first
+    assert (
+        render(app, ROW, "fi", entries=[(2, "Bo", 3)])
+        == '<a href="/staff/questionnaires/2">Bo</a> 3 vastausta;'
+    )
+    assert (
+        render(app, ROW, "sv", entries=[(2, "Bo", 2)]) == '<a href="/staff/questionnaires/2">Bo</a> 2 svar;'
+    )
+    with app.test_request_context(base_url="http://localhost/polku/", headers={"Accept-Language": "fi"}):
+        mounted = render_template_string(ROW, entries=[(2, "Bo", 2)])
+    assert mounted == '<a href="/polku/staff/questionnaires/2">Bo</a> 2 vastausta;'
+
+
+def test_a_kept_row_is_rendered_once(app):
+    calls = []
+
+    def counted(value):
+        calls.append(value)
+        return value
+
+    source = (
+        '{% for n in [7, 7, 8, 7] %}{% call kept_fragment("counted", (n,)) %}'
+        "{{ counted(n) }}{% endcall %}{% endfor %}"
+    )
+    assert render(app, source, counted=counted) == "7787"
+    assert render(app, source, counted=counted) == "7787"
+    assert calls == [7, 8]

@@ -141,6 +141,18 @@ def _offered_and_network() -> CompoundSelect[tuple[str]]:
     )
 
 
+def offered_types(db: Session, client_id: int) -> set[str]:
+    """The appointment types offered to the client (the client overview shows and offers them)."""
+    return set(db.scalars(_offered_types(), {"client_id": client_id}))
+
+
+@cache
+def _offered_types() -> Select[tuple[str]]:
+    return select(AppointmentOffer.appointment_type).where(
+        AppointmentOffer.client_id == bindparam("client_id")
+    )
+
+
 def coming_bookings(db: Session, client_id: int, now: datetime) -> list[Booking]:
     """The client's booked appointments that have not ended yet, soonest first (a few at most)."""
     return list(db.scalars(_coming_bookings(), {"client_id": client_id, "now": now}))

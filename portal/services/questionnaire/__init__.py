@@ -33,8 +33,8 @@ from portal.services.questionnaire.drafts import (
 )
 from portal.services.questionnaire.export import export_fhir, export_for_client, fhir_bundle
 from portal.services.questionnaire.review import (
+    QueueEntry,
     add_note,
-    flagged_count,
     previous_submission,
     read_note,
     review_queue,
@@ -53,6 +53,7 @@ __all__ = [
     "NotSubmitted",
     "PageNotShown",
     "QuestionnaireRefused",
+    "QueueEntry",
     "ReviewChanged",
     "add_note",
     "assign_questionnaire",
@@ -62,7 +63,6 @@ __all__ = [
     "export_fhir",
     "export_for_client",
     "fhir_bundle",
-    "flagged_count",
     "missing_pages",
     "open_responses",
     "previous_submission",

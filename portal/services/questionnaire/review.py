@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal import crypto
-from portal.content.questionnaires import flagged_answers
+from portal.content.questionnaires import flagged_answers, load_all
 from portal.models import Client, QuestionnaireResponse, ResponseStatus, ReviewNote, StaffUser
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.clients import assigned_to
-from portal.services.questionnaire.drafts import NotSubmitted, ReviewChanged, definition, read_draft
+from portal.services.questionnaire.drafts import (
+    NotSubmitted,
+    ReviewChanged,
+    open_content,
+)
 
 
 def _note_context(response_id: int) -> str:
@@ -89,9 +95,26 @@ def set_reviewed(
     db.refresh(response)
 
 
+class QueueEntry(NamedTuple):
+    """One row of the review queue: plain values, so the page can keep a row rendered by them."""
+
+    response_id: int
+    client_id: int
+    client_name: str
+    questionnaire_key: str
+    questionnaire_version: int
+    interview_at: datetime | None
+    submitted_at: datetime
+    reviewed: bool
+    flagged: int  # how many questions have an answer marked for the adviser's attention
+
+    def title(self, locale: str) -> str:
+        return load_all()[(self.questionnaire_key, self.questionnaire_version)].title[locale]
+
+
 def review_queue(
     db: Session, staff: StaffUser, *, show: str = "all", term: str = "", page: int = 1, page_size: int = 25
-) -> tuple[list[tuple[QuestionnaireResponse, Client]], int]:
+) -> tuple[list[QueueEntry], int]:
     """Submitted answers of this professional's clients: unreviewed first, then by interview time."""
     params = {"staff_id": staff.id, "limit": page_size, "offset": (max(page, 1) - 1) * page_size}
     if term:
@@ -106,7 +129,20 @@ def review_queue(
         # Without a name to match, the clients' rows are not needed for counting.
         total = db.scalar(_queue_count(show), params) or 0
         listed = _queue_page(show)
-    return [(row[0], row[1]) for row in db.execute(listed, params).all()], total
+    return [
+        QueueEntry(
+            row.id,
+            row.client_id,
+            f"{row.given_name} {row.family_name}".strip(),  # as Client.full_name
+            row.questionnaire_key,
+            row.questionnaire_version,
+            row.interview_at,
+            row.submitted_at,
+            row.reviewed_at is not None,
+            _flagged_count(row.id, row.questionnaire_key, row.questionnaire_version, row.content_encrypted),
+        )
+        for row in db.execute(listed, params)
+    ], total
 
 
 # The order the queue index (ix_questionnaire_response_queue) serves.
@@ -120,7 +156,7 @@ QUEUE_ORDER = (
 
 
 @cache
-def _queue(show: str) -> tuple[Select[tuple[QuestionnaireResponse, Client]], tuple[ColumnElement[bool], ...]]:
+def _queue(show: str) -> tuple[Select[Any], tuple[ColumnElement[bool], ...]]:
     """Built once per filter: every visit to the queue runs it; the professional is a parameter."""
     conditions = [
         QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
@@ -130,8 +166,20 @@ def _queue(show: str) -> tuple[Select[tuple[QuestionnaireResponse, Client]], tup
         conditions.append(QuestionnaireResponse.reviewed_at.is_(None))
     elif show == "reviewed":
         conditions.append(QuestionnaireResponse.reviewed_at.is_not(None))
+    # Only the columns a row shows (and the sealed answers, to count those needing attention).
     listed = (
-        select(QuestionnaireResponse, Client)
+        select(
+            QuestionnaireResponse.id,
+            QuestionnaireResponse.client_id,
+            QuestionnaireResponse.questionnaire_key,
+            QuestionnaireResponse.questionnaire_version,
+            QuestionnaireResponse.interview_at,
+            QuestionnaireResponse.submitted_at,
+            QuestionnaireResponse.reviewed_at,
+            QuestionnaireResponse.content_encrypted,
+            Client.given_name,
+            Client.family_name,
+        )
         .join(Client, Client.id == QuestionnaireResponse.client_id)
         .where(*conditions)
     )
@@ -144,13 +192,13 @@ def _queue_count(show: str) -> Select[tuple[int]]:
 
 
 @cache
-def _queue_page(show: str) -> Select[tuple[QuestionnaireResponse, Client]]:
+def _queue_page(show: str) -> Select[Any]:
     return _in_queue_order(_queue(show)[0])
 
 
 def _in_queue_order(
-    query: Select[tuple[QuestionnaireResponse, Client]],
-) -> Select[tuple[QuestionnaireResponse, Client]]:
+    query: Select[Any],
+) -> Select[Any]:
     return query.order_by(*QUEUE_ORDER).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
@@ -161,16 +209,16 @@ FLAGGED_KEPT = 4096
 _flagged_counts: dict[tuple[int, bytes | None], int] = {}
 
 
-def flagged_count(response: QuestionnaireResponse) -> int:
-    """How many questions of the response have an answer marked for the adviser's attention."""
-    key = (response.id, response.content_encrypted)
-    count = _flagged_counts.get(key)
+def _flagged_count(response_id: int, key: str, version: int, content: bytes | None) -> int:
+    kept = (response_id, content)
+    count = _flagged_counts.get(kept)
     if count is None:
-        answers = read_draft(response).answers
-        count = len({item.id for item, _option in flagged_answers(definition(response), answers)})
+        answers = open_content(response_id, content).answers
+        questionnaire = load_all()[(key, version)]
+        count = len({item.id for item, _option in flagged_answers(questionnaire, answers)})
         if len(_flagged_counts) >= FLAGGED_KEPT:
             _flagged_counts.clear()
-        _flagged_counts[key] = count
+        _flagged_counts[kept] = count
     return count
 
 

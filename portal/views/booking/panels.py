@@ -12,13 +12,14 @@ from portal.content.appointments import catalogue
 from portal.forms.booking import OfferForm
 from portal.i18n import current_locale
 from portal.i18n import lazy_gettext as _l
-from portal.models import AppointmentOffer, Client
+from portal.models import Client
 from portal.models.base import utcnow
 from portal.services.booking.queries import (
     bookable_types,
     booking_lines,
     coming_bookings,
     next_appointments,
+    offered_types,
 )
 from portal.views import panels
 
@@ -33,11 +34,7 @@ def _home(db: Session, client: Client) -> dict[str, Any] | None:
 
 
 def _overview(db: Session, client: Client) -> dict[str, Any]:
-    from sqlalchemy import select
-
-    offered = set(
-        db.scalars(select(AppointmentOffer.appointment_type).where(AppointmentOffer.client_id == client.id))
-    )
+    offered = offered_types(db, client.id)
     form = OfferForm()
     locale = current_locale()
     form.appointment_type.choices = [

@@ -47,21 +47,11 @@ def review_queue() -> str:
     term = (form.q.data or "").strip() if form.validate() else ""
     show = form.shown()
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows, total = service.review_queue(
+    entries, total = service.review_queue(
         db, current_staff(), show=show, term=term, page=page, page_size=PAGE_SIZE
     )
-    locale = current_locale()
-    entries = []
-    for response, client in rows:
-        entries.append(
-            {
-                "response": response,
-                "client": client,
-                "title": service.definition(response).title[locale],
-                "flagged": service.flagged_count(response),
-            }
-        )
-    log_views(db, client_ids=sorted({client.id for _, client in rows}), object_type="questionnaire_queue")
+    shown = sorted({entry.client_id for entry in entries})
+    log_views(db, client_ids=shown, object_type="questionnaire_queue")
     return render_template(
         "questionnaire/queue.html",
         form=form,

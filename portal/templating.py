@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from flask import Flask, current_app, request, session
@@ -92,13 +92,20 @@ FRAGMENTS_KEPT = 4096
 _fragments: dict[tuple[Any, ...], str] = {}
 
 
-def kept_fragment(name: str, key: tuple[Any, ...], caller: Callable[[], str]) -> str:
-    """`{% call kept_fragment("queue row", entry) %}…{% endcall %}`: the body, rendered once per key."""
+def kept_fragment(name: str, key: Iterable[Hashable], caller: Callable[[], str]) -> str:
+    """`{% call kept_fragment("queue row", entry) %}…{% endcall %}`: the body, rendered once per key.
+
+    The key's items must compare by value: plain values, tuples of them, frozen dataclasses,
+    database rows (never ORM objects, which compare by identity).
+    """
     context = _cv_request.get(None)
     if context is None:
         return caller()
     kept = (name, i18n.current_locale(), context.request.script_root, *key)
-    found = _fragments.get(kept)
+    try:
+        found = _fragments.get(kept)
+    except TypeError:  # a value that cannot be a key (a list): render it every time
+        return caller()
     if found is None:
         if len(_fragments) >= FRAGMENTS_KEPT:
             _fragments.clear()

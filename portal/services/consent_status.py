@@ -113,6 +113,12 @@ class Row:
     def template(self) -> ConsentTemplate:
         return template_of(self.request)
 
+    @property
+    def shown_by(self) -> tuple[Any, ...]:
+        """The values a list row shows (a kept row is found by them)."""
+        request = self.request
+        return (request.id, request.template_key, request.template_version, self.status, request.created_at)
+
 
 def rows(results: Iterable[Any], on: date) -> list[Row]:
     return [Row(request, signature, shown_status(request, signature, on)) for request, signature in results]

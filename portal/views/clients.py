@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
@@ -18,6 +20,14 @@ from portal.views import panels
 bp = Blueprint("clients", __name__, url_prefix="/staff/clients")
 roles_only(bp, Role.ADVISER, Role.STAFF)
 PAGE_SIZE = 25
+
+
+class ClientRow(NamedTuple):
+    """A client as the list shows them: plain values, so the rendered row can be kept."""
+
+    id: int
+    name: str
+    values: tuple[Any, ...]  # each column's value, in the order of the columns
 
 
 def client_for_staff_or_404(client_id: int) -> Client:
@@ -55,12 +65,16 @@ def my_clients() -> str:
         clients = client_service.assigned_page(db, staff, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     ids = [client.id for client in clients]
     columns = panels.column_data(db, ids)
+    rows = [
+        ClientRow(client.id, client.full_name, tuple(values.get(client.id) for _column, values in columns))
+        for client in clients
+    ]
     log_views(db, client_ids=ids, object_type="client_list", purpose="search" if term else None)
     return render_template(
         "clients/list.html",
         form=form,
-        clients=clients,
-        columns=columns,
+        rows=rows,
+        columns=[column for column, _values in columns],
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
         total=total,

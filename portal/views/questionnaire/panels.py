@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
@@ -53,16 +53,30 @@ def client_home(db: Session, client: Client) -> dict[str, Any] | None:
     return {"entries": entries}
 
 
+class OverviewRow(NamedTuple):
+    """A questionnaire as the client overview lists it: plain values, so the rows can be kept."""
+
+    response_id: int
+    is_draft: bool
+    title: str
+    status: str
+    assigned_at: datetime
+    interview_at: datetime | None
+
+
 def client_overview(db: Session, client: Client) -> dict[str, Any]:
     """The client's questionnaires for a professional, and a way to assign one."""
     locale, questionnaires = current_locale(), questionnaire_content.load_all()
+    labels = {key: str(label) for key, label in STATUS_LABELS.items()}  # translated once, not per row
     entries = [
-        {
-            "response": row,
-            "is_draft": row.status == ResponseStatus.DRAFT,
-            "title": questionnaires[(row.questionnaire_key, row.questionnaire_version)].title[locale],
-            "status": STATUS_LABELS[_status(row.status, row.started, row.reviewed_at)],
-        }
+        OverviewRow(
+            row.id,
+            row.status == ResponseStatus.DRAFT,
+            questionnaires[(row.questionnaire_key, row.questionnaire_version)].title[locale],
+            labels[_status(row.status, row.started, row.reviewed_at)],
+            row.assigned_at,
+            row.interview_at,
+        )
         for row in service.response_summaries(db, client.id, limit=panels.overview_rows())
     ]
     return panels.newest(entries)

@@ -210,6 +210,7 @@ _flagged_counts: dict[tuple[int, bytes | None], int] = {}
 
 
 def _flagged_count(response_id: int, key: str, version: int, content: bytes | None) -> int:
+    """How many questions of the response have an answer marked for the adviser's attention."""
     kept = (response_id, content)
     count = _flagged_counts.get(kept)
     if count is None:

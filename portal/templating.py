@@ -86,8 +86,9 @@ def kept_url_for(endpoint: str, /, **values: Any) -> str:
 # Rows of long lists, kept rendered (fragment caching). A row is rendered from its key alone, a
 # tuple of the plain values it shows, in the current language: changed data makes a different
 # key, so a kept row is never out of date, and a row can only be served to someone whose own
-# query returned exactly those values. The body must use nothing but the key, translations and
-# addresses; anything about the viewer (a form's token, their name) would be shown to the next.
+# query returned exactly those values. The body must use nothing but the key, translations,
+# addresses and the content files (loaded once per process); anything about the viewer (a form's
+# token, their name) would be shown to the next.
 FRAGMENTS_KEPT = 4096
 _fragments: dict[tuple[Any, ...], str] = {}
 

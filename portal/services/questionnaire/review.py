@@ -15,11 +15,7 @@ from portal.models import Client, QuestionnaireResponse, ResponseStatus, ReviewN
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.clients import assigned_to
-from portal.services.questionnaire.drafts import (
-    NotSubmitted,
-    ReviewChanged,
-    open_content,
-)
+from portal.services.questionnaire.drafts import NotSubmitted, ReviewChanged, open_content
 
 
 def _note_context(response_id: int) -> str:
@@ -196,9 +192,7 @@ def _queue_page(show: str) -> Select[Any]:
     return _in_queue_order(_queue(show)[0])
 
 
-def _in_queue_order(
-    query: Select[Any],
-) -> Select[Any]:
+def _in_queue_order(query: Select[Any]) -> Select[Any]:
     return query.order_by(*QUEUE_ORDER).limit(bindparam("limit")).offset(bindparam("offset"))
 
 

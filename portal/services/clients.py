@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -11,6 +12,7 @@ from portal.identity import hetu
 from portal.models import Client, ClientAssignment, StaffUser
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
+from portal.services.reads import read_values
 
 
 def open_assignments(staff: StaffUser) -> Select[tuple[int]]:
@@ -51,7 +53,7 @@ def assigned_page(db: Session, staff: StaffUser, *, limit: int, offset: int) -> 
 
 def assigned_count(db: Session, staff: StaffUser) -> int:
     """How many clients this professional works with: one open assignment each (a unique index)."""
-    return db.scalar(_assigned_count(), {"staff_id": staff.id}) or 0
+    return read_values(db, _assigned_count(), {"staff_id": staff.id}).scalar() or 0
 
 
 def can_see_client(db: Session, staff: StaffUser, client_id: int) -> bool:
@@ -64,18 +66,17 @@ def client_for_staff(db: Session, staff: StaffUser, client_id: int) -> Client | 
     return db.scalar(_assigned_client(), {"client_id": client_id, "staff_id": staff.id})
 
 
-def working_with(db: Session, client_id: int) -> list[tuple[ClientAssignment, StaffUser]]:
-    """The professionals assigned to the client now, in the order they were assigned."""
-    return [
-        (assignment, staff) for assignment, staff in db.execute(_working_with(), {"client_id": client_id})
-    ]
+def working_with(db: Session, client_id: int) -> list[Any]:
+    """The professionals assigned to the client now, in the order they were assigned, as plain rows
+    (name, title_fi, title_sv, organisation): the client overview lists them."""
+    return list(read_values(db, _working_with(), {"client_id": client_id}).all())
 
 
 @cache
-def _working_with() -> Select[tuple[ClientAssignment, StaffUser]]:
+def _working_with() -> Select[tuple[str, str, str, str]]:
     return (
-        select(ClientAssignment, StaffUser)
-        .join(StaffUser, StaffUser.id == ClientAssignment.staff_user_id)
+        select(StaffUser.name, StaffUser.title_fi, StaffUser.title_sv, StaffUser.organisation)
+        .join(ClientAssignment, ClientAssignment.staff_user_id == StaffUser.id)
         .where(ClientAssignment.client_id == bindparam("client_id"), ClientAssignment.ended_at.is_(None))
         .order_by(ClientAssignment.assigned_at)
     )

@@ -35,6 +35,7 @@ from portal.i18n import HELSINKI
 from portal.models import Client, ConsentEvent, ConsentRequest, ConsentSignature, ConsentStatus, StaffUser
 from portal.models.base import utcnow
 from portal.services.clients import open_assignments
+from portal.services.reads import read_values
 
 EXPIRING_SOON_DAYS = 30
 
@@ -172,7 +173,6 @@ def _pending_for_client() -> Select[tuple[ConsentRequest, ConsentSignature]]:
 class Cover:
     since: datetime
     until: date | None
-    signature: ConsentSignature
 
 
 @dataclass
@@ -188,15 +188,22 @@ class Coverage:
         return any(cover for _purpose, cover in self.purposes)
 
 
-def valid_signatures(db: Session, client_id: int, on: date) -> list[ConsentSignature]:
-    return list(db.scalars(_valid_signatures(), {"client_id": client_id, "on": on}))
+def valid_signatures(db: Session, client_id: int, on: date) -> list[Any]:
+    """The client's signatures valid on the day, oldest first, as plain rows: template_key,
+    choices, signed_at, valid_until."""
+    return list(read_values(db, _valid_signatures(), {"client_id": client_id, "on": on}).all())
 
 
 @cache
-def _valid_signatures() -> Select[tuple[ConsentSignature]]:
+def _valid_signatures() -> Select[tuple[str, dict[str, Any], datetime, date | None]]:
     # Built once: the client overview asks on every visit; the client and the day are parameters.
     return (
-        select(ConsentSignature)
+        select(
+            ConsentSignature.template_key,
+            ConsentSignature.choices,
+            ConsentSignature.signed_at,
+            ConsentSignature.valid_until,
+        )
         .join(ConsentRequest, ConsentRequest.id == ConsentSignature.request_id)
         .where(
             ConsentSignature.client_id == bindparam("client_id"),
@@ -219,7 +226,7 @@ def coverage(db: Session, client: Client, on: date) -> list[Coverage]:
         item = Coverage(template, template.parties)
         for purpose in template.purposes:
             covers = [
-                Cover(signature.signed_at, signature.valid_until, signature)
+                Cover(signature.signed_at, signature.valid_until)
                 for signature in signatures
                 if signature.template_key == key and purpose.key in signature.choices.get("purposes", [])
             ]
@@ -361,7 +368,7 @@ def column_values(db: Session, client_ids: list[int], on: date) -> dict[int, Col
     """Per client: the latest end of a valid consent, and how many requests wait. One query."""
     if not client_ids:
         return {}
-    rows = db.execute(_column_rows(), {"client_ids": client_ids, "on": on}).all()
+    rows = read_values(db, _column_rows(), {"client_ids": client_ids, "on": on}).all()
     pending = {client_id: int(number) for client_id, signed, _until, number in rows if not signed}
     values: dict[int, ColumnValue] = {}
     for client_id, signed, until, open_ended in rows:

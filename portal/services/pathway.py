@@ -18,6 +18,7 @@ from portal.models import Client, EventKind, Pathway, PathwayEvent, PathwayStatu
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.outbox import notify_client
+from portal.services.reads import read_values
 
 NOTE_CONTEXT = "pathway.note"
 OUTCOMES = (
@@ -63,7 +64,38 @@ def _active_pathway() -> Select[tuple[Pathway]]:
 
 
 def decrypt_note(event: PathwayEvent) -> str:
-    return crypto.decrypt(event.note_encrypted, NOTE_CONTEXT) if event.note_encrypted else ""
+    return open_note(event.note_encrypted)
+
+
+def open_note(sealed: bytes | None) -> str:
+    return crypto.decrypt(sealed, NOTE_CONTEXT) if sealed else ""
+
+
+def active_with_newest_events(db: Session, client_id: int) -> list[Any]:
+    """The active pathway and its five newest events, newest first, in one statement (the client
+    overview shows them on every visit), as plain rows: template_key, template_version,
+    current_step, and the event's effective_on, step, note_encrypted and note_for_client, which
+    are None on the one row of a pathway without events. No rows: no pathway is active."""
+    return list(read_values(db, _active_with_newest_events(), {"client_id": client_id}).all())
+
+
+@cache
+def _active_with_newest_events() -> Select[Any]:
+    return (
+        select(
+            Pathway.template_key,
+            Pathway.template_version,
+            Pathway.current_step,
+            PathwayEvent.effective_on,
+            PathwayEvent.step,
+            PathwayEvent.note_encrypted,
+            PathwayEvent.note_for_client,
+        )
+        .outerjoin(PathwayEvent, PathwayEvent.pathway_id == Pathway.id)
+        .where(Pathway.client_id == bindparam("client_id"), Pathway.status == PathwayStatus.ACTIVE)
+        .order_by(PathwayEvent.id.desc())
+        .limit(5)
+    )
 
 
 def _event(pathway: Pathway, actor: Actor, kind: str, step: str | None, change: Change) -> PathwayEvent:

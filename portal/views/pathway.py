@@ -31,13 +31,13 @@ from portal.models import (
     ClientAssignment,
     EventKind,
     Pathway,
-    PathwayEvent,
     PathwayStatus,
     Role,
     StaffUser,
 )
 from portal.services import pathway as service
 from portal.services.pathway import Change, PathwayRefused
+from portal.services.reads import read_values
 from portal.views import panels
 from portal.views.clients import client_for_staff_or_404
 
@@ -313,36 +313,31 @@ def _home_panel(db: Session, client: Client) -> dict[str, Any] | None:
     return {"step": step, "action_url": action_link(step.action), "template": template}
 
 
-@cache
-def _newest_events() -> Select[tuple[PathwayEvent]]:
-    # Built once: the client overview shows them on every visit; the pathway is a parameter.
-    return (
-        select(PathwayEvent)
-        .where(PathwayEvent.pathway_id == bindparam("pathway_id"))
-        .order_by(PathwayEvent.id.desc())
-        .limit(5)
-    )
-
-
 def _overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
-    pathway = service.active_pathway(db, client.id)
-    if pathway is None:
+    rows = service.active_with_newest_events(db, client.id)
+    if not rows:
         return {"pathway": None}
-    template = service.template_of(pathway)
-    events = db.scalars(_newest_events(), {"pathway_id": pathway.id}).all()
+    pathway = rows[0]
+    template = pathway_content.load_all()[(pathway.template_key, pathway.template_version)]
     return {
         "pathway": pathway,
         "template": template,
         "current": template.step(pathway.current_step),
         "events": [
-            {"event": e, "note": service.decrypt_note(e), "step": _step_title(template, e.step)}
-            for e in events
+            {
+                "effective_on": row.effective_on,
+                "note": service.open_note(row.note_encrypted),
+                "note_for_client": row.note_for_client,
+                "step": _step_title(template, row.step),
+            }
+            for row in rows
+            if row.effective_on is not None
         ],
     }
 
 
 def _current_steps(db: Session, client_ids: list[int]) -> dict[int, str]:
-    rows = db.execute(_active_steps(), {"client_ids": client_ids}).all()
+    rows = read_values(db, _active_steps(), {"client_ids": client_ids}).all()
     templates = pathway_content.load_all()
     locale = current_locale()
     return {

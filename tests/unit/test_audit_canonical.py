@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from portal.services.audit import MAC_FIELDS, canonical_text
+from portal.services.audit import MAC_FIELDS, BatchMacs, canonical_text, compute_mac
 
 
 def json_dumps_text(fields: dict[str, object]) -> str:
@@ -50,3 +50,19 @@ ENTRY: dict[str, object] = {
 def test_canonical_text_is_what_json_dumps_makes(changes: dict[str, object]) -> None:
     entry = {**ENTRY, **changes}
     assert canonical_text(entry) == json_dumps_text(entry)
+
+
+def test_a_batch_computes_each_entry_s_mac_as_compute_mac_does() -> None:
+    """A batch writes the values its entries share once; each entry's MAC must not change by it."""
+    key = b"a key of the test"
+    rows = [
+        {**ENTRY, "seq": 12},
+        {**ENTRY, "seq": 13, "client_id": 6, "prev_mac": "a" * 64},
+        {**ENTRY, "seq": 14, "client_id": None, "object_type": "consents", "purpose": '100 % "tarkistus"'},
+        {**ENTRY, "seq": 15, "purpose": "%(name)s %s %%", "object_id": "7"},
+    ]
+    macs = BatchMacs(key, rows)
+    assert [macs.mac(row) for row in rows] == [compute_mac(key, row) for row in rows]
+    shared = [{**ENTRY, "seq": 20 + n, "client_id": n, "purpose": "50 %s %(x)s %%"} for n in range(3)]
+    macs = BatchMacs(key, shared)  # the purpose, shared, is written into the pattern
+    assert [macs.mac(row) for row in shared] == [compute_mac(key, row) for row in shared]

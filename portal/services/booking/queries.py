@@ -15,6 +15,7 @@ from portal.models import AppointmentOffer, Booking, Client, ClientAssignment, S
 from portal.models.base import UTCDateTime, utcnow
 from portal.services.booking.bookings import accessibility_text, message_text
 from portal.services.booking.times import day_bounds, local_date
+from portal.services.reads import read_values
 
 HOLDING = ("booked", "done", "no_show")
 
@@ -79,7 +80,9 @@ def first_free_day(
     db: Session, kind: AppointmentType, *, now: datetime | None = None, staff: bool = False
 ) -> date | None:
     earliest, latest = bookable_window(kind, now or utcnow(), staff=staff)
-    first = db.scalar(_first_free(), {"kind": kind.key, "earliest": earliest, "latest": latest})
+    first = read_values(
+        db, _first_free(), {"kind": kind.key, "earliest": earliest, "latest": latest}
+    ).scalar()
     if first is None:
         return None
     if first.tzinfo is None:  # an aggregate skips the column type on SQLite
@@ -119,7 +122,7 @@ IN_NETWORK = "*network*"
 
 def bookable_types(db: Session, client: Client) -> list[AppointmentType]:
     """The types this client may book now: offered ones, and network ones once someone works with them."""
-    found = set(db.scalars(_offered_and_network(), {"client_id": client.id}))
+    found = set(read_values(db, _offered_and_network(), {"client_id": client.id}).scalars())
     in_network = IN_NETWORK in found
     return [
         kind
@@ -143,7 +146,7 @@ def _offered_and_network() -> CompoundSelect[tuple[str]]:
 
 def offered_types(db: Session, client_id: int) -> set[str]:
     """The appointment types offered to the client (the client overview shows and offers them)."""
-    return set(db.scalars(_offered_types(), {"client_id": client_id}))
+    return set(read_values(db, _offered_types(), {"client_id": client_id}).scalars())
 
 
 @cache
@@ -188,7 +191,7 @@ def client_bookings(db: Session, client_id: int, *, limit: int = 50) -> list[tup
 def booking_lines(db: Session, client_id: int, *, limit: int) -> list[Any]:
     """The client's newest appointments as plain rows for a table (id, starts_at, appointment_type,
     modality, status, adviser_name): the client overview lists them and changes none."""
-    return list(db.execute(_booking_lines(), {"client_id": client_id, "limit": limit}).all())
+    return list(read_values(db, _booking_lines(), {"client_id": client_id, "limit": limit}).all())
 
 
 @cache
@@ -225,7 +228,7 @@ def next_appointments(
     """When each client's next booked appointment starts, in one query."""
     if not client_ids:
         return {}
-    rows = db.execute(_next_starts(), {"client_ids": client_ids, "now": now or utcnow()}).all()
+    rows = read_values(db, _next_starts(), {"client_ids": client_ids, "now": now or utcnow()}).all()
     return dict(rows)  # type: ignore[arg-type]
 
 

@@ -43,6 +43,7 @@ from portal.services.questionnaire.drafts import (
     read_draft,
     seal_draft,
 )
+from portal.services.reads import read_values
 
 
 def assign_questionnaire(
@@ -301,7 +302,7 @@ def response_summaries(db: Session, client_id: int, *, limit: int) -> list[Any]:
     """A client's questionnaires as plain rows for a table, in client_responses' order: id,
     questionnaire_key, questionnaire_version, status, started (answers saved), assigned_at,
     interview_at, reviewed_at. The answers themselves are neither loaded nor opened."""
-    return list(db.execute(_response_summaries(), {"client_id": client_id, "limit": limit}).all())
+    return list(read_values(db, _response_summaries(), {"client_id": client_id, "limit": limit}).all())
 
 
 @cache

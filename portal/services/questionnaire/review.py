@@ -16,6 +16,7 @@ from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.clients import assigned_to
 from portal.services.questionnaire.drafts import NotSubmitted, ReviewChanged, open_content
+from portal.services.reads import read_values
 
 
 def _note_context(response_id: int) -> str:
@@ -119,11 +120,11 @@ def review_queue(
         query = _queue(show)[0].where(
             or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern))
         )
-        total = db.scalar(select(func.count()).select_from(query.subquery()), params) or 0
+        total = read_values(db, select(func.count()).select_from(query.subquery()), params).scalar() or 0
         listed = _in_queue_order(query)
     else:
         # Without a name to match, the clients' rows are not needed for counting.
-        total = db.scalar(_queue_count(show), params) or 0
+        total = read_values(db, _queue_count(show), params).scalar() or 0
         listed = _queue_page(show)
     return [
         QueueEntry(
@@ -137,7 +138,7 @@ def review_queue(
             row.reviewed_at is not None,
             _flagged_count(row.id, row.questionnaire_key, row.questionnaire_version, row.content_encrypted),
         )
-        for row in db.execute(listed, params)
+        for row in read_values(db, listed, params)
     ], total
 
 

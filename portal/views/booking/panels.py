@@ -35,20 +35,28 @@ def _home(db: Session, client: Client) -> dict[str, Any] | None:
 
 def _overview(db: Session, client: Client) -> dict[str, Any]:
     offered = offered_types(db, client.id)
-    form = OfferForm()
-    locale = current_locale()
-    form.appointment_type.choices = [
-        SelectChoice(kind.key, kind.name[locale])
+    to_offer = tuple(
+        kind.key
         for kind in catalogue().types.values()
         if kind.bookable_by == "offered" and kind.key not in offered
-    ]
+    )
     return {
         **panels.newest(booking_lines(db, client.id, limit=panels.overview_rows())),
         "offered": [catalogue().types[key] for key in sorted(offered) if key in catalogue().types],
-        "offer_form": form if form.appointment_type.choices else None,
+        # The form's choices are kept rendered by these keys; the form is built only to render them.
+        "to_offer": to_offer,
+        "offer_form": lambda: _offer_form(to_offer),
         "types": list(catalogue().types.values()),
         "now": utcnow(),
     }
+
+
+def _offer_form(keys: tuple[str, ...]) -> OfferForm:
+    form = OfferForm()
+    locale = current_locale()
+    types = catalogue().types
+    form.appointment_type.choices = [SelectChoice(key, types[key].name[locale]) for key in keys]
+    return form
 
 
 def _column(db: Session, client_ids: list[int]) -> dict[int, datetime]:

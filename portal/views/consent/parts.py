@@ -6,9 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from portal.content.consents import Purpose
 from portal.i18n import lazy_gettext as _l
 from portal.models import Client
 from portal.services.consent_status import (
+    Cover,
     client_requests,
     column_values,
     coverage,
@@ -28,7 +30,22 @@ def overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
     """Which party and purpose a valid consent covers now, and every request (logged as "consents")."""
     on = today()
     requests = client_requests(db, client.id, on, limit=panels.overview_rows())
-    return {"coverage": coverage(db, client, on), **panels.newest(requests), "today": on}
+    covered = coverage(db, client, on)
+    return {
+        "coverage": covered,
+        # What the coverage tables show: the template (a content file) and each purpose's consent.
+        "coverage_shown_by": tuple(
+            (item.template.key, item.template.version, *_covers(item.purposes)) for item in covered
+        ),
+        **panels.newest(requests),
+        "today": on,
+    }
+
+
+def _covers(purposes: list[tuple[Purpose, Cover | None]]) -> tuple[tuple[Any, ...], ...]:
+    return tuple(
+        (purpose.key, cover.since, cover.until) if cover else (purpose.key,) for purpose, cover in purposes
+    )
 
 
 def export_data(db: Session, client: Client) -> list[dict[str, Any]]:

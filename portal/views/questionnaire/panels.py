@@ -14,6 +14,7 @@ from portal.i18n import current_locale
 from portal.i18n import lazy_gettext as _l
 from portal.models import Client, QuestionnaireResponse, ResponseStatus
 from portal.services import questionnaire as service
+from portal.services.reads import read_values
 from portal.views import panels
 from portal.views.questionnaire import answers as shown_answers
 
@@ -86,7 +87,7 @@ def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:
     """Each client's newest questionnaire status, for all clients on the page in one query."""
     if not client_ids:
         return {}
-    rows = db.execute(_statuses(), {"client_ids": client_ids}).all()
+    rows = read_values(db, _statuses(), {"client_ids": client_ids}).all()
     labels = {key: str(label) for key, label in STATUS_LABELS.items()}  # translated once, not per row
     newest: dict[int, Any] = {}
     for client_id, status, reviewed_at, started in rows:

@@ -88,9 +88,12 @@ def kept_url_for(endpoint: str, /, **values: Any) -> str:
 # key, so a kept row is never out of date, and a row can only be served to someone whose own
 # query returned exactly those values. The body must use nothing but the key, translations,
 # addresses and the content files (loaded once per process); anything about the viewer (a form's
-# token, their name) would be shown to the next.
+# token, their name) would be shown to the next. A list's rows may be kept together as well as one
+# by one; what is kept is bounded by count and by size, and simply forgotten when full.
 FRAGMENTS_KEPT = 4096
+FRAGMENT_CHARACTERS_KEPT = 4_000_000
 _fragments: dict[tuple[Any, ...], str] = {}
+_kept_characters = [0]  # a list, so that the function below can add to it
 
 
 def kept_fragment(name: str, key: Iterable[Hashable], caller: Callable[[], str]) -> str:
@@ -108,9 +111,12 @@ def kept_fragment(name: str, key: Iterable[Hashable], caller: Callable[[], str])
     except TypeError:  # a value that cannot be a key (a list): render it every time
         return caller()
     if found is None:
-        if len(_fragments) >= FRAGMENTS_KEPT:
+        found = caller()
+        if len(_fragments) >= FRAGMENTS_KEPT or _kept_characters[0] + len(found) > FRAGMENT_CHARACTERS_KEPT:
             _fragments.clear()
-        found = _fragments[kept] = caller()
+            _kept_characters[0] = 0
+        _fragments[kept] = found
+        _kept_characters[0] += len(found)
     return found
 
 

@@ -4,7 +4,7 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
-from portal import create_app
+from portal import create_app, templating
 from portal.i18n import lazy_gettext
 
 
@@ -102,3 +102,38 @@ def test_a_kept_row_is_rendered_once(app):
     assert render(app, source, counted=counted) == "7787"
     assert render(app, source, counted=counted) == "7787"
     assert calls == [7, 8]
+
+
+def test_rows_kept_together_render_again_only_the_row_that_changed(app):
+    calls = []
+
+    def counted(value):
+        calls.append(value)
+        return value
+
+    source = (
+        '{% call kept_fragment("counted rows", rows) %}{% for n in rows %}'
+        '{% call kept_fragment("counted row", (n,)) %}{{ counted(n) }};{% endcall %}'
+        "{% endfor %}{% endcall %}"
+    )
+    assert render(app, source, counted=counted, rows=[1, 2, 3]) == "1;2;3;"
+    assert render(app, source, counted=counted, rows=[1, 2, 3]) == "1;2;3;"
+    assert render(app, source, counted=counted, rows=[1, 5, 3]) == "1;5;3;"
+    assert calls == [1, 2, 3, 5]
+
+
+def test_what_is_kept_is_bounded_by_size(app, monkeypatch):
+    monkeypatch.setattr(templating, "FRAGMENT_CHARACTERS_KEPT", 25)
+    calls = []
+
+    def counted(value):
+        calls.append(value)
+        return value * 10
+
+    source = '{% call kept_fragment("sized", (n,)) %}{{ counted(n) }}{% endcall %}'
+    render(app, source, counted=counted, n="a")  # 10 characters kept
+    render(app, source, counted=counted, n="b")  # 20
+    render(app, source, counted=counted, n="a")  # still kept
+    render(app, source, counted=counted, n="c")  # 30 would be too many: forgotten, then kept
+    render(app, source, counted=counted, n="a")  # forgotten with the rest
+    assert calls == ["a", "b", "c", "a"]

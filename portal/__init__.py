@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.templating import Environment
 from jinja2 import StrictUndefined
 
 from portal import config as portal_config
@@ -19,8 +21,23 @@ def resource_dir(name: str) -> Path:
     return checkout if checkout.is_dir() else PACKAGE_DIR / name
 
 
+class PortalEnvironment(Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one plain dict, not Jinja's view onto the environment's.
+
+        Jinja looks through that view key by key when it starts a page and at every
+        `{% from … import … %}`, about 20 µs each, and a client overview has a dozen. Every global
+        is set while the app is made, before any template is loaded, as Jinja asks.
+        """
+        return {**self.globals, **(d or {})}
+
+
+class Portal(Flask):
+    jinja_environment = PortalEnvironment
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(
+    app = Portal(
         __name__,
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),

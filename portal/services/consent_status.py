@@ -76,7 +76,7 @@ def can_be_reissued(request: ConsentRequest, signature: ConsentSignature | None,
     return status is Shown.SIGNED and until is not None and until <= on + timedelta(days=EXPIRING_SOON_DAYS)
 
 
-def shown_status_sql(on: date) -> ColumnElement[str]:
+def shown_status_sql(on: date | BindParameter[date]) -> ColumnElement[str]:
     """The same rule as shown_status(), for filtering and counting in the database."""
     return case(
         (
@@ -113,12 +113,6 @@ class Row:
     @property
     def template(self) -> ConsentTemplate:
         return template_of(self.request)
-
-    @property
-    def shown_by(self) -> tuple[Any, ...]:
-        """The values a list row shows (a kept row is found by them)."""
-        request = self.request
-        return (request.id, request.template_key, request.template_version, self.status, request.created_at)
 
 
 def rows(results: Iterable[Any], on: date) -> list[Row]:
@@ -286,16 +280,13 @@ def expiring_soon(db: Session, staff: StaffUser, on: date, days: int = EXPIRING_
     return rows(db.execute(query), on)
 
 
-def client_requests(db: Session, client_id: int, on: date, *, limit: int | None = None) -> list[Row]:
-    """The client's consent requests, newest first; all of them, or the newest `limit`."""
-    if limit is None:
-        return rows(db.execute(_client_requests(), {"client_id": client_id}), on)
-    return rows(db.execute(_newest_client_requests(), {"client_id": client_id, "limit": limit}), on)
+def client_requests(db: Session, client_id: int, on: date) -> list[Row]:
+    """The client's consent requests, newest first."""
+    return rows(db.execute(_client_requests(), {"client_id": client_id}), on)
 
 
 @cache
 def _client_requests() -> Select[tuple[ConsentRequest, ConsentSignature]]:
-    # Built once: the client overview asks on every visit; the client comes as a parameter.
     return (
         with_signature()
         .where(ConsentRequest.client_id == bindparam("client_id"))
@@ -303,9 +294,28 @@ def _client_requests() -> Select[tuple[ConsentRequest, ConsentSignature]]:
     )
 
 
+def request_lines(db: Session, client_id: int, on: date, *, limit: int) -> list[Any]:
+    """The client's newest consent requests as plain rows for a list, newest first: id,
+    template_key, template_version, status (as shown on the day) and created_at."""
+    return list(read_values(db, _request_lines(), {"client_id": client_id, "on": on, "limit": limit}).all())
+
+
 @cache
-def _newest_client_requests() -> Select[tuple[ConsentRequest, ConsentSignature]]:
-    return _client_requests().limit(bindparam("limit"))
+def _request_lines() -> Select[tuple[int, str, int, str, datetime]]:
+    # Built once: the client overview asks on every visit; the client and the day are parameters.
+    return (
+        select(
+            ConsentRequest.id,
+            ConsentRequest.template_key,
+            ConsentRequest.template_version,
+            shown_status_sql(bindparam("on")).label("status"),
+            ConsentRequest.created_at,
+        )
+        .outerjoin(ConsentSignature, ConsentSignature.request_id == ConsentRequest.id)
+        .where(ConsentRequest.client_id == bindparam("client_id"))
+        .order_by(ConsentRequest.created_at.desc(), ConsentRequest.id.desc())
+        .limit(bindparam("limit"))
+    )
 
 
 def events_of(db: Session, request: ConsentRequest) -> list[ConsentEvent]:

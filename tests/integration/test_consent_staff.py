@@ -279,6 +279,7 @@ def test_expiry_is_shown_everywhere_and_staff_see_what_ends_soon(app, db, demo, 
         assert "Vanhentunut (1)" in staff_browser.get("/staff/consents").get_data(as_text=True)
         overview = staff_browser.get(f"/staff/clients/{demo['client_fi'].id}").get_data(as_text=True)
         assert "<strong>Kyllä</strong>" not in overview
+        assert "consent-status--expired" in overview[overview.index('id="consent-requests"') :]
         assert "Ei suostumusta" in staff_browser.get("/staff/clients").get_data(as_text=True)
         # A consent past its end cannot be revoked either: there is nothing left to stop.
         assert maija.get(f"/consents/{request_id}/revoke").status_code == 409

@@ -137,3 +137,17 @@ def test_what_is_kept_is_bounded_by_size(app, monkeypatch):
     render(app, source, counted=counted, n="c")  # 30 would be too many: forgotten, then kept
     render(app, source, counted=counted, n="a")  # forgotten with the rest
     assert calls == ["a", "b", "c", "a"]
+
+
+def test_templates_see_every_global_of_the_app(tmp_path):
+    """A template keeps a copy of the globals when it is loaded (portal.PortalEnvironment): every
+    global must be set while the app is made, before the first page."""
+    app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    assert not app.jinja_env.cache, "no template may be loaded while the app is made"
+    client = app.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/no-such-page").status_code == 404
+    loaded = [template for template in app.jinja_env.cache.values() if template is not None]
+    assert loaded
+    for template in loaded:
+        assert set(app.jinja_env.globals) <= set(template.globals), template.name

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
-from portal.content.consents import Purpose
+from portal.content.consents import ConsentTemplate, Purpose, load_all
 from portal.i18n import lazy_gettext as _l
 from portal.models import Client
 from portal.services.consent_status import (
     Cover,
+    Shown,
     client_requests,
     column_values,
     coverage,
     pending_for_client,
+    request_lines,
     today,
 )
 from portal.views import panels
@@ -26,10 +29,27 @@ def home_panel(db: Session, client: Client) -> dict[str, Any] | None:
     return {"rows": rows} if rows else None
 
 
+class RequestLine(NamedTuple):
+    """A request as the client overview lists it: plain values, so the list can be kept rendered."""
+
+    id: int
+    template_key: str
+    template_version: int
+    status: Shown
+    created_at: datetime
+
+    @property
+    def template(self) -> ConsentTemplate:
+        return load_all()[(self.template_key, self.template_version)]
+
+
 def overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
     """Which party and purpose a valid consent covers now, and every request (logged as "consents")."""
     on = today()
-    requests = client_requests(db, client.id, on, limit=panels.overview_rows())
+    requests = [
+        RequestLine(row.id, row.template_key, row.template_version, Shown(row.status), row.created_at)
+        for row in request_lines(db, client.id, on, limit=panels.overview_rows())
+    ]
     covered = coverage(db, client, on)
     return {
         "coverage": covered,

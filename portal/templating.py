@@ -34,20 +34,21 @@ STAFF_NAV = (
 )
 
 
-def navigation(app: Flask, user: Any) -> list[tuple[str, Any]]:
+def navigation(app: Flask, user: Any) -> tuple[tuple[str, str], ...]:
+    """The menu's entries (endpoint, label): a tuple of plain values, as the layout keeps it rendered."""
     if user is None:
-        return []
+        return ()
     if user.role == "client":
         return _existing(app, CLIENT_NAV)
     # The professionals' pages are for advisers and staff; an admin's work is the admin commands.
-    return _existing(app, STAFF_NAV) if user.has_role("adviser", "staff") else []
+    return _existing(app, STAFF_NAV) if user.has_role("adviser", "staff") else ()
 
 
 # The menu's labels in each language, translated once: the menu is on every page.
 _menu_labels: dict[tuple[str, str], str] = {}
 
 
-def _existing(app: Flask, entries: tuple[tuple[str, Any], ...]) -> list[tuple[str, Any]]:
+def _existing(app: Flask, entries: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, str], ...]:
     locale = i18n.current_locale()
     shown = []
     for endpoint, label in entries:
@@ -56,7 +57,7 @@ def _existing(app: Flask, entries: tuple[tuple[str, Any], ...]) -> list[tuple[st
             if text is None:  # the lazy label translates in the current language, which is `locale`
                 text = _menu_labels[(locale, endpoint)] = str(label)
             shown.append((endpoint, text))
-    return shown
+    return tuple(shown)
 
 
 # Addresses the templates ask for, built once per mount point: a page asks for the same few

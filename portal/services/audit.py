@@ -31,8 +31,8 @@ GENESIS_MAC = "0" * 64
 HEAD_ID = 1
 # Any constant will do as long as nothing else in the database uses it: "polku:audit" in ASCII.
 ADVISORY_LOCK_KEY = 0x706F6C6B75617564
-# Written through Core: the entries are only inserted, never loaded back as objects. The statements
-# are built once; every professional's page runs them.
+# Written without the ORM: the entries are only inserted (straight to the driver, see _insert),
+# never loaded back as objects. The statements are built once; every professional's page runs them.
 ACCESS_LOG_TABLE = cast(Table, AccessLogEntry.__table__)
 CHAIN_HEAD_TABLE = cast(Table, AuditChainHead.__table__)
 _READ_HEAD = select(CHAIN_HEAD_TABLE.c.seq, CHAIN_HEAD_TABLE.c.mac).where(CHAIN_HEAD_TABLE.c.id == HEAD_ID)

@@ -135,7 +135,7 @@ def review_queue(
             row.questionnaire_version,
             row.interview_at,
             row.submitted_at,
-            row.reviewed_at is not None,
+            bool(row.reviewed),
             _flagged_count(row.id, row.questionnaire_key, row.questionnaire_version, row.content_encrypted),
         )
         for row in read_values(db, listed, params)
@@ -172,7 +172,7 @@ def _queue(show: str) -> tuple[Select[Any], tuple[ColumnElement[bool], ...]]:
             QuestionnaireResponse.questionnaire_version,
             QuestionnaireResponse.interview_at,
             QuestionnaireResponse.submitted_at,
-            QuestionnaireResponse.reviewed_at,
+            QuestionnaireResponse.reviewed_at.is_not(None).label("reviewed"),
             QuestionnaireResponse.content_encrypted,
             Client.given_name,
             Client.family_name,

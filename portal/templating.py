@@ -94,7 +94,7 @@ def kept_url_for(endpoint: str, /, **values: Any) -> str:
 FRAGMENTS_KEPT = 4096
 FRAGMENT_CHARACTERS_KEPT = 4_000_000
 _fragments: dict[tuple[Any, ...], str] = {}
-_kept_characters = [0]  # a list, so that the function below can add to it
+_kept_characters = 0
 
 
 def kept_fragment(name: str, key: Iterable[Hashable], caller: Callable[[], str]) -> str:
@@ -103,6 +103,7 @@ def kept_fragment(name: str, key: Iterable[Hashable], caller: Callable[[], str])
     The key's items must compare by value: plain values, tuples of them, frozen dataclasses,
     database rows (never ORM objects, which compare by identity).
     """
+    global _kept_characters
     context = _cv_request.get(None)
     if context is None:
         return caller()
@@ -113,11 +114,11 @@ def kept_fragment(name: str, key: Iterable[Hashable], caller: Callable[[], str])
         return caller()
     if found is None:
         found = caller()
-        if len(_fragments) >= FRAGMENTS_KEPT or _kept_characters[0] + len(found) > FRAGMENT_CHARACTERS_KEPT:
+        if len(_fragments) >= FRAGMENTS_KEPT or _kept_characters + len(found) > FRAGMENT_CHARACTERS_KEPT:
             _fragments.clear()
-            _kept_characters[0] = 0
+            _kept_characters = 0
         _fragments[kept] = found
-        _kept_characters[0] += len(found)
+        _kept_characters += len(found)
     return found
 
 

@@ -318,7 +318,7 @@ def _overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
     if not rows:
         return {"pathway": None}
     pathway = rows[0]
-    template = pathway_content.load_all()[(pathway.template_key, pathway.template_version)]
+    template = service.template_of(pathway)
     return {
         "pathway": pathway,
         "template": template,

@@ -117,6 +117,12 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+def error_summary_of(html: str) -> str:
+    """The error summary box of a page, which a page sent wrong must show."""
+    assert 'class="error-summary"' in html, "no error summary on the page"
+    return html.split('class="error-summary"')[1].split("</div>")[0]
+
+
 def post_form(client: FlaskClient, page_url: str, data: dict[str, Any], action: str | None = None) -> Any:
     """Post a form the way a browser does: load the page, take its CSRF token, submit."""
     page = client.get(page_url)

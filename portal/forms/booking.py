@@ -178,6 +178,7 @@ class PublishForm(FlaskForm):
         choices=[SelectChoice(number, label) for number, label in enumerate(WEEKDAY_LABELS)],
         description=_l("For weekly times only."),
         invalid_choice_message=messages.CHOOSE_WEEKDAYS,
+        invalid_value_message=messages.CHOOSE_WEEKDAYS,
     )
     valid_from = DatePartsField(
         _l("First day"),

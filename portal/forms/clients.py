@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length
 
 from portal.forms import messages
@@ -30,6 +30,10 @@ class FindClientForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    staff_user_id = SelectField(
-        _l("Professional"), coerce=int, validators=[InputRequired(message=messages.CHOOSE_PROFESSIONAL)]
+    staff_user_id = RadioField(
+        _l("Professional"),
+        coerce=int,
+        validators=[InputRequired(message=messages.CHOOSE_PROFESSIONAL)],
+        invalid_value_message=messages.CHOOSE_PROFESSIONAL,
+        invalid_choice_message=messages.CHOOSE_PROFESSIONAL,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
@@ -105,18 +106,29 @@ def find() -> str | Response | tuple[str, int]:
 
 @bp.get("/<int:client_id>")
 def overview(client_id: int) -> str:
-    client = client_for_staff_or_404(client_id)
+    return overview_page(client_for_staff_or_404(client_id))
+
+
+def overview_page(
+    client: Client, *, assign_form: AssignForm | None = None, offer_form: FlaskForm | None = None
+) -> str:
+    """The client overview. A form of the page sent wrong (assigning an adviser, offering an
+    appointment type) comes back in it with its errors, in the summary and at the field."""
     db = get_db()
     sections = panels.render_data(panels.CLIENT_OVERVIEW, db, client)
     assignments = client_service.working_with(db, client.id)
     shown = ["client_overview"] + [panel.logs_as for panel, _data in sections if panel.logs_as]
     log_client_views(db, client_id=client.id, object_types=shown)
+    if assign_form is None and current_staff().has_role(Role.STAFF):
+        assign_form = _assign_form()
     return render_template(
         "clients/overview.html",
         client=client,
         sections=sections,
         assignments=assignments,
-        assign_form=_assign_form() if current_staff().has_role(Role.STAFF) else None,
+        assign_form=assign_form,
+        offer_form=offer_form,
+        form=offer_form if offer_form is not None else assign_form,
         masked_hetu=hetu.mask(hetu.decrypt(client.hetu_encrypted)),
     )
 
@@ -145,7 +157,7 @@ def assign(client_id: int) -> Response | str | tuple[str, int]:
     client = client_for_staff_or_404(client_id)
     form = _assign_form()
     if not form.validate_on_submit():
-        return overview(client_id), 422
+        return overview_page(client, assign_form=form), 422
     adviser = get_db().get(StaffUser, form.staff_user_id.data)
     if adviser is None or not adviser.has_role(Role.ADVISER):
         abort(404)

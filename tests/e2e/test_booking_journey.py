@@ -24,6 +24,7 @@ CASES = {
         "publish": "Julkaise ajat",
         "published": "10 aikaa julkaistiin.",
         "offer": "Tarjoa asiakkaalle",
+        "choose_type": "Valitse ajan tyyppi.",
         "book_link": "Varaa aika: Kelan kuntoutushaastattelu",
         "phone": "Puhelimessa",
         "confirm": "Vahvista varaus",
@@ -44,6 +45,7 @@ CASES = {
         "publish": "Publicera tiderna",
         "published": "10 tider publicerades.",
         "offer": "Erbjud klienten",
+        "choose_type": "Välj typ av tid.",
         "book_link": "Boka tid: FPA:s rehabiliteringsintervju",
         "phone": "Per telefon",
         "confirm": "Bekräfta bokningen",
@@ -113,6 +115,14 @@ def test_a_client_books_moves_and_cancels_an_interview_on_a_phone(
     sign_in_as(adviser, base, "Riikka Rantanen", staff=True)
     publish_week(adviser, base, locale, monday)
     adviser.goto(f"{base}/staff/clients/{client.id}")
+    # Sent with nothing chosen: the overview comes back with the error in the summary and at the field.
+    with adviser.expect_navigation():
+        adviser.get_by_role("button", name=case["offer"]).click()
+    assert adviser.locator(".error-summary").inner_text().endswith(case["choose_type"])
+    assert case["choose_type"] in adviser.locator("#appointment_type-error").inner_text()
+    check_page(adviser, f"booking-overview-offer-error-{locale}")
+    adviser.locator(".error-summary a").first.click()
+    assert adviser.evaluate("document.activeElement.id") == "appointment_type-0"
     adviser.check("#appointment_type-0")
     with adviser.expect_navigation():
         adviser.get_by_role("button", name=case["offer"]).click()

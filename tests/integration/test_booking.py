@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.models import AccessLogEntry, Booking, Slot, StaffRole, StaffUser
 from portal.models.base import utcnow
 from portal.services.booking.times import local_date
-from tests.conftest import login_as
+from tests.conftest import error_summary_of, login_as
 from tests.integration.booking_support import (
     book_as_client,
     bookings,
@@ -619,6 +619,38 @@ def test_the_adviser_offers_a_type_from_the_client_overview(app, adviser_browser
     assert client_fi.get(f"/appointments/book/{INTERVIEW}").status_code == 200
     # Network types need no offer, only someone who works with the client.
     assert client_fi.get("/appointments/book/guidance").status_code == 200
+
+
+def test_offering_with_nothing_chosen_says_so_on_the_overview_and_offers_nothing(
+    app, adviser_browser, db, demo
+):
+    from portal.models import AppointmentOffer, ClientAssignment
+
+    client_id = demo["client_fi"].id
+    db.add(ClientAssignment(client_id=client_id, staff_user_id=demo["adviser"].id))
+    db.commit()
+    overview = f"/staff/clients/{client_id}"
+    action = f"/staff/booking/clients/{client_id}/offer"
+    for sent in ({}, {"appointment_type": "no_such_type"}):
+        response = post_with_token(adviser_browser, overview, action, sent)
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        summary = error_summary_of(html)
+        assert 'href="#appointment_type-0">Valitse ajan tyyppi.</a>' in summary
+        assert '<p class="field-error" id="appointment_type-error">' in html
+        assert "<title>Virhe: " in html
+        # The choices come back as the page showed them, by name.
+        assert "Kelan kuntoutushaastattelu</label>" in html
+    adviser_browser.get(f"/language/sv?next={overview}")
+    swedish = post_with_token(adviser_browser, overview, action).get_data(as_text=True)
+    assert 'href="#appointment_type-0">Välj typ av tid.</a>' in swedish
+    assert "FPA:s rehabiliteringsintervju</label>" in swedish
+    assert count(db, AppointmentOffer) == 0
+    # Both types offered from another page meanwhile: nothing left to choose, back to the overview.
+    for kind in (INTERVIEW, "network_meeting"):
+        post_with_token(adviser_browser, overview, action, {"appointment_type": kind})
+    assert count(db, AppointmentOffer) == 2
+    assert post_with_token(adviser_browser, overview, action).status_code == 302
 
 
 def test_panels_show_the_next_appointment(app, adviser_browser, client_fi, db, demo):

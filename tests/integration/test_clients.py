@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from portal.models import AccessLogEntry, Client, ClientAssignment
 from portal.services.audit import SYSTEM
 from portal.services.clients import assign
-from tests.conftest import login_as, post_form
+from tests.conftest import error_summary_of, login_as, post_form
 from tests.factories import make_client
 
 
@@ -95,6 +95,31 @@ def test_staff_assign_an_adviser_and_advisers_cannot(app, db, demo):
     url = f"/staff/clients/{demo['client_fi'].id}"
     refused = post_form(riikka, url, {"staff_user_id": str(demo["adviser"].id)}, action=url + "/assign")
     assert refused.status_code == 403
+
+
+def test_assigning_without_a_valid_choice_says_so_on_the_overview_and_assigns_nobody(app, db, demo):
+    with app.app_context():
+        other = make_client(app, db, given_name="Toinen", family_name="Asiakas")
+        assign(db, SYSTEM, other, demo["staff"])
+    sami = signed_in(app, demo["staff"])
+    url = f"/staff/clients/{other.id}"
+    for sent in ({}, {"staff_user_id": "abc"}, {"staff_user_id": "999999"}):
+        response = post_form(sami, url, sent, action=url + "/assign")
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        summary = error_summary_of(html)
+        assert 'href="#staff_user_id-0">Valitse ammattilainen.</a>' in summary
+        assert '<p class="field-error" id="staff_user_id-error">' in html
+        assert "<title>Virhe: Toinen Asiakas" in html
+        assert f">{demo['adviser'].name}</label>" in html
+    sami.get(f"/language/sv?next={url}")
+    swedish = post_form(sami, url, {}, action=url + "/assign").get_data(as_text=True)
+    assert 'href="#staff_user_id-0">Välj yrkespersonen.</a>' in swedish
+    assert "<title>Fel: Toinen Asiakas" in swedish
+    assigned = db.scalar(
+        select(func.count()).select_from(ClientAssignment).where(ClientAssignment.client_id == other.id)
+    )
+    assert assigned == 1  # only the staff member who added the client
 
 
 def test_the_client_list_pages_through_many_clients(app, db, demo):

@@ -45,6 +45,8 @@ PAGES = [
     ("anonymous", "/accessibility/feedback"),
     ("client", "/my-data/contact"),
     ("staff", "/staff/clients/find"),
+    ("staff", "/staff/clients/{client}"),
+    ("adviser", "/staff/clients/{client}"),
     ("adviser", "/staff/clients/{client}/pathway"),
     ("staff", "/staff/consents/new"),
     ("adviser", "/staff/schedule/publish"),

@@ -33,26 +33,33 @@ def _home(db: Session, client: Client) -> dict[str, Any] | None:
     return {"next": coming[0] if coming else None, "to_book": to_book}
 
 
+def types_to_offer(db: Session, client_id: int) -> tuple[str, ...]:
+    """The keys of the appointment types that need an offer and have not been offered to the client."""
+    return _not_offered(offered_types(db, client_id))
+
+
+def _not_offered(offered: set[str]) -> tuple[str, ...]:
+    types = catalogue().types.values()
+    return tuple(kind.key for kind in types if kind.bookable_by == "offered" and kind.key not in offered)
+
+
 def _overview(db: Session, client: Client) -> dict[str, Any]:
     offered = offered_types(db, client.id)
-    to_offer = tuple(
-        kind.key
-        for kind in catalogue().types.values()
-        if kind.bookable_by == "offered" and kind.key not in offered
-    )
+    to_offer = _not_offered(offered)
     return {
         **panels.newest(booking_lines(db, client.id, limit=panels.overview_rows())),
         "offered": [catalogue().types[key] for key in sorted(offered) if key in catalogue().types],
-        # The form's choices are kept rendered by these keys; the form is built only to render them.
+        # The form's choices are kept rendered by these keys; the form is built only to render them,
+        # or it is the one that was sent without a valid choice, shown with these choices.
         "to_offer": to_offer,
-        "offer_form": lambda: _offer_form(to_offer),
+        "offer_form": lambda sent=None: _offer_form(to_offer, sent),
         "types": list(catalogue().types.values()),
         "now": utcnow(),
     }
 
 
-def _offer_form(keys: tuple[str, ...]) -> OfferForm:
-    form = OfferForm()
+def _offer_form(keys: tuple[str, ...], sent: OfferForm | None = None) -> OfferForm:
+    form = sent or OfferForm()
     locale = current_locale()
     types = catalogue().types
     form.appointment_type.choices = [SelectChoice(key, types[key].name[locale]) for key in keys]

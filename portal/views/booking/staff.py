@@ -41,7 +41,8 @@ from portal.views.booking.common import (
     slot_or_404,
     week_of_times,
 )
-from portal.views.clients import client_for_staff_or_404
+from portal.views.booking.panels import types_to_offer
+from portal.views.clients import client_for_staff_or_404, overview_page
 
 Page = str | Response | tuple[str, int]
 
@@ -263,9 +264,14 @@ def offer(client_id: int) -> Page:
     client = client_for_staff_or_404(client_id)
     form = OfferForm()
     form.appointment_type.choices = [SelectChoice(key, key) for key in catalogue().types]
+    overview = url_for("clients.overview", client_id=client.id)
     if form.validate():
         service.offer_type(get_db(), current_actor(), client, form.appointment_type.data or "")
-    return redirect(url_for("clients.overview", client_id=client.id) + "#booking-heading")
+        return redirect(overview + "#booking-heading")
+    if not types_to_offer(get_db(), client.id):
+        # Sent from an out-of-date page: everything has been offered meanwhile, nothing to choose.
+        return redirect(overview + "#booking-heading")
+    return overview_page(client, offer_form=form), 422
 
 
 @bp.get("/staff/booking/clients/<int:client_id>/book/<type_key>")

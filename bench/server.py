@@ -68,12 +68,21 @@ class Gunicorn:
         return [int(pid) for pid in children]
 
     def cpu_seconds(self) -> float:
-        """User + system CPU of the workers (not the master, which only supervises)."""
-        total = 0
+        """User + system CPU of the workers (not the master, which only supervises).
+
+        Read to the nanosecond from each thread's scheduler statistics: /proc/<pid>/stat counts in
+        clock ticks (10 ms), 3–5 % of the CPU of a batch of the bare page. A worker's threads live
+        as long as it does, so none of their time is lost with them.
+        """
+        total = 0.0
         for pid in self.worker_pids():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        return total / TICKS
+            try:
+                tasks = list(Path(f"/proc/{pid}/task").iterdir())
+                total += sum(int((task / "schedstat").read_text().split()[0]) for task in tasks) / 1e9
+            except (FileNotFoundError, ProcessLookupError):  # a kernel without schedstat
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / TICKS
+        return total
 
     def __enter__(self) -> Gunicorn:
         return self

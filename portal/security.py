@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request, session
 
 
 def csp_nonce() -> str:
@@ -14,8 +14,44 @@ def csp_nonce() -> str:
     return nonce
 
 
+# The signed form of each session's CSRF token, by the secret key and the session's raw token.
+# With WTF_CSRF_TIME_LIMIT None the time inside a signed token is never checked, so a signed form
+# made earlier is exactly as good as a new one; signing again on every page cost about 3 % of the
+# page (itsdangerous), and every signed-in page has a form (at least signing out).
+CSRF_FIELD = "csrf_token"  # Flask-WTF's default WTF_CSRF_FIELD_NAME, which the portal keeps
+CSRF_KEPT = 10_000
+_signed_csrf: dict[tuple[object, str], str] = {}
+
+
+def _csrf_key() -> tuple[object, str] | None:
+    if current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return None
+    raw = session.get(CSRF_FIELD)
+    return (current_app.secret_key, raw) if isinstance(raw, str) else None
+
+
+def reuse_signed_csrf() -> None:
+    """Before the view: where generate_csrf (the forms', the templates') looks first."""
+    key = _csrf_key()
+    kept = _signed_csrf.get(key) if key else None
+    if kept is not None:
+        setattr(g, CSRF_FIELD, kept)
+
+
+def keep_signed_csrf(response: Response) -> Response:
+    signed = g.get(CSRF_FIELD)
+    key = _csrf_key() if signed else None
+    if key and key not in _signed_csrf:
+        if len(_signed_csrf) >= CSRF_KEPT:
+            _signed_csrf.clear()
+        _signed_csrf[key] = signed
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.before_request(reuse_signed_csrf)
+    app.after_request(keep_signed_csrf)
     production = app.config["ENV"] == "production"
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"

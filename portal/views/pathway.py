@@ -325,13 +325,14 @@ def _overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
         "current": template.step(pathway.current_step),
         "events": [
             {
-                "effective_on": row.effective_on,
-                "note": service.open_note(row.note_encrypted),
-                "note_for_client": row.note_for_client,
-                "step": _step_title(template, row.step),
+                "effective_on": effective_on,
+                "note": service.open_note(note_encrypted),
+                "note_for_client": note_for_client,
+                "step": _step_title(template, step),
             }
-            for row in rows
-            if row.effective_on is not None
+            # Unpacked in the statement's order: cheaper than reading each row by name.
+            for _key, _version, _current, effective_on, step, note_encrypted, note_for_client in rows
+            if effective_on is not None
         ],
     }
 
@@ -341,10 +342,8 @@ def _current_steps(db: Session, client_ids: list[int]) -> dict[int, str]:
     templates = pathway_content.load_all()
     locale = current_locale()
     return {
-        row.client_id: templates[(row.template_key, row.template_version)]
-        .step(row.current_step)
-        .title[locale]
-        for row in rows
+        client_id: templates[(key, version)].step(step).title[locale]
+        for client_id, key, version, step in rows  # unpacked: cheaper than reading a row by name
     }
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from portal.models import Base
-from tests.conftest import login_as
+from tests.conftest import csrf_token_from, login_as
 from tests.integration.test_access_matrix import EXPECTED, PEOPLE
 
 # Token endpoints of an OAuth provider are called by servers, not browsers: CSRF does not apply.
@@ -51,3 +54,32 @@ def test_get_requests_never_change_state(app, db, demo):
             browser.get(url)
     after = {name: count for name, count in row_counts(db).items() if name not in RECORDS_NOT_STATE}
     assert after == before
+
+
+FEEDBACK = "/accessibility/feedback"
+SENT = {"topic": "other", "page": "Etusivu", "message": "Toimii."}
+
+
+def token_on(browser) -> str:
+    return csrf_token_from(browser.get(FEEDBACK).get_data(as_text=True))
+
+
+def test_a_sessions_signed_token_is_the_same_on_every_visit_and_only_its_own(app, db):
+    first, second = app.test_client(), app.test_client()
+    token = token_on(first)
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=5)):
+        # Signed afresh, the token would carry the new time.
+        assert token_on(first) == token
+    assert token_on(second) != token
+    # Kept signed, the token still proves only its own session.
+    assert second.post(FEEDBACK, data={**SENT, "csrf_token": token}).status_code == 400
+    assert first.post(FEEDBACK, data={**SENT, "csrf_token": token}).status_code == 302
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_TIME_LIMIT": 3600}], indirect=True)
+def test_with_a_time_limit_tokens_are_signed_afresh_and_accepted(app, db):
+    browser = app.test_client()
+    token = token_on(browser)
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=5)):
+        assert token_on(browser) != token
+    assert browser.post(FEEDBACK, data={**SENT, "csrf_token": token}).status_code == 302

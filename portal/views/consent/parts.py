@@ -47,8 +47,10 @@ def overview_panel(db: Session, client: Client) -> dict[str, Any] | None:
     """Which party and purpose a valid consent covers now, and every request (logged as "consents")."""
     on = today()
     requests = [
-        RequestLine(row.id, row.template_key, row.template_version, Shown(row.status), row.created_at)
-        for row in request_lines(db, client.id, on, limit=panels.overview_rows())
+        RequestLine(request_id, key, version, Shown(status), created_at)
+        for request_id, key, version, status, created_at in request_lines(
+            db, client.id, on, limit=panels.overview_rows()
+        )
     ]
     covered = coverage(db, client, on)
     return {

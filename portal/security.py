@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, Response, current_app, g, request, session
+from flask_wtf.csrf import validate_csrf
+from wtforms import ValidationError
 
 
 def csp_nonce() -> str:
@@ -42,6 +44,11 @@ def keep_signed_csrf(response: Response) -> Response:
     signed = g.get(CSRF_FIELD)
     key = _csrf_key() if signed else None
     if key and key not in _signed_csrf:
+        try:
+            # Kept only if it proves the session's token as it is now, once per session and worker.
+            validate_csrf(signed)
+        except ValidationError:
+            return response
         if len(_signed_csrf) >= CSRF_KEPT:
             _signed_csrf.clear()
         _signed_csrf[key] = signed

@@ -30,6 +30,15 @@ WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}", re.ASCII)
 CLOCK_TIME = re.compile(r"([01]?[0-9]|2[0-3])[.:]([0-5][0-9])", re.ASCII)
 
 
+def posted_number(value: str | None) -> int | None:
+    """A whole number posted back in a hidden field; None for anything else, tampered or not.
+
+    ASCII digits only: "²".isdigit() is true, and int("²") fails.
+    """
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Checkboxes: the macros know this field by its class name."""
 
@@ -129,8 +138,7 @@ class PageForm(FlaskForm):
         return ((item, self[_attribute(item)]) for item in self.items)
 
     def posted_version(self) -> int | None:
-        value = (self.answers_version.data or "").strip()
-        return int(value) if value.isdigit() and len(value) < 10 else None
+        return posted_number(self.answers_version.data)
 
     def answers(self) -> dict[str, object | None]:
         """The answers of a validated form; None for an item left unanswered."""
@@ -248,8 +256,7 @@ class SubmitForm(FlaskForm):
     answers_version = HiddenField()
 
     def posted_version(self) -> int | None:
-        value = (self.answers_version.data or "").strip()
-        return int(value) if value.isdigit() and len(value) < 10 else None
+        return posted_number(self.answers_version.data)
 
 
 def _stripped(value: object) -> object:
@@ -272,8 +279,7 @@ class ReviewForm(FlaskForm):
     review_version = HiddenField()
 
     def posted_version(self) -> int | None:
-        value = (self.review_version.data or "").strip()
-        return int(value) if value.isdigit() and len(value) < 10 else None
+        return posted_number(self.review_version.data)
 
 
 class QueueFilterForm(FlaskForm):

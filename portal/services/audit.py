@@ -111,7 +111,7 @@ class ChainHead:
     @classmethod
     def parse(cls, value: str) -> ChainHead:
         seq, _, mac = value.strip().partition(":")
-        if not seq.isdigit() or len(mac) != 64:
+        if not (seq.isascii() and seq.isdigit()) or len(mac) != 64:
             raise ValueError("a chain head is written SEQ:MAC, as `flask audit head` prints it")
         return cls(int(seq), mac.lower())
 

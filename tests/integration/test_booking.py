@@ -110,6 +110,17 @@ def test_a_one_off_time_is_published(adviser_browser, db):
     assert only.rule_id is None
 
 
+@pytest.mark.parametrize("typed", ["²", "9.³⁰", "١٢"])
+def test_a_time_typed_in_other_digits_is_asked_again_not_a_server_error(adviser_browser, db, typed):
+    data = publish_form(monday_after(), start_time=typed, action="publish")
+    response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Kirjoita aika tunteina ja minuutteina, esimerkiksi 9.30." in error_summary_of(html)
+    assert 'id="start_time-error"' in html
+    assert count(db, Slot) == 0
+
+
 def test_overlapping_times_of_one_adviser_are_refused(adviser_browser, db):
     first = monday_after()
     post_with_token(
@@ -757,3 +768,14 @@ def test_booking_attempts_are_rate_limited_per_client(app, db, demo):
     anna = app.test_client()
     login_as(app, anna, demo["client_sv"])
     assert attempt(anna) == 404
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2026-1²-01", "x"])
+def test_a_day_no_calendar_can_show_opens_this_weeks_schedule(adviser_browser, day):
+    def heading(url):
+        response = adviser_browser.get(url)
+        assert response.status_code == 200
+        return response.get_data(as_text=True).split("<h1", 1)[1].split("</h1>", 1)[0]
+
+    assert heading(f"/staff/schedule?date={day}") == heading("/staff/schedule")
+    assert heading(f"/staff/schedule?date={day}&view=day") == heading("/staff/schedule?view=day")

@@ -83,3 +83,20 @@ def test_with_a_time_limit_tokens_are_signed_afresh_and_accepted(app, db):
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=5)):
         assert token_on(browser) != token
     assert browser.post(FEEDBACK, data={**SENT, "csrf_token": token}).status_code == 302
+
+
+def test_a_signed_token_that_does_not_prove_the_sessions_token_is_never_kept(app):
+    from flask import Response, g, session
+
+    from portal import security
+
+    with app.test_request_context(FEEDBACK):
+        session["csrf_token"] = "a" * 40
+        g.csrf_token = "InNvbWV0aGluZyBlbHNlIg.awwMgw.forged"
+        security.keep_signed_csrf(Response())
+        security.reuse_signed_csrf()
+        assert g.csrf_token == "InNvbWV0aGluZyBlbHNlIg.awwMgw.forged"
+    with app.test_request_context(FEEDBACK):
+        session["csrf_token"] = "a" * 40
+        security.reuse_signed_csrf()
+        assert "csrf_token" not in g

@@ -160,3 +160,21 @@ def test_random_input_to_the_assign_form_never_breaks_it(app, db, demo, client):
                 assert f"<{tag}>x{tag}</{tag}>" not in body
 
     post_random()
+
+
+@pytest.mark.parametrize("version", ["²", "١", "-1", ""])
+def test_a_tampered_answers_version_is_told_as_changed_elsewhere_and_saves_nothing(
+    app, db, demo, client, version
+):
+    response = assign(app, db, demo["client_fi"], demo["adviser"])
+    put_answers(app, db, response, ALL_PAGES)
+    login_as(app, client, demo["client_fi"])
+    url = f"/questionnaires/{response.id}/pages/final_words"
+    html = client.get(url).get_data(as_text=True)
+    before = stored(app, db, response).answers
+    reply = client.post(
+        url,
+        data={"csrf_token": csrf_token_from(html), "answers_version": version, "anything_else": "Uusi"},
+    )
+    assert reply.status_code == 409
+    assert stored(app, db, response).answers == before

@@ -10,6 +10,8 @@ from portal.i18n import HELSINKI
 def parse_clock(value: str) -> time | None:
     """ "9", "9.30", "09:30" or "9,30" as a time of day; None when it is not one."""
     text = value.strip().replace(".", ":").replace(",", ":")
+    if not text.isascii():  # "²".isdigit() is true, and int("²") fails
+        return None
     hours, _, minutes = text.partition(":")
     if not hours.isdigit() or (minutes and not minutes.isdigit()) or len(hours) > 2 or len(minutes) > 2:
         return None

@@ -59,14 +59,19 @@ def slot_or_404(slot_id: int) -> Slot:
 def requested_week(kind: AppointmentType, *, staff: bool = False) -> date:
     """The Monday of ?week=YYYY-MM-DD, else of the first week with a free time, else this week."""
     today = local_date(utcnow())
-    raw = request.args.get("week", "")
+    asked = asked_day("week") or first_free_day(get_db(), kind, staff=staff) or today
+    return max(week_start(asked), week_start(today))
+
+
+def asked_day(name: str) -> date | None:
+    """The day of ?name=YYYY-MM-DD; None when there is none, or none a calendar can show (a day
+    near year 1 or 9999 would overflow the week's arithmetic and the time zone conversions)."""
+    raw = request.args.get(name, "")
     try:
         asked = date.fromisoformat(raw) if raw else None
     except ValueError:
-        asked = None
-    if asked is None or not (date(2000, 1, 1) <= asked <= date(2100, 1, 1)):
-        asked = first_free_day(get_db(), kind, staff=staff) or today
-    return max(week_start(asked), week_start(today))
+        return None
+    return asked if asked is not None and date(2000, 1, 1) <= asked <= date(2100, 1, 1) else None
 
 
 def week_of_times(kind: AppointmentType, monday: date, *, staff: bool = False) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -35,6 +35,7 @@ from portal.services.booking.times import dates, local_date, week_start
 from portal.views.booking import bp
 from portal.views.booking.common import (
     appointment_type_or_404,
+    asked_day,
     office_of,
     refused,
     requested_week,
@@ -72,10 +73,7 @@ def booking_for_staff_or_404(booking_id: int) -> Booking:
 def schedule() -> str:
     staff = current_staff()
     today = local_date(utcnow())
-    try:
-        day = date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else today
-    except ValueError:
-        day = today
+    day = asked_day("date") or today
     view = "day" if request.args.get("view") == "day" else "week"
     first = day if view == "day" else week_start(day)
     last = first if view == "day" else first + timedelta(days=6)

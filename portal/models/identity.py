@@ -63,6 +63,8 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language of the portal at the professional's latest sign-in: messages to them use it.
+    locale: Mapped[str] = mapped_column(String(2), default="fi", server_default="fi")
 
     # Loaded when first used (the signed-in professional's checks): a page that lists appointments
     # with their advisers' names does not need everybody's roles.

@@ -423,7 +423,7 @@ def revoke(db: Session, actor: Actor, request: ConsentRequest, *, reason: str | 
             channel="email",
             recipient=issuer.email,
             template_key="consent_revoked",
-            locale="fi",
+            locale=issuer.locale if issuer.locale in ("fi", "sv") else "fi",
             params={"path": staff_path(request)},
             idempotency_key=f"consent-revoked:{request.id}",
             client_id=request.client_id,

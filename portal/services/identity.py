@@ -84,7 +84,7 @@ def sign_in_client(
 
 
 def sign_in_staff(
-    db: Session, verified: VerifiedSignIn, provider: Provider, facts: RequestFacts
+    db: Session, verified: VerifiedSignIn, provider: Provider, facts: RequestFacts, *, locale: str = "fi"
 ) -> StaffUser:
     subject = f"{provider.name}:{provider.claim(verified.claims, 'subject')}"
     email = str(provider.claim(verified.claims, "email") or "").strip().lower()
@@ -114,6 +114,7 @@ def sign_in_staff(
         db.commit()
         raise UnknownStaffUser(email)
     staff.last_sign_in_at = utcnow()
+    staff.locale = locale
     db.flush()
     record_access(
         db,

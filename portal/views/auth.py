@@ -109,9 +109,10 @@ def callback(provider_name: str) -> Response | tuple[str, int]:
                 provider,
                 request_facts(),
                 allow_test_codes=current_app.config["ENV"] != "production",
+                locale=current_locale(),
             )
         else:
-            user = sign_in_staff(db, verified, provider, request_facts())
+            user = sign_in_staff(db, verified, provider, request_facts(), locale=current_locale())
     except oidc.SignInCancelled:
         return render_template("auth/cancelled.html", provider=provider), 200
     except (oidc.SignInFailed, hetu.InvalidHetu) as error:

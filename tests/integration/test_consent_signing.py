@@ -265,6 +265,20 @@ def test_revoking_takes_effect_at_once_and_tells_the_issuer(app, db, demo, fi_cl
     assert count(db, ConsentEvent, ConsentEvent.kind == "revoked") == 1
 
 
+def test_the_issuer_is_told_of_a_revocation_in_their_own_language(app, db, demo, fi_client):
+    from portal.notifications.render import Renderer
+
+    demo["staff"].locale = "sv"
+    db.commit()
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    sign(fi_client, request_id)
+    post_form(fi_client, f"/consents/{request_id}/revoke", {"reason": ""})
+    message = db.scalars(select(OutboxMessage).where(OutboxMessage.template_key == "consent_revoked")).one()
+    assert message.locale == "sv"
+    rendered = Renderer("https://polku.example").email(message.template_key, message.locale, message.params)
+    assert rendered.subject == "En kund har återkallat ett samtycke"
+
+
 def test_the_evidence_record_can_never_be_updated(app, db, demo, fi_client):
     request_id = issue(app, db, demo["staff"], demo["client_fi"])
     sign(fi_client, request_id)

@@ -63,6 +63,31 @@ def test_a_client_is_identified_by_hetu_and_stored_encrypted(live_server, db):
         assert hetu.decrypt(client.hetu_encrypted) == MAIJA
 
 
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_a_new_client_gets_messages_in_the_language_they_signed_in_with(live_server, db, language):
+    browser = requests.Session()
+    browser.get(f"{live_server.url}/language/{language}")
+    sign_in(live_server.url, MAIJA, browser)
+    assert db.scalars(select(Client)).one().locale == language
+    # Later visits in the other language keep it: the client changes it in their contact details.
+    other = requests.Session()
+    other.get(f"{live_server.url}/language/{'sv' if language == 'fi' else 'fi'}")
+    sign_in(live_server.url, MAIJA, other)
+    db.expire_all()
+    assert db.scalars(select(Client)).one().locale == language
+
+
+def test_a_professional_gets_messages_in_the_language_of_their_latest_sign_in(live_server, db, demo):
+    from portal.models import StaffUser
+
+    for language in ("sv", "fi", "sv"):
+        browser = requests.Session()
+        browser.get(f"{live_server.url}/language/{language}")
+        sign_in(live_server.url, "sami.salonen@keusote.example", browser)
+        db.expire_all()
+        assert db.get(StaffUser, demo["staff"].id).locale == language
+
+
 def test_the_hetu_never_reaches_the_database_in_clear(live_server, db, app):
     sign_in(live_server.url, MAIJA)
     if app.config["DATABASE_URL"].startswith("sqlite"):

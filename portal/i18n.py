@@ -21,6 +21,11 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska"}
 
 
+def supported_locale(value: str | None) -> str:
+    """The language if the portal has it, else Finnish: for a stored language read back."""
+    return value if value in LOCALES else DEFAULT_LOCALE
+
+
 def select_locale() -> str:
     """The remembered choice, then the browser's wish, then Finnish."""
     chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])

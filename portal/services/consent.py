@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.content.consents import ConsentTemplate, expires_on, latest, text_sha256
-from portal.i18n import LOCALES
+from portal.i18n import LOCALES, supported_locale
 from portal.models import (
     Client,
     ConsentEvent,
@@ -423,7 +423,7 @@ def revoke(db: Session, actor: Actor, request: ConsentRequest, *, reason: str | 
             channel="email",
             recipient=issuer.email,
             template_key="consent_revoked",
-            locale=issuer.locale if issuer.locale in ("fi", "sv") else "fi",
+            locale=supported_locale(issuer.locale),
             params={"path": staff_path(request)},
             idempotency_key=f"consent-revoked:{request.id}",
             client_id=request.client_id,

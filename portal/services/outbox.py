@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from portal.i18n import supported_locale
 from portal.models.base import utcnow
 from portal.models.identity import Client
 from portal.models.outbox import CHANNELS, OutboxMessage
@@ -290,7 +291,7 @@ def notify_client(
             channel=channel,
             recipient=recipient,
             template_key=template_key,
-            locale=client.locale if client.locale in ("fi", "sv") else "fi",
+            locale=supported_locale(client.locale),
             params=params,
             idempotency_key=f"{idempotency_key}:{channel}",
             client_id=client.id,

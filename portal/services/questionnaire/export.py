@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from portal.content.questionnaires import prune_hidden
 from portal.fhir import DEFAULT_CANONICAL_BASE, questionnaire_to_fhir, response_to_fhir
+from portal.i18n import supported_locale
 from portal.models import Client, QuestionnaireResponse
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
@@ -75,7 +76,7 @@ def export_for_client(db: Session, client: Client, locale: str | None = None) ->
 
     Professionals' review notes are their working notes and are not part of it.
     """
-    locale = locale or (client.locale if client.locale in ("fi", "sv") else "fi")
+    locale = locale or supported_locale(client.locale)
     exported = []
     for response in client_responses(db, client.id):
         questionnaire = definition(response)

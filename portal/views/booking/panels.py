@@ -59,7 +59,7 @@ def _overview(db: Session, client: Client) -> dict[str, Any]:
 
 
 def _offer_form(keys: tuple[str, ...], sent: OfferForm | None = None) -> OfferForm:
-    form = sent or OfferForm()
+    form = sent if sent is not None else OfferForm()
     locale = current_locale()
     types = catalogue().types
     form.appointment_type.choices = [SelectChoice(key, types[key].name[locale]) for key in keys]

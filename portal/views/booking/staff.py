@@ -262,14 +262,12 @@ def offer(client_id: int) -> Page:
     client = client_for_staff_or_404(client_id)
     form = OfferForm()
     form.appointment_type.choices = [SelectChoice(key, key) for key in catalogue().types]
-    overview = url_for("clients.overview", client_id=client.id)
     if form.validate():
         service.offer_type(get_db(), current_actor(), client, form.appointment_type.data or "")
-        return redirect(overview + "#booking-heading")
-    if not types_to_offer(get_db(), client.id):
-        # Sent from an out-of-date page: everything has been offered meanwhile, nothing to choose.
-        return redirect(overview + "#booking-heading")
-    return overview_page(client, offer_form=form), 422
+    elif types_to_offer(get_db(), client.id):
+        return overview_page(client, offer_form=form), 422
+    # Offered; or sent from an out-of-date page when everything had been offered meanwhile.
+    return redirect(url_for("clients.overview", client_id=client.id) + "#booking-heading")
 
 
 @bp.get("/staff/booking/clients/<int:client_id>/book/<type_key>")

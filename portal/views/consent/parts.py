@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.content.consents import ConsentTemplate, Purpose, load_all
 from portal.i18n import lazy_gettext as _l
+from portal.i18n import supported_locale
 from portal.models import Client
 from portal.services.consent_status import (
     Cover,
@@ -78,7 +79,7 @@ def export_data(db: Session, client: Client) -> list[dict[str, Any]]:
         signature = row.signature
         exported.append(
             {
-                "consent": row.template.title[client.locale if client.locale in ("fi", "sv") else "fi"],
+                "consent": row.template.title[supported_locale(client.locale)],
                 "template": row.request.template_key,
                 "version": row.request.template_version,
                 "status": row.status.value,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 from sqlalchemy.orm import Session
 
@@ -28,46 +30,41 @@ def log_view(
     purpose: str | None = None,
     commit: bool = True,
 ) -> None:
-    """A professional looked at a client's data: one row per client shown, also on list pages."""
+    """A professional looked at one client's data."""
     fields = {
-        "actor": current_actor(),
-        "action": "view",
-        "object_type": object_type,
+        **_request_fields(object_type),
         "object_id": object_id,
         "client_id": client_id,
         "purpose": purpose,
-        "request_id": request.headers.get("X-Request-Id"),
-        "ip": request.remote_addr,
     }
     if commit:
         record_access_now(db, **fields)
     else:
-        record_access(db, **fields)  # type: ignore[arg-type]
+        record_access(db, **fields)
 
 
 def log_client_views(db: Session, *, client_id: int, object_types: list[str]) -> None:
     """A page showing several parts of one client's data: an entry for each part, one batch, one commit."""
-    _log_batch(db, [(client_id, object_type) for object_type in object_types])
+    record_accesses(
+        db, [{**_request_fields(object_type), "client_id": client_id} for object_type in object_types]
+    )
+    db.commit()
 
 
 def log_views(db: Session, *, client_ids: list[int], object_type: str, purpose: str | None = None) -> None:
-    """Each client shown on a list page is a view of that client's data; one batch, one commit."""
-    _log_batch(db, [(client_id, object_type) for client_id in client_ids], purpose)
-
-
-def _log_batch(db: Session, views: list[tuple[int, str]], purpose: str | None = None) -> None:
-    actor, request_id, ip = current_actor(), request.headers.get("X-Request-Id"), request.remote_addr
-    entries = [
-        {
-            "actor": actor,
-            "action": "view",
-            "object_type": object_type,
-            "client_id": client_id,
-            "purpose": purpose,
-            "request_id": request_id,
-            "ip": ip,
-        }
-        for client_id, object_type in views
-    ]
-    record_accesses(db, entries)
+    """Each client shown on a list page is a view of that client's data: one entry names them all,
+    and each client finds it by the first such view of the day (see ListView); one commit."""
+    if not client_ids:
+        return
+    record_accesses(db, [{**_request_fields(object_type), "client_ids": client_ids, "purpose": purpose}])
     db.commit()
+
+
+def _request_fields(object_type: str) -> dict[str, Any]:
+    return {
+        "actor": current_actor(),
+        "action": "view",
+        "object_type": object_type,
+        "request_id": request.headers.get("X-Request-Id"),
+        "ip": request.remote_addr,
+    }

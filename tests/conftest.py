@@ -12,14 +12,15 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import inspect, make_url, text
+from sqlalchemy import inspect, make_url, select, text
 from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from portal import create_app
 from portal.db import make_engine
 from portal.migrations import upgrade
-from portal.models import Base
+from portal.models import AccessLogEntry, Base
+from portal.services.audit import listed_clients
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-tests-0123456789"
 
@@ -121,6 +122,15 @@ def error_summary_of(html: str) -> str:
     """The error summary box of a page, which a page sent wrong must show."""
     assert 'class="error-summary"' in html, "no error summary on the page"
     return html.split('class="error-summary"')[1].split("</div>")[0]
+
+
+def lists_logged(db: Session, object_type: str) -> list[list[int]]:
+    """The clients each logged view of a list page showed, in the order shown."""
+    db.expire_all()
+    entries = db.scalars(
+        select(AccessLogEntry).where(AccessLogEntry.object_type == object_type).order_by(AccessLogEntry.seq)
+    )
+    return [listed_clients(entry) for entry in entries]
 
 
 def post_form(client: FlaskClient, page_url: str, data: dict[str, Any], action: str | None = None) -> Any:

@@ -1,6 +1,6 @@
 """Typed models, one module per aggregate; importing this registers them all on Base."""
 
-from portal.models.audit import AccessLogEntry, AuditChainHead
+from portal.models.audit import AccessLogEntry, AuditChainHead, ListView
 from portal.models.base import Base
 from portal.models.booking import AppointmentOffer, AvailabilityRule, BlockedDay, Booking, Slot
 from portal.models.clients import ClientAssignment
@@ -34,6 +34,7 @@ __all__ = [
     "ConsentStatus",
     "EventKind",
     "Feedback",
+    "ListView",
     "OutboxMessage",
     "Pathway",
     "PathwayEvent",

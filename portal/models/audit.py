@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models.base import Base, UTCDateTime
@@ -48,6 +48,31 @@ class AccessLogEntry(Base):
     ip: Mapped[str | None] = mapped_column(String(45))
     mac: Mapped[str] = mapped_column(String(64))
     prev_mac: Mapped[str] = mapped_column(String(64))
+    # A list page's one entry names every client it showed, in the order shown ("12,7,31"); the
+    # entry's client_id is then empty. Covered by the MAC when present (entries before it have none).
+    client_ids: Mapped[str | None] = mapped_column(Text)
+
+
+class ListView(Base):
+    """Which professional saw a client on which list, once a day: what the client's "who has used
+    my data" page finds a list view by.
+
+    The chained entry holds every view of a list with all the clients shown. Finding them by client
+    needs an index by client, and writing a leaf of it for each client on each reload was most of a
+    list page's cost; this row is written only at the first view of a day (a reload inserts nothing),
+    and `flask audit verify` checks these rows against the chain both ways.
+    """
+
+    __tablename__ = "access_log_list_view"
+    # SQLite: the primary key is the table, so a row is one b-tree insert, not two.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    client_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(primary_key=True)  # in Helsinki, as the client reads it
+    actor_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    object_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The chained entry of the day's first view: who, when, why and from where.
+    seq: Mapped[int] = mapped_column()
 
 
 class AuditChainHead(Base):

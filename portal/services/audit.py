@@ -14,7 +14,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any, cast
 
@@ -22,7 +22,8 @@ from flask import current_app
 from sqlalchemy import Dialect, Table, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
-from portal.models.audit import ACTOR_ROLES, OUTCOMES, AccessLogEntry, AuditChainHead
+from portal.i18n import HELSINKI
+from portal.models.audit import ACTOR_ROLES, OUTCOMES, AccessLogEntry, AuditChainHead, ListView
 from portal.models.base import utcnow
 
 log = logging.getLogger("portal.audit")
@@ -152,9 +153,19 @@ def _field_value(name: str, value: Any) -> str:
     return _json_value(value)
 
 
+# A list page's entry also names the clients it showed. Entries without that list keep the text
+# they were first chained with, so the field is covered only where it is present.
+_SORTED_LIST_FIELDS = tuple(sorted((*MAC_FIELDS, "client_ids")))
+
+
+def _mac_names(fields: dict[str, Any]) -> tuple[str, ...]:
+    return _SORTED_FIELDS if fields.get("client_ids") is None else _SORTED_LIST_FIELDS
+
+
 def canonical_text(fields: dict[str, Any]) -> str:
     """The text the MAC is computed over."""
-    return "{" + ",".join(f'"{name}":{_field_value(name, fields[name])}' for name in _SORTED_FIELDS) + "}"
+    names = _mac_names(fields)
+    return "{" + ",".join(f'"{name}":{_field_value(name, fields[name])}' for name in names) + "}"
 
 
 def compute_mac(key: bytes, fields: dict[str, Any]) -> str:
@@ -170,13 +181,16 @@ class BatchMacs:
 
     def __init__(self, key: bytes, rows: list[dict[str, Any]]) -> None:
         first = rows[0]
+        names = _mac_names(first)
+        if any(_mac_names(row) != names for row in rows):
+            raise ValueError("a batch is either list entries or other entries, not both")
         self.varying = tuple(
             name
-            for name in _SORTED_FIELDS
+            for name in names
             if name in ("seq", "prev_mac") or any(row[name] != first[name] for row in rows)
         )
         parts = []
-        for name in _SORTED_FIELDS:
+        for name in names:
             value = "%s" if name in self.varying else _field_value(name, first[name]).replace("%", "%%")
             parts.append(f'"{name}":{value}')
         self.pattern = "{" + ",".join(parts) + "}"
@@ -190,7 +204,7 @@ class BatchMacs:
 
 
 def entry_mac(key: bytes, entry: AccessLogEntry) -> str:
-    return compute_mac(key, {name: getattr(entry, name) for name in MAC_FIELDS})
+    return compute_mac(key, {name: getattr(entry, name) for name in (*MAC_FIELDS, "client_ids")})
 
 
 def record_access(
@@ -235,6 +249,10 @@ def record_accesses(db: Session, entries: list[dict[str, Any]]) -> list[dict[str
             raise ValueError(f"unknown access log action {fields['action']!r}")
         if fields.get("outcome", "ok") not in OUTCOMES:
             raise ValueError(f"unknown access log outcome {fields['outcome']!r}")
+        if fields.get("client_ids") is not None and (fields["actor"].id is None or fields.get("client_id")):
+            raise ValueError(
+                "a list is viewed by a signed-in professional, and names its clients only in client_ids"
+            )
     if not entries:
         return []
     head = _lock_head(db)
@@ -261,6 +279,7 @@ def record_accesses(db: Session, entries: list[dict[str, Any]]) -> list[dict[str
                 "outcome": fields.get("outcome", "ok"),
                 "ip": fields.get("ip"),
                 "prev_mac": "",
+                "client_ids": _id_list(fields.get("client_ids")),
             }
         )
     macs = BatchMacs(key, written)
@@ -269,37 +288,62 @@ def record_accesses(db: Session, entries: list[dict[str, Any]]) -> list[dict[str
         row["prev_mac"] = previous
         row["mac"] = previous = macs.mac(row)
     seq = written[-1]["seq"]
-    _insert(db, written)
+    _insert(db, ACCESS_LOG_TABLE, INSERTED, [[row[name] for name in INSERTED] for row in written])
+    listed = [
+        [client_id, now.astimezone(HELSINKI).date(), row["actor_id"], row["object_type"], row["seq"]]
+        for row, fields in zip(written, entries, strict=True)
+        for client_id in fields.get("client_ids") or ()
+    ]
+    if listed:
+        # Only the first view of a day is kept here; a reload finds its rows and writes nothing.
+        _insert(db, LIST_VIEW_TABLE, LIST_VIEW_COLUMNS, listed, "ON CONFLICT DO NOTHING")
     db.execute(_MOVE_HEAD, {"new_seq": seq, "new_mac": previous})
     db.flush()
     return written
 
 
-# The columns an entry is written with: those the MAC covers, and the MAC.
-INSERTED = (*MAC_FIELDS, "mac")
+def _id_list(client_ids: list[int] | None) -> str | None:
+    if client_ids is None:
+        return None
+    if not client_ids or len(set(client_ids)) != len(client_ids):
+        raise ValueError("a list entry names each client shown once, and at least one")
+    return ",".join(str(int(client_id)) for client_id in client_ids)
+
+
+def listed_clients(entry: AccessLogEntry) -> list[int]:
+    return [int(part) for part in entry.client_ids.split(",")] if entry.client_ids else []
+
+
+# The columns an entry is written with: those the MAC covers, the clients of a list, and the MAC.
+INSERTED = (*MAC_FIELDS, "client_ids", "mac")
+LIST_VIEW_TABLE = cast(Table, ListView.__table__)
+LIST_VIEW_COLUMNS = ("client_id", "day", "actor_id", "object_type", "seq")
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}  # SQLite's and psycopg's
 
 
-@lru_cache(maxsize=8)
-def _insert_plan(dialect: Dialect) -> tuple[str, tuple[tuple[int, Callable[[Any], Any]], ...]]:
+@lru_cache(maxsize=16)
+def _insert_plan(
+    dialect: Dialect, table: Table, columns: tuple[str, ...], suffix: str
+) -> tuple[str, tuple[tuple[int, Callable[[Any], Any]], ...]]:
     """The INSERT for the dialect, and the columns whose type converts a value for the driver."""
     placeholder = _PLACEHOLDERS[dialect.paramstyle]
-    columns, values = ", ".join(INSERTED), ", ".join([placeholder] * len(INSERTED))
-    # Only the table's own names and placeholders: no value is ever written into the text.
-    statement = f"INSERT INTO {ACCESS_LOG_TABLE.name} ({columns}) VALUES ({values})"  # noqa: S608
-    processors = (ACCESS_LOG_TABLE.c[name].type.bind_processor(dialect) for name in INSERTED)
+    names, values = ", ".join(columns), ", ".join([placeholder] * len(columns))
+    # Only the table's own names, placeholders and a constant clause: no value is ever written into the text.
+    statement = f"INSERT INTO {table.name} ({names}) VALUES ({values}) {suffix}".rstrip()  # noqa: S608
+    processors = (table.c[name].type.bind_processor(dialect) for name in columns)
     return statement, tuple((index, p) for index, p in enumerate(processors) if p is not None)
 
 
-def _insert(db: Session, rows: list[dict[str, Any]]) -> None:
-    """One executemany straight to the driver, whatever the number of entries.
+def _insert(
+    db: Session, table: Table, columns: tuple[str, ...], values: list[list[Any]], suffix: str = ""
+) -> None:
+    """One executemany straight to the driver, whatever the number of rows.
 
-    A list page writes an entry per client shown, and SQLAlchemy's handling of each row's
-    parameters cost more than the database's own insert. Values are converted by their column's
-    type as SQLAlchemy would (today only the time, which the entries of a batch share: once).
+    A list page writes a row per client shown, and SQLAlchemy's handling of each row's parameters
+    cost more than the database's own insert. Values are converted by their column's type as
+    SQLAlchemy would (the time and the day, which the rows of a batch share: once each).
     """
-    statement, conversions = _insert_plan(db.get_bind().dialect)
-    values = [[row[name] for name in INSERTED] for row in rows]
+    statement, conversions = _insert_plan(db.get_bind().dialect, table, columns, suffix)
     for index, convert in conversions:
         converted: dict[Any, Any] = {None: None}
         for line in values:
@@ -361,8 +405,13 @@ def verify_chain(db: Session, key: bytes | str, *, expected_head: ChainHead | No
         select(AuditChainHead.seq, AuditChainHead.mac).where(AuditChainHead.id == HEAD_ID)
     ).one_or_none()
     previous_mac, expected_seq, checked = GENESIS_MAC, 1, 0
+    listed: dict[tuple[int, date, int, str], int] = {}
     ordered = select(AccessLogEntry).order_by(AccessLogEntry.seq).execution_options(yield_per=1000)
     for entry in db.scalars(ordered):
+        if entry.client_ids is not None and entry.actor_id is not None:
+            day = entry.at.astimezone(HELSINKI).date()
+            for client_id in listed_clients(entry):
+                listed.setdefault((client_id, day, entry.actor_id, entry.object_type), entry.seq)
         problem = _entry_problem(key, entry, expected_seq, previous_mac)
         if problem is None and recorded is not None and entry.seq > recorded.seq:
             problem = "the entry lies beyond the recorded head (inserted entry)"
@@ -381,6 +430,34 @@ def verify_chain(db: Session, key: bytes | str, *, expected_head: ChainHead | No
         return VerifyResult(False, checked, last_seq, "the recorded head does not match the last entry")
     if expected_head is not None and expected_head.seq > last_seq:
         return VerifyResult(False, checked, last_seq + 1, "the head kept off-site is no longer in the chain")
+    return _check_list_views(db, listed, checked)
+
+
+def _check_list_views(
+    db: Session, listed: dict[tuple[int, date, int, str], int], checked: int
+) -> VerifyResult:
+    """The rows clients find list views by must be exactly the first view of each day in the chain:
+    a removed row would hide a view from the client, an added one would show a view that never was."""
+    rows = db.execute(
+        select(ListView.client_id, ListView.day, ListView.actor_id, ListView.object_type, ListView.seq)
+        .order_by(ListView.seq)
+        .execution_options(yield_per=1000)
+    )
+    for client_id, day, actor_id, object_type, seq in rows:
+        first = listed.pop((client_id, day, actor_id, object_type), None)
+        if first is None:
+            return VerifyResult(
+                False, checked, seq, "a list view names a client or day that no entry shows (inserted row)"
+            )
+        if first != seq:
+            return VerifyResult(
+                False, checked, seq, "a list view does not point to that day's first view (changed row)"
+            )
+    if listed:
+        missing = min(listed.values())
+        return VerifyResult(
+            False, checked, missing, "a client shown on a list cannot find that view (removed list view row)"
+        )
     return VerifyResult(True, checked)
 
 

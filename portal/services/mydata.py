@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from portal.models import AccessLogEntry, Client, StaffUser
+from portal.models import AccessLogEntry, Client, ListView, StaffUser
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
 
@@ -37,8 +37,19 @@ def update_contact(
 
 @dataclass(frozen=True)
 class LogRow:
-    entry: AccessLogEntry
+    at: datetime
+    action: str
+    object_type: str
+    actor_role: str
+    actor_org: str
+    in_list: bool  # seen on a list page: shown once a day, at the day's first view
     name: str | None
+
+
+def _about(client: Client) -> ColumnElement[bool]:
+    """Entries about the client: their own, and the first view of a day of each list they were on."""
+    first_list_views = select(ListView.seq).where(ListView.client_id == client.id)
+    return or_(AccessLogEntry.client_id == client.id, AccessLogEntry.seq.in_(first_list_views))
 
 
 def access_log_page(
@@ -46,17 +57,29 @@ def access_log_page(
 ) -> tuple[list[LogRow], int]:
     """Who used this client's data in the last two years, newest first; names when the rules allow."""
     since = utcnow() - LOG_WINDOW
-    where = (AccessLogEntry.client_id == client.id, AccessLogEntry.at >= since, OTHERS)
+    where = (_about(client), AccessLogEntry.at >= since, OTHERS)
     total = db.scalar(select(func.count()).select_from(AccessLogEntry).where(*where)) or 0
+    # Never the list's other clients (client_ids): only whether the entry was a list's.
     rows = db.execute(
-        select(AccessLogEntry, StaffUser.name)
+        select(
+            AccessLogEntry.at,
+            AccessLogEntry.action,
+            AccessLogEntry.object_type,
+            AccessLogEntry.actor_role,
+            AccessLogEntry.actor_org,
+            AccessLogEntry.client_ids.is_not(None),
+            StaffUser.name,
+        )
         .outerjoin(StaffUser, StaffUser.id == AccessLogEntry.actor_id)
         .where(*where)
         .order_by(AccessLogEntry.seq.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return [LogRow(entry, name if with_names else None) for entry, name in rows], total
+    return [
+        LogRow(at, action, object_type, role, org, bool(in_list), name if with_names else None)
+        for at, action, object_type, role, org, in_list, name in rows
+    ], total
 
 
 def _plain(value: Any) -> Any:
@@ -91,17 +114,29 @@ def record_export(db: Session, client: Client) -> None:
 
 def access_log_export(db: Session, client: Client) -> list[dict[str, Any]]:
     rows = db.execute(
-        select(AccessLogEntry).where(AccessLogEntry.client_id == client.id).order_by(AccessLogEntry.seq)
-    ).scalars()
+        select(
+            AccessLogEntry.at,
+            AccessLogEntry.actor_role,
+            AccessLogEntry.actor_org,
+            AccessLogEntry.action,
+            AccessLogEntry.object_type,
+            AccessLogEntry.object_id,
+            AccessLogEntry.purpose,
+            AccessLogEntry.client_ids.is_not(None),
+        )
+        .where(_about(client))
+        .order_by(AccessLogEntry.seq)
+    )
     return [
         {
-            "at": entry.at,
-            "actor_role": entry.actor_role,
-            "organisation": entry.actor_org,
-            "action": entry.action,
-            "object_type": entry.object_type,
-            "object_id": entry.object_id,
-            "purpose": entry.purpose,
+            "at": at,
+            "actor_role": role,
+            "organisation": org,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "purpose": purpose,
+            "on_a_list": bool(in_list),
         }
-        for entry in rows
+        for at, role, org, action, object_type, object_id, purpose, in_list in rows
     ]

@@ -2,13 +2,15 @@
 
 import itertools
 import threading
+from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select, text
+import time_machine
+from sqlalchemy import func, select, text
 
 from portal import create_app
 from portal.config import UnsafeConfiguration
-from portal.models import AccessLogEntry
+from portal.models import AccessLogEntry, ListView
 from portal.services.audit import (
     Actor,
     ChainHead,
@@ -16,6 +18,7 @@ from portal.services.audit import (
     chain_head,
     record_access,
     record_access_now,
+    record_accesses,
     verify_chain,
 )
 
@@ -228,6 +231,94 @@ def test_a_hundred_concurrent_writers_keep_one_unbroken_chain(app, db):
     result = verify_chain(db, audit_key())
     assert (result.ok, result.checked) == (True, writers)
     assert run_verify(app).exit_code == 0
+
+
+def view_list(db, client_ids, object_type="questionnaire_queue", actor=ADVISER):
+    fields = {"actor": actor, "action": "view", "object_type": object_type, "client_ids": client_ids}
+    written = record_accesses(db, [fields])
+    db.commit()
+    return written[0]["seq"]
+
+
+def list_views(db):
+    rows = db.execute(
+        select(ListView.client_id, ListView.day, ListView.seq).order_by(ListView.seq, ListView.client_id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def test_a_list_is_one_entry_naming_its_clients_and_each_client_finds_the_day_s_first_view(app, db):
+    # Helsinki is UTC+2 in November: 21:59 UTC is still the 20th there, 22:01 UTC the 21st.
+    with time_machine.travel(datetime(2026, 11, 20, 21, 0, tzinfo=UTC), tick=False):
+        first = view_list(db, [3, 1, 2])
+    with time_machine.travel(datetime(2026, 11, 20, 21, 59, tzinfo=UTC), tick=False):
+        again = view_list(db, [1, 4])
+    with time_machine.travel(datetime(2026, 11, 20, 22, 1, tzinfo=UTC), tick=False):
+        next_day = view_list(db, [1])
+
+    entries = db.scalars(select(AccessLogEntry).order_by(AccessLogEntry.seq)).all()
+    assert [(entry.client_id, entry.client_ids) for entry in entries] == [
+        (None, "3,1,2"),
+        (None, "1,4"),
+        (None, "1"),
+    ]
+    day, after = date(2026, 11, 20), date(2026, 11, 21)
+    # The reload wrote no row for clients 1 (already seen that day); client 4 was new that day.
+    assert list_views(db) == [
+        (1, day, first),
+        (2, day, first),
+        (3, day, first),
+        (4, day, again),
+        (1, after, next_day),
+    ]
+    result = run_verify(app)
+    assert result.exit_code == 0, result.output
+
+
+def test_the_mac_covers_the_clients_a_list_named(app, db):
+    write_entries(db, 1)
+    seq = view_list(db, [5, 6])
+    db.execute(text("UPDATE access_log SET client_ids = '5' WHERE seq = :seq"), {"seq": seq})
+    db.commit()
+
+    result = verify_chain(db, audit_key())
+
+    assert (result.ok, result.first_bad_seq) == (False, seq)
+    assert "changed" in (result.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("tampering", "reason"),
+    [
+        ("DELETE FROM access_log_list_view WHERE client_id = 6", "removed list view row"),
+        ("UPDATE access_log_list_view SET client_id = 9 WHERE client_id = 6", "inserted row"),
+        ("UPDATE access_log_list_view SET seq = seq + 1 WHERE client_id = 5", "changed row"),
+    ],
+)
+def test_the_rows_clients_find_list_views_by_are_checked_against_the_chain(app, db, tampering, reason):
+    view_list(db, [5, 6])
+    view_list(db, [5, 6])
+    assert verify_chain(db, audit_key()).ok
+    db.execute(text(tampering))
+    db.commit()
+
+    result = run_verify(app)
+
+    assert result.exit_code == 1
+    assert reason in result.output
+
+
+def test_a_list_entry_needs_a_professional_and_each_client_once(db):
+    with pytest.raises(ValueError, match="list"):
+        view_list(db, [1, 1])
+    with pytest.raises(ValueError, match="list"):
+        view_list(db, [1], actor=Actor(id=None, role="system"))
+    with pytest.raises(ValueError, match="list"):
+        record_accesses(
+            db, [{"actor": ADVISER, "action": "view", "object_type": "x", "client_id": 1, "client_ids": [1]}]
+        )
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(AccessLogEntry)) == 0
 
 
 def test_production_refuses_the_development_audit_key(app_config):

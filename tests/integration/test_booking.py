@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.models import AccessLogEntry, Booking, Slot, StaffRole, StaffUser
 from portal.models.base import utcnow
 from portal.services.booking.times import local_date
-from tests.conftest import error_summary_of, login_as
+from tests.conftest import error_summary_of, lists_logged, login_as
 from tests.integration.booking_support import (
     book_as_client,
     bookings,
@@ -476,8 +476,7 @@ def test_the_schedule_shows_client_needs_and_links(app, adviser_browser, client_
     assert f"/staff/clients/{demo['client_fi'].id}" in html
     assert "viittomakieli" in html
     assert "Kuulosilmukka" in html
-    logged = db.scalars(select(AccessLogEntry).where(AccessLogEntry.object_type == "booking_schedule")).all()
-    assert [entry.client_id for entry in logged] == [demo["client_fi"].id]
+    assert lists_logged(db, "booking_schedule") == [[demo["client_fi"].id]]
 
 
 def test_staff_book_move_and_cancel_on_the_clients_behalf(app, db, demo):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import UTC, datetime
 
+import time_machine
 from sqlalchemy import select
 
 from portal.models import AccessLogEntry, Client
-from portal.services.audit import SYSTEM
+from portal.services.audit import SYSTEM, audit_key, verify_chain
 from portal.services.clients import assign
 from tests.conftest import csrf_token_from, login_as, post_form
 
@@ -115,6 +117,38 @@ def test_the_download_holds_everything_in_json_and_a_readable_summary_and_is_log
         select(AccessLogEntry.action).where(AccessLogEntry.client_id == demo["client_fi"].id)
     ).all()
     assert "export" in logged
+
+
+def test_a_client_on_a_list_sees_that_day_s_first_view_and_nothing_of_the_others(app, db, demo):
+    maija, sofia = demo["client_fi"], demo["client_sv"]
+    with app.app_context():
+        assign(db, SYSTEM, maija, demo["adviser"])
+        assign(db, SYSTEM, sofia, demo["adviser"])
+    for day in (20, 21):
+        with time_machine.travel(datetime(2026, 11, day, 7, 0, tzinfo=UTC), tick=False):
+            adviser = signed_in(app, demo["adviser"])
+            for _ in range(3):  # reloads of the same list on the same day
+                assert adviser.get("/staff/clients").status_code == 200
+
+    for client, line in ((maija, "Katsottu: Perustietosi (nimesi listassa)"),
+                         (sofia, "Visat: Dina grunduppgifter (ditt namn på en lista)")):  # fmt: skip
+        browser = signed_in(app, client)
+        browser.set_cookie("polku_lang", client.locale)
+        page = browser.get("/my-data/access-log").get_data(as_text=True)
+        assert page.count(line) == 2, page
+        assert "Riikka Rantanen" in page
+        token = csrf_token_from(browser.get("/my-data").get_data(as_text=True))
+        archive = zipfile.ZipFile(
+            io.BytesIO(browser.post("/my-data/download", data={"csrf_token": token}).data)
+        )
+        exported = json.loads(archive.read("polku-tiedot.json"))["access_log"]
+        on_lists = [entry for entry in exported if entry["on_a_list"]]
+        assert [entry["object_type"] for entry in on_lists] == ["client_list", "client_list"]
+        other = sofia if client is maija else maija
+        assert other.full_name not in archive.read("polku-tiedot.json").decode()
+        assert all("client_ids" not in entry for entry in exported)  # who else was on the list
+    with app.app_context():
+        assert verify_chain(db, audit_key()).ok
 
 
 def test_the_download_needs_a_csrf_token(app, demo):

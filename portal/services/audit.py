@@ -297,7 +297,7 @@ def record_accesses(db: Session, entries: list[dict[str, Any]]) -> list[dict[str
     if listed:
         # Only the first view of a day is kept here; a reload finds its rows and writes nothing.
         _insert(db, LIST_VIEW_TABLE, LIST_VIEW_COLUMNS, listed, "ON CONFLICT DO NOTHING")
-    db.execute(_MOVE_HEAD, {"new_seq": seq, "new_mac": previous})
+    db.connection().execute(_MOVE_HEAD, {"new_seq": seq, "new_mac": previous})
     db.flush()
     return written
 
@@ -369,11 +369,13 @@ def _lock_head(db: Session) -> ChainHead:
     previous holder committed. SQLite: the no-op update takes the database write lock, waiting on
     the busy timeout, and returns the head it holds. Either way the unique seq is the last line of defence.
     """
-    if db.get_bind().dialect.name == "postgresql":
-        db.execute(_ADVISORY_LOCK, {"key": ADVISORY_LOCK_KEY})
-        row = db.execute(_READ_HEAD).one_or_none()
+    # Core, not the ORM's execute: nothing here is an object, and every professional's page runs these.
+    connection = db.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_ADVISORY_LOCK, {"key": ADVISORY_LOCK_KEY})
+        row = connection.execute(_READ_HEAD).one_or_none()
     else:
-        row = db.execute(_LOCK_AND_READ_HEAD).one_or_none()  # the write lock and the head at once
+        row = connection.execute(_LOCK_AND_READ_HEAD).one_or_none()  # the write lock and the head at once
     if row is not None:
         return ChainHead(row.seq, row.mac)
     # A new database has no head row yet; one that lost it continues from its last entry.

@@ -7,7 +7,8 @@ import sys
 import click
 
 from portal.db import get_db
-from portal.services.audit import ChainHead, audit_key, chain_head, verify_chain
+from portal.services.audit import ChainHead, audit_key, chain_head
+from portal.services.audit_verify import verify_chain
 
 
 @click.group("audit", help="The tamper-evident access log.")

@@ -19,8 +19,8 @@ from portal.services.audit import (
     record_access,
     record_access_now,
     record_accesses,
-    verify_chain,
 )
+from portal.services.audit_verify import verify_chain
 
 ADVISER = Actor(id=7, role="adviser", org="Kuntoutus Oy")
 

@@ -11,7 +11,8 @@ import time_machine
 from sqlalchemy import select
 
 from portal.models import AccessLogEntry, Client
-from portal.services.audit import SYSTEM, audit_key, verify_chain
+from portal.services.audit import SYSTEM, audit_key
+from portal.services.audit_verify import verify_chain
 from portal.services.clients import assign
 from tests.conftest import csrf_token_from, login_as, post_form
 

@@ -3,7 +3,9 @@
 Each simulated client has a session made in the database (as bench/data.py makes them) and goes
 round a journey: front page, pathway, a questionnaire page that is saved and the next one, the
 booking day list and the appointments list, thinking 0.5-2 s between pages, until the time is up.
-The latency of every request is kept; any answer other than the expected one is an error.
+The users arrive one by one over the first seconds (about one journey's length), so that their pages
+are spread as independent people's would be; the latency of every request started after that, with
+all of them present, is kept. Any answer other than the expected one is an error, at any time.
 """
 
 from __future__ import annotations
@@ -26,11 +28,24 @@ from bench.server import Gunicorn
 THINK = (0.5, 2.0)
 MAX_JOURNEYS = 50
 WARM_UP = 20  # journeys without thinking before the clock starts, so the workers have warmed up
+# Seven pages and six pauses make a journey about 8 s long. Users who all arrived within a few seconds
+# would walk it in step, and their first questionnaire saves would come as one wave (the slowest
+# hundredth of the run bunched in its seventh second); arriving over one journey's length spreads them
+# as people's visits are spread.
+ARRIVAL = 8.0
 
 
 class User(threading.Thread):
     def __init__(
-        self, base: str, token: str, response_id: int, deadline: float, seed: int, *, thinking: bool = True
+        self,
+        base: str,
+        token: str,
+        response_id: int,
+        deadline: float,
+        seed: int,
+        *,
+        thinking: bool = True,
+        measured_from: float = 0.0,
     ) -> None:
         super().__init__(daemon=True)
         self.thinking = thinking
@@ -39,11 +54,13 @@ class User(threading.Thread):
         self.browser.cookies.set(COOKIE, token)
         self.page = f"/questionnaires/{response_id}/pages/now"
         self.deadline = deadline
+        self.measured_from = measured_from
         self.rng = random.Random(seed)
         self.latencies: list[float] = []
         self.errors: list[str] = []
 
     def request(self, method: str, url: str, expected: int, data: dict[str, str] | None = None) -> Any:
+        measured = time.monotonic() >= self.measured_from
         started = time.perf_counter()
         try:
             response = self.browser.request(
@@ -52,7 +69,8 @@ class User(threading.Thread):
         except requests.RequestException as error:
             self.errors.append(f"{method} {url}: {type(error).__name__}")
             return None
-        self.latencies.append(time.perf_counter() - started)
+        if measured:
+            self.latencies.append(time.perf_counter() - started)
         if response.status_code != expected:
             self.errors.append(f"{method} {url}: HTTP {response.status_code}")
             return None
@@ -92,7 +110,7 @@ class User(threading.Thread):
             self.request("GET", saved.headers["Location"].removeprefix(self.base), 200)
 
     def run(self) -> None:
-        time.sleep(self.rng.uniform(0, 3))  # people do not all arrive in the same second
+        time.sleep(self.rng.uniform(0, ARRIVAL))
         for _ in range(MAX_JOURNEYS):
             if time.monotonic() >= self.deadline:
                 return
@@ -132,28 +150,36 @@ def load(
             warming = User(server.url, token, response_id, time.monotonic() + 60, seed, thinking=False)
             warming.journey()
             warm_up_errors += warming.errors
-        # The simulated browsers share this process: a full garbage collection here would stall them
-        # all at once and show up as server latency. Everything made so far is left out of it.
-        gc.collect()
-        gc.freeze()
+        # The data generation's writes still waiting in the page cache would make the run's first
+        # commits wait for them (an fsync flushes the file system's journal with them).
+        os.sync()
         started = time.monotonic()
-        deadline = started + seconds
+        measured_from = started + ARRIVAL
+        deadline = measured_from + seconds
         crowd = [
-            User(server.url, token, response_id, deadline, seed)
+            User(server.url, token, response_id, deadline, seed, measured_from=measured_from)
             for seed, (token, (_client, response_id)) in enumerate(zip(tokens, drafts, strict=True))
         ]
-        for user in crowd:
-            user.start()
-        for user in crowd:
-            user.join(timeout=seconds + 60)
-        elapsed = time.monotonic() - started
-        gc.unfreeze()
+        # The simulated browsers share this process: a garbage collection would stall them all at
+        # once (about 100 ms with 200 browsers) and show up as server latency. The run is bounded,
+        # so the few cycles it makes can wait until it is over.
+        gc.collect()
+        gc.disable()
+        try:
+            for user in crowd:
+                user.start()
+            for user in crowd:
+                user.join(timeout=deadline - time.monotonic() + 60)
+        finally:
+            gc.enable()
+        elapsed = time.monotonic() - measured_from
     latencies = [value * 1000 for user in crowd for value in user.latencies]
     errors = warm_up_errors + [error for user in crowd for error in user.errors]
     print(
         f"load {label}: users={users} p50={statistics.median(latencies):.0f} "
         f"p95={percentile(latencies, 0.95):.0f} p99={percentile(latencies, 0.99):.0f} errors={len(errors)}"
-        f"   # {len(latencies)} requests in {elapsed:.0f} s, think time {THINK[0]}-{THINK[1]} s,"
+        f"   # {len(latencies)} requests in {elapsed:.0f} s after {ARRIVAL:.0f} s of arrivals,"
+        f" think time {THINK[0]}-{THINK[1]} s,"
         f" {workers} workers × {threads} threads, load average {os.getloadavg()[0]:.1f}"
         + (f"; first error: {errors[0]}" if errors else ""),
         flush=True,

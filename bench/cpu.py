@@ -12,7 +12,9 @@ from bench.databases import portal_env
 from bench.pages import Browser, RequestsTransport, pages
 from bench.server import Gunicorn
 
-WARM_UP = 20
+# Requests before the first batch: with 20 the first round of a page still came out 5-15 % above
+# the rest (what each worker thread loads and keeps on first use).
+WARM_UP = 100
 
 
 def cpu_per_request(server: Gunicorn, send: Callable[[], Any], count: int) -> float:

@@ -25,7 +25,9 @@ from bench.weight import weights
 
 @dataclass(frozen=True)
 class Profile:
-    rounds: int  # alternating rounds of page and baseline batches
+    # Alternating rounds of page and baseline batches: many short ones follow the machine's drift
+    # (on a shared machine its speed changes within seconds) better than a few long ones.
+    rounds: int
     batch: int  # requests per batch
     clients: int  # generated clients for the ratios and weights
     small: int  # the two data sizes of the query counts
@@ -38,8 +40,8 @@ class Profile:
     scale_samples: int
 
 
-FULL = Profile(7, 300, 1000, 10, 1000, 100, 200, 60, 1000, 100_000, 200)
-QUICK = Profile(3, 150, 200, 10, 300, 100, 200, 20, 600, 20_000, 50)
+FULL = Profile(21, 100, 1000, 10, 1000, 100, 200, 60, 1000, 100_000, 200)
+QUICK = Profile(9, 50, 200, 10, 300, 100, 200, 15, 600, 20_000, 50)
 NO_POSTGRES = "skipped (no PostgreSQL)"
 
 

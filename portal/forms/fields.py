@@ -45,10 +45,12 @@ class DatePartsField(Field):
     def pre_validate(self, form: Any) -> None:
         if not self.raw_data:
             return
-        try:
-            day, month, year = (int(self.parts[p]) for p in ("day", "month", "year"))
-        except ValueError as error:
-            raise ValidationError(str(messages.DATE_INCOMPLETE)) from error
+        # Digits as a phone's number pad types them: int() alone would also read "1_5" as 15, and
+        # Arabic-Indic or full-width digits as ours, a date other than the one shown back.
+        typed = [self.parts[p] for p in ("day", "month", "year")]
+        if not all(part.isascii() and part.isdigit() for part in typed):
+            raise ValidationError(str(messages.DATE_INCOMPLETE))
+        day, month, year = (int(part) for part in typed)
         try:
             self.data = date(year, month, day)
         except ValueError as error:

@@ -34,3 +34,12 @@ def test_letters_are_refused_with_an_example():
     form = DateForm(MultiDict({"born-day": "x", "born-month": "2", "born-year": "2024"}))
     assert not form.validate()
     assert "for example" in form.born.errors[0]
+
+
+@pytest.mark.parametrize("day", ["1_5", "+5", "-5", "١٥", "１５", "5.0", "²"])
+def test_only_plain_digits_are_read_and_anything_else_is_kept_as_typed(day):
+    form = DateForm(MultiDict({"born-day": day, "born-month": "2", "born-year": "2024"}))
+    assert not form.validate()
+    assert form.born.errors == ["Enter the date as day, month and year, for example 28 11 2026."]
+    assert form.born.data is None
+    assert form.born.parts["day"] == day

@@ -347,7 +347,8 @@ def _insert(
 
 
 def record_access_now(db: Session, **fields: Any) -> AccessLogEntry:
-    """For views that only show data: append and commit at once."""
+    """Append and commit at once, for a request that writes nothing else: a page that only shows
+    data, or a refused sign-in (whose own transaction was rolled back first)."""
     entry = record_access(db, **fields)
     db.commit()
     return entry

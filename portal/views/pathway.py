@@ -137,9 +137,11 @@ def client_pathway() -> str:
     context: dict[str, Any] = {"pathway": shown, "past": [p for p in pathways if p is not shown]}
     if shown is not None:
         template = service.template_of(shown)
+        steps = timeline(template, shown)
         context.update(
             template=template,
-            steps=timeline(template, shown),
+            steps=steps,
+            step_states=tuple((row["step"].key, row["state"]) for row in steps),
             current=template.step(shown.current_step),
             history=client_history(template, shown),
             action_url=action_link(template.step(shown.current_step).action),

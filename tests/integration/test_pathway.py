@@ -121,6 +121,44 @@ def test_a_step_is_skipped_for_a_young_client(people, db):
     assert "Ei tarvita" in people["maija"].get("/pathway").get_data(as_text=True)
 
 
+def test_the_page_seen_before_a_change_shows_the_change(people, db):
+    """The current step and the timeline are kept rendered: each change must still show at once."""
+    start(people)
+    before = people["maija"].get("/pathway").get_data(as_text=True)
+    assert "Ei tarvita" not in before
+    url = manage_url(people["client"])
+    post(
+        people["adviser"],
+        url + "/skip",
+        url,
+        {
+            "skip-step": "health_check_b_statement",
+            "skip-version": current_version(db, people["client"]),
+            **today_parts("skip"),
+        },
+    )
+    skipped = people["maija"].get("/pathway").get_data(as_text=True)
+    assert "Ei tarvita" in skipped
+    assert skipped.count('aria-current="step"') == 1
+    post(
+        people["adviser"],
+        url + "/move",
+        url,
+        {
+            # Like the first step, a step with nothing for the client to open (the same action link).
+            "move-step": "kela_processing",
+            "move-version": current_version(db, people["client"]),
+            **today_parts("move"),
+        },
+    )
+    moved = people["maija"].get("/pathway").get_data(as_text=True)
+    now = "Missä olet nyt: Kela käsittelee hakemuksen"
+    assert now in moved
+    assert now not in skipped
+    assert moved.count("Tehty") > skipped.count("Tehty")
+    assert "Ei tarvita" in moved
+
+
 def test_moving_to_an_unknown_step_changes_nothing(people, db):
     start(people)
     url = manage_url(people["client"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
@@ -142,15 +142,36 @@ def client_consents(db: Session, client: Client, on: date) -> list[Row]:
     return sorted(found, key=key)
 
 
-def pending_for_client(db: Session, client: Client, on: date) -> list[Row]:
-    return rows(db.execute(_pending_for_client(), {"client_id": client.id, "on": on}), on)
+class PendingRequest(NamedTuple):
+    """A request waiting for the client's answer, as the front page links to it: plain values
+    (a request still pending has no signature, and one past its due date is no longer pending)."""
+
+    id: int
+    template_key: str
+    template_version: int
+    due_on: date
+
+    @property
+    def template(self) -> ConsentTemplate:
+        return load_all()[(self.template_key, self.template_version)]
+
+
+def pending_for_client(db: Session, client: Client, on: date) -> list[PendingRequest]:
+    found = read_values(db, _pending_for_client(), {"client_id": client.id, "on": on})
+    return [PendingRequest(*row) for row in found]
 
 
 @cache
-def _pending_for_client() -> Select[tuple[ConsentRequest, ConsentSignature]]:
-    # Built once: the client's front page asks on every visit.
+def _pending_for_client() -> Select[tuple[int, str, int, date]]:
+    # Built once: the client's front page asks on every visit. Columns, not objects: loading the
+    # requests as objects cost more than the rest of the panel.
     return (
-        with_signature()
+        select(
+            ConsentRequest.id,
+            ConsentRequest.template_key,
+            ConsentRequest.template_version,
+            ConsentRequest.due_on,
+        )
         .where(
             ConsentRequest.client_id == bindparam("client_id"),
             ConsentRequest.status == ConsentStatus.PENDING,

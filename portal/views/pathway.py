@@ -307,11 +307,13 @@ def _act(client_id: int, name: str) -> Response | tuple[str, int]:
 
 
 def _home_panel(db: Session, client: Client) -> dict[str, Any] | None:
-    pathway = service.active_pathway(db, client.id)
-    if pathway is None:
+    # The client list's statement for one client: the active pathway's template and step as values.
+    found = read_values(db, _active_steps(), {"client_ids": [client.id]}).first()
+    if found is None:
         return None
-    template = service.template_of(pathway)
-    step = template.step(pathway.current_step)
+    _client_id, key, version, current_step = found
+    template = pathway_content.load_all()[(key, version)]
+    step = template.step(current_step)
     return {"step": step, "action_url": action_link(step.action), "template": template}
 
 

@@ -303,6 +303,28 @@ def test_unbookable_times_are_refused_with_a_page_and_nothing_changes(app, db, d
     assert len(bookings(db)) == before
 
 
+def test_a_free_time_leads_to_the_next_step_of_the_list_it_is_shown_in(
+    app, adviser_browser, client_fi, db, demo
+):
+    """A line of a list of free times is kept rendered: each list must still link to its own step."""
+    ids = publish_times(app, db, demo["adviser"], days=2)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    client = demo["client_fi"]
+    book_list = client_fi.get(f"/appointments/book/{INTERVIEW}").get_data(as_text=True)
+    assert f'href="/appointments/book/{INTERVIEW}/{ids[1]}"' in book_list
+    staff_base = f"/staff/booking/clients/{client.id}/book/{INTERVIEW}"
+    staff_list = adviser_browser.get(staff_base).get_data(as_text=True)
+    assert f'href="{staff_base}/{ids[1]}"' in staff_list
+    assert f'href="/appointments/book/{INTERVIEW}/{ids[1]}"' not in staff_list
+    book_as_client(client_fi, ids[0])
+    (booking,) = bookings(db)
+    move_list = client_fi.get(f"/appointments/{booking.id}/move").get_data(as_text=True)
+    assert f'href="/appointments/{booking.id}/move/{ids[1]}"' in move_list
+    assert f'/move/{ids[0]}"' not in move_list, "the booked time is no longer free"
+    staff_move_list = adviser_browser.get(f"/staff/bookings/{booking.id}/move").get_data(as_text=True)
+    assert f'href="/staff/bookings/{booking.id}/move/{ids[1]}"' in staff_move_list
+
+
 def test_the_client_moves_a_booking_in_one_step(app, client_fi, db, demo):
     ids = publish_times(app, db, demo["adviser"], days=2)
     may_book(app, db, demo["client_fi"], demo["adviser"])

@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from portal.content.consents import latest, rendered_text
+from portal.i18n import local_date, today
 from portal.models import (
     AccessLogEntry,
     ConsentEvent,
@@ -299,6 +300,9 @@ def test_the_client_list_puts_pending_first_then_valid_then_past(app, db, demo, 
     home = fi_client.get("/home").get_data(as_text=True)
     assert f'href="/consents/{pending_id}"' in home
     assert f'href="/consents/{signed_id}"' not in home
+    with app.test_request_context(headers={"Accept-Language": "fi"}):
+        due = local_date(today() + timedelta(days=14))
+    assert f"Vastaa viimeistään {due}" in home
 
 
 def test_the_session_row_gives_the_identification_evidence(app, db, demo, fi_client):

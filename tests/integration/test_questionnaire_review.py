@@ -353,6 +353,7 @@ def test_the_client_home_page_offers_to_continue_answering(app, db, demo, client
     put_answers(app, db, response, {"current_situation": ["unemployed"]}, page="services", seen=("now",))
     home = client.get("/home").get_data(as_text=True)
     assert "Kysely odottaa vastauksiasi" in home
+    assert "Vastaa ennen haastatteluasi, joka on 10. joulukuuta 2026 klo" in home
     assert "Jatka vastaamista" in home
     assert f'href="/questionnaires/{response.id}/pages/services"' in home
     assert "Olet vastannut 1 sivuun" in home

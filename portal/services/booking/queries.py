@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import CompoundSelect, Select, String, and_, bindparam, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
@@ -28,6 +28,15 @@ def bookable_window(
     return now + kind.min_notice, now + timedelta(days=kind.bookable_days_ahead)
 
 
+class FreeTime(NamedTuple):
+    """A free time as the lists of times show it: plain values, so that its line can be kept rendered."""
+
+    id: int
+    starts_at: datetime
+    modalities: tuple[str, ...]
+    adviser_name: str
+
+
 def free_slots(
     db: Session,
     kind: AppointmentType,
@@ -36,24 +45,29 @@ def free_slots(
     *,
     now: datetime | None = None,
     staff: bool = False,
-) -> list[tuple[Slot, StaffUser]]:
+) -> list[FreeTime]:
     """Free times of a type on the Helsinki days first..last, inside the bookable window."""
     earliest, latest = bookable_window(kind, now or utcnow(), staff=staff)
     start, _ = day_bounds(first)
     _, end = day_bounds(last)
-    found = db.execute(
-        _free_slots(), {"kind": kind.key, "start": max(start, earliest), "end": end, "latest": latest}
+    found = read_values(
+        db, _free_slots(), {"kind": kind.key, "start": max(start, earliest), "end": end, "latest": latest}
     )
-    return [(slot, adviser) for slot, adviser in found.all()]
+    return [_free_time(*row) for row in found]
+
+
+def _free_time(slot_id: int, starts_at: datetime, modalities: str, adviser_name: str) -> FreeTime:
+    return FreeTime(slot_id, starts_at, tuple(modalities.split()), adviser_name)  # as Slot.modality_list
 
 
 # The client's pages ask for these on every visit; they are built once and take the values as parameters.
 
 
 @cache
-def _free_slots() -> Select[tuple[Slot, StaffUser]]:
+def _free_slots() -> Select[tuple[int, datetime, str, str]]:
+    # Columns, not objects: a week's times loaded as objects cost more than the rest of the page.
     return (
-        select(Slot, StaffUser)
+        select(Slot.id, Slot.starts_at, Slot.modalities, StaffUser.name)
         .join(StaffUser, StaffUser.id == Slot.adviser_id)
         .where(
             Slot.appointment_type == bindparam("kind"),
@@ -94,11 +108,11 @@ def first_free_day(
 
 def nearest_free(
     db: Session, kind: AppointmentType, around: datetime, *, now: datetime | None = None, limit: int = 5
-) -> list[tuple[Slot, StaffUser]]:
+) -> list[FreeTime]:
     """The free times closest to the one that was just taken, in time order."""
     earliest, latest = bookable_window(kind, now or utcnow())
     base = (
-        select(Slot, StaffUser)
+        select(Slot.id, Slot.starts_at, Slot.modalities, StaffUser.name)
         .join(StaffUser, StaffUser.id == Slot.adviser_id)
         .where(
             Slot.appointment_type == kind.key,
@@ -111,9 +125,9 @@ def nearest_free(
     before = db.execute(
         base.where(Slot.starts_at < around).order_by(Slot.starts_at.desc()).limit(limit)
     ).all()
-    rows = [(slot, adviser) for slot, adviser in [*after, *before]]
-    rows.sort(key=lambda row: abs((row[0].starts_at - around).total_seconds()))
-    return sorted(rows[:limit], key=lambda row: row[0].starts_at)
+    rows = [_free_time(*row) for row in [*after, *before]]
+    rows.sort(key=lambda row: abs((row.starts_at - around).total_seconds()))
+    return sorted(rows[:limit], key=lambda row: row.starts_at)
 
 
 # Not a type key: stands for "someone in the network works with the client" in bookable_types().
@@ -156,15 +170,27 @@ def _offered_types() -> Select[tuple[str]]:
     )
 
 
-def coming_bookings(db: Session, client_id: int, now: datetime) -> list[Booking]:
+class ComingBooking(NamedTuple):
+    """A booked appointment as the client's front page shows it: plain values."""
+
+    id: int
+    appointment_type: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def coming_bookings(db: Session, client_id: int, now: datetime) -> list[ComingBooking]:
     """The client's booked appointments that have not ended yet, soonest first (a few at most)."""
-    return list(db.scalars(_coming_bookings(), {"client_id": client_id, "now": now}))
+    found = read_values(db, _coming_bookings(), {"client_id": client_id, "now": now})
+    return [ComingBooking(*row) for row in found]
 
 
 @cache
-def _coming_bookings() -> Select[tuple[Booking]]:
+def _coming_bookings() -> Select[tuple[int, str, datetime, datetime]]:
+    # Built once: the client's front page asks on every visit. Columns, not objects: loading the
+    # bookings as objects cost more than the rest of the panel.
     return (
-        select(Booking)
+        select(Booking.id, Booking.appointment_type, Booking.starts_at, Booking.ends_at)
         .where(
             Booking.client_id == bindparam("client_id"),
             Booking.status == "booked",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
@@ -280,16 +280,33 @@ def _claim(db: Session, response: QuestionnaireResponse, expected_version: int |
         raise DraftChanged()
 
 
-def open_responses(db: Session, client_id: int) -> list[QuestionnaireResponse]:
+class OpenResponse(NamedTuple):
+    """A draft as the client's front page shows it: plain values, the answers still sealed."""
+
+    id: int
+    questionnaire_key: str
+    questionnaire_version: int
+    interview_at: datetime | None
+    content_encrypted: bytes | None
+
+
+def open_responses(db: Session, client_id: int) -> list[OpenResponse]:
     """A client's questionnaires still to answer (one draft per questionnaire at most), newest first."""
-    return list(db.scalars(_open_responses(), {"client_id": client_id}))
+    return [OpenResponse(*row) for row in read_values(db, _open_responses(), {"client_id": client_id})]
 
 
 @cache
-def _open_responses() -> Select[tuple[QuestionnaireResponse]]:
-    # Built once: the client's front page asks on every visit.
+def _open_responses() -> Select[tuple[int, str, int, datetime | None, bytes | None]]:
+    # Built once: the client's front page asks on every visit. Columns, not objects: loading the
+    # responses as objects cost more than the rest of the panel.
     return (
-        select(QuestionnaireResponse)
+        select(
+            QuestionnaireResponse.id,
+            QuestionnaireResponse.questionnaire_key,
+            QuestionnaireResponse.questionnaire_version,
+            QuestionnaireResponse.interview_at,
+            QuestionnaireResponse.content_encrypted,
+        )
         .where(
             QuestionnaireResponse.client_id == bindparam("client_id"),
             QuestionnaireResponse.status == ResponseStatus.DRAFT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from portal import crypto
 from portal.content.questionnaires import (
@@ -17,7 +17,6 @@ from portal.content.questionnaires import (
     visible_items,
     visible_pages,
 )
-from portal.models import QuestionnaireResponse
 
 PRE_INTERVIEW = "kela_pre_interview"
 # The client's place when they have gone through every page and reached the summary.
@@ -73,7 +72,23 @@ class Draft:
     seen: tuple[str, ...] = ()
 
 
-def definition(response: QuestionnaireResponse) -> Questionnaire:
+class Sealed(Protocol):
+    """A response as stored, or the columns of it that a list reads (OpenResponse)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def questionnaire_key(self) -> str: ...
+
+    @property
+    def questionnaire_version(self) -> int: ...
+
+    @property
+    def content_encrypted(self) -> bytes | None: ...
+
+
+def definition(response: Sealed) -> Questionnaire:
     return load_all()[(response.questionnaire_key, response.questionnaire_version)]
 
 
@@ -81,7 +96,7 @@ def _context(response_id: int) -> str:
     return f"questionnaire.response.{response_id}"
 
 
-def read_draft(response: QuestionnaireResponse) -> Draft:
+def read_draft(response: Sealed) -> Draft:
     return open_content(response.id, response.content_encrypted)
 
 

@@ -5,6 +5,7 @@ One blueprint: the client's pages under /appointments, the professionals' under 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, request
@@ -54,7 +55,7 @@ def modality_name(key: str) -> str:
 
 
 @bp.app_template_global()
-def modality_names(keys: list[str]) -> str:
+def modality_names(keys: Iterable[str]) -> str:
     return ", ".join(modality_name(key) for key in keys)
 
 

@@ -11,10 +11,10 @@ from portal.content import contact
 from portal.content.appointments import AppointmentType, catalogue, office
 from portal.db import get_db
 from portal.i18n import lazy_gettext as _l
-from portal.models import Booking, Slot, StaffUser
+from portal.models import Booking, Slot
 from portal.models.base import utcnow
 from portal.services.booking.bookings import BookingRefused, adviser_of
-from portal.services.booking.queries import first_free_day, free_slots, nearest_free
+from portal.services.booking.queries import FreeTime, first_free_day, free_slots, nearest_free
 from portal.services.booking.times import dates, local_date, week_start
 
 MODALITY_LABELS = {"phone": _l("By phone"), "video": _l("Video meeting"), "in_person": _l("In person")}
@@ -77,9 +77,9 @@ def asked_day(name: str) -> date | None:
 def week_of_times(kind: AppointmentType, monday: date, *, staff: bool = False) -> dict[str, Any]:
     sunday = monday + timedelta(days=6)
     rows = free_slots(get_db(), kind, monday, sunday, staff=staff)
-    by_day: dict[date, list[tuple[Slot, StaffUser]]] = {day: [] for day in dates(monday, sunday)}
-    for slot, adviser in rows:
-        by_day.setdefault(local_date(slot.starts_at), []).append((slot, adviser))
+    by_day: dict[date, list[FreeTime]] = {day: [] for day in dates(monday, sunday)}
+    for time in rows:
+        by_day.setdefault(local_date(time.starts_at), []).append(time)
     this_week = week_start(local_date(utcnow()))
     following = first_free_day(get_db(), kind, staff=staff, now=_day_after(sunday)) if not rows else None
     return {

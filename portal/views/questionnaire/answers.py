@@ -21,7 +21,6 @@ from portal.content.questionnaires import (
     visible_pages,
 )
 from portal.i18n import local_date
-from portal.models import QuestionnaireResponse
 from portal.services.questionnaire import CHECK_PAGE, Draft, missing_pages
 
 
@@ -101,17 +100,17 @@ def progress(questionnaire: Questionnaire, draft: Draft) -> tuple[int, int]:
     return answered, len(shown)
 
 
-def resume_url(response: QuestionnaireResponse, questionnaire: Questionnaire, draft: Draft) -> str:
+def resume_url(response_id: int, questionnaire: Questionnaire, draft: Draft) -> str:
     """Where the client continues: the page they left, or the next one shown if that page is gone."""
     if draft.page == CHECK_PAGE:
-        return url_for("questionnaire.check", response_id=response.id)
+        return url_for("questionnaire.check", response_id=response_id)
     shown = visible_pages(questionnaire, draft.answers)
     if not shown:
-        return url_for("questionnaire.check", response_id=response.id)
+        return url_for("questionnaire.check", response_id=response_id)
     index = {page.id: position for position, page in enumerate(questionnaire.pages)}
     target: Page | None = shown[0]
     if draft.page in index:
         target = next((page for page in shown if index[page.id] >= index[draft.page]), None)
     if target is None:
-        return url_for("questionnaire.check", response_id=response.id)
-    return url_for("questionnaire.page", response_id=response.id, page_id=target.id)
+        return url_for("questionnaire.check", response_id=response_id)
+    return url_for("questionnaire.page", response_id=response_id, page_id=target.id)

@@ -48,7 +48,7 @@ def client_home(db: Session, client: Client) -> dict[str, Any] | None:
                 "title": questionnaire.title[current_locale()],
                 "done": done,
                 "total": total,
-                "resume": shown_answers.resume_url(response, questionnaire, draft),
+                "resume": shown_answers.resume_url(response.id, questionnaire, draft),
             }
         )
     return {"entries": entries}

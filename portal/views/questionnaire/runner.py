@@ -75,7 +75,7 @@ def start(response_id: int) -> View:
         response=response,
         questionnaire=questionnaire,
         intro=[part.strip() for part in questionnaire.intro[current_locale()].split("\n\n") if part.strip()],
-        resume=shown_answers.resume_url(response, questionnaire, draft),
+        resume=shown_answers.resume_url(response.id, questionnaire, draft),
         done=done,
         total=total,
     )
@@ -136,7 +136,7 @@ def page(response_id: int, page_id: str) -> View:
     form_class = page_form_class(questionnaire, page.id, items, current_locale())
     if request.method == "GET":
         if not page_shown:
-            return redirect(shown_answers.resume_url(response, questionnaire, draft))
+            return redirect(shown_answers.resume_url(response.id, questionnaire, draft))
         data = {**form_data(items, draft.answers), "answers_version": str(response.version)}
         return _render_page(response, questionnaire, page, form_class(data=data), draft)
 
@@ -210,7 +210,7 @@ def saved(response_id: int) -> View:
         "questionnaire/saved.html",
         response=response,
         title=questionnaire.title[current_locale()],
-        resume=shown_answers.resume_url(response, questionnaire, draft),
+        resume=shown_answers.resume_url(response.id, questionnaire, draft),
     )
 
 

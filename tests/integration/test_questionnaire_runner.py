@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from portal.models import OutboxMessage, QuestionnaireResponse
+from portal.services import questionnaire as service
 from tests.conftest import csrf_token_from, login_as
 from tests.integration.questionnaire_helpers import (
     ALL_PAGES,
@@ -42,6 +43,19 @@ def version_of(db, response):
 
 
 VERSION = re.compile(r'name="answers_version" type="hidden" value="(\d+)"')
+
+
+def test_a_saved_page_leaves_the_response_as_it_was_stored(app, db, response):
+    """The save writes past the ORM (one statement with the version check): the response handed in
+    must not go on showing the version and answers from before it."""
+    before = response.version
+    with app.app_context():
+        destination = service.save_page(
+            db, response, "now", {"current_situation": ["unemployed"]}, expected_version=before
+        )
+        assert response.version == before + 1
+        assert service.read_draft(response).answers == {"current_situation": ["unemployed"]}
+    assert destination == "services"
 
 
 def post_page(browser, response, page_id, data, **query):

@@ -382,6 +382,12 @@ def test_the_client_cancels_and_the_time_is_free_again(app, client_fi, db, demo)
     assert cancelled.params["path"] == f"/appointments/book/{INTERVIEW}"
     # And the client may book the type again.
     assert book_as_client(client_fi, ids[1]).status_code == 302
+    booked = next(b for b in bookings(db) if b.status == "booked")
+    page = client_fi.get("/appointments").get_data(as_text=True)
+    coming, earlier = page.index("Tulevat aikasi"), page.index("Aiemmat ja perutut ajat")
+    assert coming < page.index(f'href="/appointments/{booked.id}"') < earlier
+    assert earlier < page.index(f'href="/appointments/{booking.id}"')
+    assert "(Peruttu)" in page[earlier:]
 
 
 def test_after_the_cut_off_the_page_tells_whom_to_call_and_nothing_changes(app, client_fi, db, demo):

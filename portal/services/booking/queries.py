@@ -215,13 +215,14 @@ def client_bookings(db: Session, client_id: int, *, limit: int = 50) -> list[tup
 
 
 def booking_lines(db: Session, client_id: int, *, limit: int) -> list[Any]:
-    """The client's newest appointments as plain rows for a table (id, starts_at, appointment_type,
-    modality, status, adviser_name): the client overview lists them and changes none."""
+    """The client's newest appointments as plain rows (id, starts_at, appointment_type, modality,
+    status, adviser_name, ends_at): the client overview and the client's own list show them and
+    change none."""
     return list(read_values(db, _booking_lines(), {"client_id": client_id, "limit": limit}).all())
 
 
 @cache
-def _booking_lines() -> Select[tuple[int, datetime, str, str, str, str]]:
+def _booking_lines() -> Select[tuple[int, datetime, str, str, str, str, datetime]]:
     return (
         select(
             Booking.id,
@@ -230,6 +231,7 @@ def _booking_lines() -> Select[tuple[int, datetime, str, str, str, str]]:
             Booking.modality,
             Booking.status,
             StaffUser.name.label("adviser_name"),
+            Booking.ends_at,
         )
         .join(Slot, Slot.id == Booking.slot_id)
         .join(StaffUser, StaffUser.id == Slot.adviser_id)
@@ -239,12 +241,11 @@ def _booking_lines() -> Select[tuple[int, datetime, str, str, str, str]]:
     )
 
 
-def upcoming(
-    rows: list[tuple[Booking, Slot, StaffUser]], now: datetime
-) -> list[tuple[Booking, Slot, StaffUser]]:
+def upcoming(lines: list[Any], now: datetime) -> list[Any]:
+    """Of booking_lines, the booked appointments that have not ended, soonest first."""
     return sorted(
-        (row for row in rows if row[0].status == "booked" and row[0].ends_at > now),
-        key=lambda row: row[0].starts_at,
+        (line for line in lines if line.status == "booked" and line.ends_at > now),
+        key=lambda line: line.starts_at,
     )
 
 

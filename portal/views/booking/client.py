@@ -14,7 +14,7 @@ from portal.models import Booking
 from portal.models.base import utcnow
 from portal.services.booking import bookings as service
 from portal.services.booking.ics import calendar_file
-from portal.services.booking.queries import bookable_types, client_bookings, upcoming
+from portal.services.booking.queries import bookable_types, booking_lines, upcoming
 from portal.views.booking import bp
 from portal.views.booking.common import (
     appointment_type_or_404,
@@ -53,10 +53,10 @@ def own_booking_or_404(booking_id: int) -> Booking:
 def client_list() -> str:
     db = get_db()
     client = current_client()
-    rows = client_bookings(db, client.id)
+    rows = booking_lines(db, client.id, limit=50)
     now = utcnow()
     coming = upcoming(rows, now)
-    held = {booking.appointment_type for booking, _slot, _adviser in coming}
+    held = {booking.appointment_type for booking in coming}
     return render_template(
         "booking/client_list.html",
         coming=coming,

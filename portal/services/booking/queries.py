@@ -121,9 +121,9 @@ def nearest_free(
             Slot.starts_at <= latest,
         )
     )
-    after = db.execute(base.where(Slot.starts_at >= around).order_by(Slot.starts_at).limit(limit)).all()
-    before = db.execute(
-        base.where(Slot.starts_at < around).order_by(Slot.starts_at.desc()).limit(limit)
+    after = read_values(db, base.where(Slot.starts_at >= around).order_by(Slot.starts_at).limit(limit)).all()
+    before = read_values(
+        db, base.where(Slot.starts_at < around).order_by(Slot.starts_at.desc()).limit(limit)
     ).all()
     rows = [_free_time(*row) for row in [*after, *before]]
     rows.sort(key=lambda row: abs((row.starts_at - around).total_seconds()))

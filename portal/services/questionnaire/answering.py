@@ -271,19 +271,18 @@ def _claim(db: Session, response: QuestionnaireResponse, expected_version: int |
     only redirects, and whoever reads them later in the request gets them from the database.
     """
     db.flush()
-    table = RESPONSES  # the columns by their names, as the values below name them
     # Core, not the ORM's bulk update: every saved questionnaire page runs it, and the ORM's
     # handling of the statement cost more than the write.
     claimed = (
         db.connection()
         .execute(
-            update(table)
+            update(RESPONSES)
             .where(
-                table.c.id == response.id,
-                table.c.version == expected_version,
-                table.c.status == ResponseStatus.DRAFT,
+                RESPONSES.c.id == response.id,
+                RESPONSES.c.version == expected_version,
+                RESPONSES.c.status == ResponseStatus.DRAFT,
             )
-            .values(version=table.c.version + 1, updated_at=utcnow(), **values)
+            .values(version=RESPONSES.c.version + 1, updated_at=utcnow(), **values)
         )
         .rowcount
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import ColumnElement, DateTime, MetaData, String, literal_column
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -21,6 +21,20 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def in_text(value: str) -> ColumnElement[str]:
+    """One of the code's own status values written into the statement, not sent as a parameter.
+
+    Where a table has a partial index (WHERE status = 'submitted'), SQLite prepares a statement
+    that binds the status again at every execution, to see whether the index applies to the value
+    bound: about 50 µs of CPU for the review queue's count. A status written into the text is
+    planned once, and PostgreSQL's generic plan of a prepared statement can use the index too.
+    Only for the code's own constants (a status), never for anything a person typed.
+    """
+    if not value.isidentifier():
+        raise ValueError(f"{value!r} is not a status name")
+    return literal_column(f"'{value}'", String())
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -15,7 +15,7 @@ from portal import crypto
 from portal.content import pathways as pathway_content
 from portal.content.pathways import PathwayTemplate
 from portal.models import Client, EventKind, Pathway, PathwayEvent, PathwayStatus
-from portal.models.base import utcnow
+from portal.models.base import in_text, utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.outbox import notify_client
 from portal.services.reads import read_values
@@ -59,7 +59,7 @@ def active_pathway(db: Session, client_id: int) -> Pathway | None:
 def _active_pathway() -> Select[tuple[Pathway]]:
     # Built once (pages and panels ask for it on most requests); the client comes as a parameter.
     return select(Pathway).where(
-        Pathway.client_id == bindparam("client_id"), Pathway.status == PathwayStatus.ACTIVE
+        Pathway.client_id == bindparam("client_id"), Pathway.status == in_text(PathwayStatus.ACTIVE)
     )
 
 
@@ -92,7 +92,7 @@ def _active_with_newest_events() -> Select[Any]:
             PathwayEvent.note_for_client,
         )
         .outerjoin(PathwayEvent, PathwayEvent.pathway_id == Pathway.id)
-        .where(Pathway.client_id == bindparam("client_id"), Pathway.status == PathwayStatus.ACTIVE)
+        .where(Pathway.client_id == bindparam("client_id"), Pathway.status == in_text(PathwayStatus.ACTIVE))
         .order_by(PathwayEvent.id.desc())
         .limit(5)
     )

@@ -35,6 +35,7 @@ from portal.models import (
     Role,
     StaffUser,
 )
+from portal.models.base import in_text
 from portal.services import pathway as service
 from portal.services.pathway import Change, PathwayRefused
 from portal.services.reads import read_values
@@ -116,7 +117,8 @@ def _active_steps() -> Select[tuple[int, str, int, str]]:
     return select(
         Pathway.client_id, Pathway.template_key, Pathway.template_version, Pathway.current_step
     ).where(
-        Pathway.client_id.in_(bindparam("client_ids", expanding=True)), Pathway.status == PathwayStatus.ACTIVE
+        Pathway.client_id.in_(bindparam("client_ids", expanding=True)),
+        Pathway.status == in_text(PathwayStatus.ACTIVE),
     )
 
 

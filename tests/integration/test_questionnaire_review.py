@@ -357,3 +357,10 @@ def test_the_client_home_page_offers_to_continue_answering(app, db, demo, client
     assert "Jatka vastaamista" in home
     assert f'href="/questionnaires/{response.id}/pages/services"' in home
     assert "Olet vastannut 1 sivuun" in home
+    # Saved again (from another device, say): the page seen before shows the new place and count.
+    put_answers(
+        app, db, response, {"current_situation": ["unemployed"]}, page="now", seen=("now", "services")
+    )
+    home = client.get("/home").get_data(as_text=True)
+    assert f'href="/questionnaires/{response.id}/pages/now"' in home
+    assert "Olet vastannut 2 sivuun" in home

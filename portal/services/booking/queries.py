@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.content.appointments import AppointmentType, catalogue
 from portal.models import AppointmentOffer, Booking, Client, ClientAssignment, Slot, StaffUser
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime, in_text, utcnow
 from portal.services.booking.bookings import accessibility_text, message_text
 from portal.services.booking.times import day_bounds, local_date
 from portal.services.reads import read_values
@@ -193,7 +193,7 @@ def _coming_bookings() -> Select[tuple[int, str, datetime, datetime]]:
         select(Booking.id, Booking.appointment_type, Booking.starts_at, Booking.ends_at)
         .where(
             Booking.client_id == bindparam("client_id"),
-            Booking.status == "booked",
+            Booking.status == in_text("booked"),
             Booking.ends_at > bindparam("now"),
         )
         .order_by(Booking.starts_at, Booking.id)
@@ -267,7 +267,7 @@ def _next_starts() -> Select[tuple[int, datetime]]:
         select(Booking.client_id, soonest)
         .where(
             Booking.client_id.in_(bindparam("client_ids", expanding=True)),
-            Booking.status == "booked",
+            Booking.status == in_text("booked"),
             Booking.starts_at > bindparam("now"),
         )
         .group_by(Booking.client_id)

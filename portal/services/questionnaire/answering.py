@@ -25,7 +25,7 @@ from portal.content.questionnaires import (
     visible_pages,
 )
 from portal.models import Client, QuestionnaireResponse, ResponseStatus
-from portal.models.base import utcnow
+from portal.models.base import in_text, utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.outbox import notify_client
 from portal.services.questionnaire.drafts import (
@@ -321,7 +321,7 @@ def _open_responses() -> Select[tuple[int, str, int, datetime | None, bytes | No
         )
         .where(
             QuestionnaireResponse.client_id == bindparam("client_id"),
-            QuestionnaireResponse.status == ResponseStatus.DRAFT,
+            QuestionnaireResponse.status == in_text(ResponseStatus.DRAFT),
         )
         .order_by(QuestionnaireResponse.assigned_at.desc(), QuestionnaireResponse.id.desc())
     )

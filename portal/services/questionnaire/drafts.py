@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from portal import crypto
 from portal.content.questionnaires import (
@@ -106,6 +106,34 @@ def open_content(response_id: int, sealed: bytes | None) -> Draft:
         return Draft()
     content = json.loads(crypto.decrypt(sealed, _context(response_id)))
     return Draft(dict(content["answers"]), content.get("page"), tuple(content.get("seen", ())))
+
+
+T = TypeVar("T")
+
+
+class KeptBySeal(Generic[T]):
+    """A figure worked out from a response's answers, kept by the response and its sealed content.
+
+    The content is sealed again with a new nonce at every save, so the sealed bytes name exactly
+    the answers the figure was worked out from: a save makes the next look-up miss, and nothing
+    needs to be told. Lists show such figures (pages answered, answers needing attention) on every
+    visit, where opening the answers and walking the questionnaire cost more than the rest of the
+    row. Only the figures are kept, never answers.
+    """
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self.kept: dict[tuple[int, bytes | None], T] = {}
+
+    def get(self, response_id: int, sealed: bytes | None, work_out: Callable[[Draft], T]) -> T:
+        key = (response_id, sealed)
+        found = self.kept.get(key)
+        if found is None:
+            found = work_out(open_content(response_id, sealed))
+            if len(self.kept) >= self.limit:
+                self.kept.clear()
+            self.kept[key] = found
+        return found
 
 
 def seal_draft(response_id: int, draft: Draft) -> bytes:

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from portal import crypto
 from portal.content.questionnaires import flagged_answers, load_all
 from portal.models import Client, QuestionnaireResponse, ResponseStatus, ReviewNote, StaffUser
-from portal.models.base import utcnow
+from portal.models.base import in_text, utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.clients import assigned_to
-from portal.services.questionnaire.drafts import NotSubmitted, ReviewChanged, open_content
+from portal.services.questionnaire.drafts import Draft, KeptBySeal, NotSubmitted, ReviewChanged
 from portal.services.reads import read_values
 
 
@@ -168,7 +168,8 @@ QUEUE_ORDER = (
 def _queue(show: str) -> tuple[Select[Any], tuple[ColumnElement[bool], ...]]:
     """Built once per filter: every visit to the queue runs it; the professional is a parameter."""
     conditions = [
-        QuestionnaireResponse.status == ResponseStatus.SUBMITTED,
+        # In the text, so that the queue's partial indexes (sent answers only) serve it.
+        QuestionnaireResponse.status == in_text(ResponseStatus.SUBMITTED),
         assigned_to(bindparam("staff_id"), QuestionnaireResponse.client_id),
     ]
     if show == "unreviewed":
@@ -198,7 +199,7 @@ def _queue(show: str) -> tuple[Select[Any], tuple[ColumnElement[bool], ...]]:
 
 @cache
 def _queue_count(show: str) -> Select[tuple[int]]:
-    return select(func.count(QuestionnaireResponse.id)).where(*_queue(show)[1])
+    return select(func.count()).select_from(QuestionnaireResponse).where(*_queue(show)[1])
 
 
 @cache
@@ -210,25 +211,18 @@ def _in_queue_order(query: Select[Any]) -> Select[Any]:
     return query.order_by(*QUEUE_ORDER).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
-# Sent answers never change (a trigger refuses it), so how many of them need attention is kept per
-# sealed content: the queue shows the count on every row, and opening 25 responses for each page
-# would cost more than the rest of the page. Only counts are kept, never answers.
-FLAGGED_KEPT = 4096
-_flagged_counts: dict[tuple[int, bytes | None], int] = {}
+# Sent answers never change (a trigger refuses it); the queue shows the count on every row, and
+# opening 25 responses for each page would cost more than the rest of the page.
+_flagged_counts: KeptBySeal[int] = KeptBySeal()
 
 
 def _flagged_count(response_id: int, key: str, version: int, content: bytes | None) -> int:
     """How many questions of the response have an answer marked for the adviser's attention."""
-    kept = (response_id, content)
-    count = _flagged_counts.get(kept)
-    if count is None:
-        answers = open_content(response_id, content).answers
-        questionnaire = load_all()[(key, version)]
-        count = len({item.id for item, _option in flagged_answers(questionnaire, answers)})
-        if len(_flagged_counts) >= FLAGGED_KEPT:
-            _flagged_counts.clear()
-        _flagged_counts[kept] = count
-    return count
+
+    def count(draft: Draft) -> int:
+        return len({item.id for item, _option in flagged_answers(load_all()[(key, version)], draft.answers)})
+
+    return _flagged_counts.get(response_id, content, count)
 
 
 def previous_submission(db: Session, response: QuestionnaireResponse) -> QuestionnaireResponse | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import url_for
 from flask_babel import format_number
@@ -22,6 +22,7 @@ from portal.content.questionnaires import (
 )
 from portal.i18n import local_date
 from portal.services.questionnaire import CHECK_PAGE, Draft, missing_pages
+from portal.services.questionnaire.drafts import KeptBySeal, Sealed
 
 
 def display(item: Item, value: object, locale: str) -> str:
@@ -100,17 +101,51 @@ def progress(questionnaire: Questionnaire, draft: Draft) -> tuple[int, int]:
     return answered, len(shown)
 
 
-def resume_url(response_id: int, questionnaire: Questionnaire, draft: Draft) -> str:
-    """Where the client continues: the page they left, or the next one shown if that page is gone."""
+def resume_page(questionnaire: Questionnaire, draft: Draft) -> str | None:
+    """The page the client continues on: the one they left, or the next one shown if that page is
+    gone; None for the check page."""
     if draft.page == CHECK_PAGE:
-        return url_for("questionnaire.check", response_id=response_id)
+        return None
     shown = visible_pages(questionnaire, draft.answers)
     if not shown:
-        return url_for("questionnaire.check", response_id=response_id)
+        return None
     index = {page.id: position for position, page in enumerate(questionnaire.pages)}
     target: Page | None = shown[0]
     if draft.page in index:
         target = next((page for page in shown if index[page.id] >= index[draft.page]), None)
-    if target is None:
+    return None if target is None else target.id
+
+
+def page_url(response_id: int, page_id: str | None) -> str:
+    if page_id is None:
         return url_for("questionnaire.check", response_id=response_id)
-    return url_for("questionnaire.page", response_id=response_id, page_id=target.id)
+    return url_for("questionnaire.page", response_id=response_id, page_id=page_id)
+
+
+def resume_url(response_id: int, questionnaire: Questionnaire, draft: Draft) -> str:
+    """Where the client continues (see resume_page)."""
+    return page_url(response_id, resume_page(questionnaire, draft))
+
+
+class Standing(NamedTuple):
+    """How far the client has come in a draft, and the page they continue on (None: the check page)."""
+
+    done: int
+    total: int
+    resume_page: str | None
+
+    def resume_url(self, response_id: int) -> str:
+        return page_url(response_id, self.resume_page)
+
+
+_standings: KeptBySeal[Standing] = KeptBySeal()
+
+
+def standing(response: Sealed, questionnaire: Questionnaire) -> Standing:
+    """progress() and resume_page() of the response's sealed draft, kept until the draft is saved again:
+    the client's front page and list show them on every visit."""
+
+    def work_out(draft: Draft) -> Standing:
+        return Standing(*progress(questionnaire, draft), resume_page(questionnaire, draft))
+
+    return _standings.get(response.id, response.content_encrypted, work_out)

@@ -40,15 +40,14 @@ def client_home(db: Session, client: Client) -> dict[str, Any] | None:
     entries = []
     for response in open_ones:
         questionnaire = service.definition(response)
-        draft = service.read_draft(response)
-        done, total = shown_answers.progress(questionnaire, draft)
+        standing = shown_answers.standing(response, questionnaire)
         entries.append(
             {
                 "response": response,
                 "title": questionnaire.title[current_locale()],
-                "done": done,
-                "total": total,
-                "resume": shown_answers.resume_url(response.id, questionnaire, draft),
+                "done": standing.done,
+                "total": standing.total,
+                "resume": standing.resume_url(response.id),
             }
         )
     return {"entries": entries}

@@ -49,14 +49,13 @@ def client_list() -> str:
     entries = []
     for response in service.client_responses(db, current_client().id):
         questionnaire = service.definition(response)
-        draft = service.read_draft(response)
-        done, total = shown_answers.progress(questionnaire, draft)
+        standing = shown_answers.standing(response, questionnaire)
         entries.append(
             {
                 "response": response,
                 "title": questionnaire.title[current_locale()],
-                "done": done,
-                "total": total,
+                "done": standing.done,
+                "total": standing.total,
             }
         )
     return render_template("questionnaire/client_list.html", entries=entries)
@@ -68,16 +67,15 @@ def start(response_id: int) -> View:
     if not response.is_draft:
         return redirect(url_for("questionnaire.view", response_id=response.id))
     questionnaire = service.definition(response)
-    draft = service.read_draft(response)
-    done, total = shown_answers.progress(questionnaire, draft)
+    standing = shown_answers.standing(response, questionnaire)
     return render_template(
         "questionnaire/start.html",
         response=response,
         questionnaire=questionnaire,
         intro=[part.strip() for part in questionnaire.intro[current_locale()].split("\n\n") if part.strip()],
-        resume=shown_answers.resume_url(response.id, questionnaire, draft),
-        done=done,
-        total=total,
+        resume=standing.resume_url(response.id),
+        done=standing.done,
+        total=standing.total,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
@@ -47,7 +47,17 @@ class Change:
     note_for_client: bool = False
 
 
-def template_of(pathway: Pathway) -> PathwayTemplate:
+class OfTemplate(Protocol):
+    """A pathway, or the columns of one that a page reads: which template and version it follows."""
+
+    @property
+    def template_key(self) -> str: ...
+
+    @property
+    def template_version(self) -> int: ...
+
+
+def template_of(pathway: OfTemplate) -> PathwayTemplate:
     return pathway_content.load_all()[(pathway.template_key, pathway.template_version)]
 
 

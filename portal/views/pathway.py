@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from sqlalchemy import Select, bindparam, select
@@ -31,6 +33,7 @@ from portal.models import (
     ClientAssignment,
     EventKind,
     Pathway,
+    PathwayEvent,
     PathwayStatus,
     Role,
     StaffUser,
@@ -59,9 +62,51 @@ def action_link(action: Action | None) -> str | None:
     return url_for(endpoint) if endpoint in current_app.view_functions else None
 
 
-def timeline(template: PathwayTemplate, pathway: Pathway) -> list[dict[str, Any]]:
+class PathwayLine(NamedTuple):
+    """A pathway as the client's page shows it: plain values, read without loading objects."""
+
+    id: int
+    template_key: str
+    template_version: int
+    status: str
+    current_step: str
+    started_at: datetime
+    closed_at: datetime | None
+    outcome: str | None
+
+
+class EventLine(NamedTuple):
+    """An event of a pathway as the client's page shows it (what happened and the sealed note)."""
+
+    kind: str
+    step: str | None
+    effective_on: date
+    note_encrypted: bytes | None
+    visible_to_client: bool
+    note_for_client: bool
+
+
+class OnStep(Protocol):
+    """A pathway or a PathwayLine: where it is and whether it has ended."""
+
+    @property
+    def current_step(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+class Happened(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def step(self) -> str | None: ...
+
+
+def timeline(template: PathwayTemplate, pathway: OnStep, events: Iterable[Happened]) -> list[dict[str, Any]]:
     """Each step with its state: done, current, skipped or coming."""
-    skipped = {event.step for event in pathway.events if event.kind == EventKind.SKIPPED}
+    skipped = {event.step for event in events if event.kind == EventKind.SKIPPED}
     keys = [step.key for step in template.steps]
     current = keys.index(pathway.current_step) if pathway.current_step in keys else 0
     closed = pathway.status == PathwayStatus.CLOSED
@@ -79,33 +124,41 @@ def timeline(template: PathwayTemplate, pathway: Pathway) -> list[dict[str, Any]
     return rows
 
 
-def client_history(template: PathwayTemplate, pathway: Pathway) -> list[dict[str, Any]]:
+def client_history(template: PathwayTemplate, events: Sequence[EventLine]) -> list[dict[str, Any]]:
+    keys = {step.key for step in template.steps}
     return [
         {
             "event": event,
-            "step": template.step(event.step) if event.step in {s.key for s in template.steps} else None,
-            "note": service.decrypt_note(event) if event.note_for_client else "",
+            "step": template.step(event.step) if event.step in keys else None,
+            "note": service.open_note(event.note_encrypted) if event.note_for_client else "",
         }
-        for event in reversed(pathway.events)
+        for event in reversed(events)
         if event.visible_to_client
     ]
 
 
-def professionals_of(db: Session, client_id: int) -> list[StaffUser]:
-    return list(db.scalars(_professionals(), {"client_id": client_id}))
+def professionals_of(db: Session, client_id: int) -> list[Any]:
+    """The client's professionals: name, title in Finnish and Swedish, organisation."""
+    return list(read_values(db, _professionals(), {"client_id": client_id}))
 
 
-def _pathways(db: Session, client_id: int) -> list[Pathway]:
-    return list(db.scalars(_client_pathways(), {"client_id": client_id}))
+def _pathways(db: Session, client_id: int) -> list[PathwayLine]:
+    return [PathwayLine(*row) for row in read_values(db, _client_pathways(), {"client_id": client_id})]
+
+
+def _events(db: Session, pathway_id: int) -> list[EventLine]:
+    return [EventLine(*row) for row in read_values(db, _pathway_events(), {"pathway_id": pathway_id})]
 
 
 # The client's pathway page runs these on every visit: built once, the client comes as a parameter.
+# Columns, not objects: loading the pathways, their events and the professionals as objects cost
+# more than the rest of the page.
 
 
 @cache
-def _professionals() -> Select[tuple[StaffUser]]:
+def _professionals() -> Select[tuple[str, str, str, str]]:
     return (
-        select(StaffUser)
+        select(StaffUser.name, StaffUser.title_fi, StaffUser.title_sv, StaffUser.organisation)
         .join(ClientAssignment, ClientAssignment.staff_user_id == StaffUser.id)
         .where(ClientAssignment.client_id == bindparam("client_id"), ClientAssignment.ended_at.is_(None))
         .order_by(StaffUser.name)
@@ -123,9 +176,36 @@ def _active_steps() -> Select[tuple[int, str, int, str]]:
 
 
 @cache
-def _client_pathways() -> Select[tuple[Pathway]]:
+def _client_pathways() -> Select[Any]:
     return (
-        select(Pathway).where(Pathway.client_id == bindparam("client_id")).order_by(Pathway.started_at.desc())
+        select(
+            Pathway.id,
+            Pathway.template_key,
+            Pathway.template_version,
+            Pathway.status,
+            Pathway.current_step,
+            Pathway.started_at,
+            Pathway.closed_at,
+            Pathway.outcome,
+        )
+        .where(Pathway.client_id == bindparam("client_id"))
+        .order_by(Pathway.started_at.desc())
+    )
+
+
+@cache
+def _pathway_events() -> Select[Any]:
+    return (
+        select(
+            PathwayEvent.kind,
+            PathwayEvent.step,
+            PathwayEvent.effective_on,
+            PathwayEvent.note_encrypted,
+            PathwayEvent.visible_to_client,
+            PathwayEvent.note_for_client,
+        )
+        .where(PathwayEvent.pathway_id == bindparam("pathway_id"))
+        .order_by(PathwayEvent.id)
     )
 
 
@@ -139,13 +219,14 @@ def client_pathway() -> str:
     context: dict[str, Any] = {"pathway": shown, "past": [p for p in pathways if p is not shown]}
     if shown is not None:
         template = service.template_of(shown)
-        steps = timeline(template, shown)
+        events = _events(db, shown.id)
+        steps = timeline(template, shown, events)
         context.update(
             template=template,
             steps=steps,
             step_states=tuple((row["step"].key, row["state"]) for row in steps),
             current=template.step(shown.current_step),
-            history=client_history(template, shown),
+            history=client_history(template, events),
             action_url=action_link(template.step(shown.current_step).action),
         )
     return render_template(
@@ -200,7 +281,7 @@ def _manage(client: Client, status: int = 200, **overrides: Any) -> tuple[str, i
         client=client,
         pathway=pathway,
         template=template,
-        steps=timeline(template, pathway) if template and pathway else [],
+        steps=timeline(template, pathway, pathway.events) if template and pathway else [],
         events=events,
         forms=forms,
         form=next((f for f in overrides.values() if getattr(f, "errors", None)), None),

@@ -6,7 +6,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 
 from portal.auditing import current_actor
-from portal.db import get_db
+from portal.db import by_id, get_db
 from portal.extensions import limiter
 from portal.forms.booking import BookingForm, ConfirmForm, MoveForm, set_modalities
 from portal.identity.access import current_client
@@ -43,7 +43,7 @@ booking_limit = limiter.limit(_booking_limit, key_func=_per_client, methods=["PO
 
 
 def own_booking_or_404(booking_id: int) -> Booking:
-    booking = get_db().get(Booking, booking_id)
+    booking = by_id(get_db(), Booking, booking_id)
     if booking is None or booking.client_id != current_client().id:
         abort(404)
     return booking

@@ -9,7 +9,7 @@ from flask import abort, current_app, render_template, request
 
 from portal.content import contact
 from portal.content.appointments import AppointmentType, catalogue, office
-from portal.db import get_db
+from portal.db import by_id, get_db
 from portal.i18n import lazy_gettext as _l
 from portal.models import Booking, Slot
 from portal.models.base import utcnow
@@ -50,7 +50,7 @@ def appointment_type_or_404(key: str) -> AppointmentType:
 
 
 def slot_or_404(slot_id: int) -> Slot:
-    slot = get_db().get(Slot, slot_id)
+    slot = by_id(get_db(), Slot, slot_id)
     if slot is None:
         abort(404)
     return slot

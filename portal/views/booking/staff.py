@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.auditing import current_actor, log_view, log_views
 from portal.content.appointments import catalogue
-from portal.db import get_db
+from portal.db import by_id, get_db
 from portal.forms.booking import (
     MODALITY_LABELS,
     BlockDayForm,
@@ -58,7 +58,7 @@ def _adviser() -> StaffUser:
 def booking_for_staff_or_404(booking_id: int) -> Booking:
     """The adviser whose time it is, or a professional who works with the client; others: not found."""
     db = get_db()
-    booking = db.get(Booking, booking_id)
+    booking = by_id(db, Booking, booking_id)
     staff = current_staff()
     if booking is None:
         abort(404)

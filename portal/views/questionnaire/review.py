@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from portal.auditing import current_actor, log_view, log_views
 from portal.content.questionnaires import latest, load_all
-from portal.db import get_db
+from portal.db import by_id, get_db
 from portal.forms.questionnaire import AssignQuestionnaireForm, NoteForm, QueueFilterForm, ReviewForm
 from portal.i18n import current_locale
 from portal.identity.access import current_staff
@@ -30,7 +30,7 @@ View = str | Response | tuple[str, int]
 def response_for_staff_or_404(response_id: int) -> QuestionnaireResponse:
     """A sent response of a client this professional works with; drafts are the client's own."""
     db = get_db()
-    response = db.get(QuestionnaireResponse, response_id)
+    response = by_id(db, QuestionnaireResponse, response_id)
     if (
         response is None
         or response.is_draft

@@ -16,7 +16,7 @@ from portal.content.questionnaires import (
     visible_items,
     visible_pages,
 )
-from portal.db import get_db
+from portal.db import by_id, get_db
 from portal.forms.questionnaire import ACTIONS, PageForm, SubmitForm, form_data, page_form_class
 from portal.i18n import current_locale
 from portal.identity.access import current_client
@@ -32,7 +32,7 @@ RETURN_TO_CHECK: dict[str, Any] = {"return": "check"}
 
 def own_response_or_404(response_id: int) -> QuestionnaireResponse:
     """The signed-in client's own response; anyone else's is simply not found."""
-    response = get_db().get(QuestionnaireResponse, response_id)
+    response = by_id(get_db(), QuestionnaireResponse, response_id)
     if response is None or response.client_id != current_client().id:
         abort(404)
     return response

@@ -500,7 +500,24 @@ def prune_hidden(questionnaire: Questionnaire, answers: Answers) -> dict[str, ob
 
 
 def visible_pages(questionnaire: Questionnaire, answers: Answers) -> tuple[Page, ...]:
-    effective = prune_hidden(questionnaire, answers)
+    """The pages shown for these answers: the page's condition holds and it shows an item."""
+    if not questionnaire.conditions_look_back:
+        return _visible_pages_of(questionnaire, prune_hidden(questionnaire, answers))
+    # prune_hidden's one pass, deciding each page on the way: when a page is reached, the answers
+    # kept so far are all its conditions can ask about, so each condition is evaluated once.
+    kept: dict[str, object] = {}
+    shown = []
+    for page in questionnaire.pages:
+        if not evaluate(page.condition, kept):
+            continue
+        items = [item for item in page.items if evaluate(item.condition, kept)]
+        if items:
+            shown.append(page)
+        kept.update((item.id, answers[item.id]) for item in items if item.id in answers)
+    return tuple(shown)
+
+
+def _visible_pages_of(questionnaire: Questionnaire, effective: Answers) -> tuple[Page, ...]:
     return tuple(
         page
         for page in questionnaire.pages

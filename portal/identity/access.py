@@ -41,10 +41,12 @@ def current_user() -> Client | StaffUser | None:
 def _load_user() -> Client | StaffUser | None:
     client_id = getattr(session, "client_id", None)
     staff_user_id = getattr(session, "staff_user_id", None)
+    # The person read with the session row (open_session), else from the database.
+    person = getattr(session, "person", None)
     if client_id is not None:
-        return get_db().get(Client, client_id)
+        return person if isinstance(person, Client) else get_db().get(Client, client_id)
     if staff_user_id is not None:
-        staff = get_db().get(StaffUser, staff_user_id)
+        staff = person if isinstance(person, StaffUser) else get_db().get(StaffUser, staff_user_id)
         return staff if staff is not None and staff.active and staff.role_names else None
     return None
 

@@ -502,3 +502,70 @@ def test_flagged_answers_of_the_shipped_questionnaire(shipped):
     assert flagged_answers(shipped, {**answers, "work_ability": 4, "interpreter_needed": "no"})[1][0].id == (
         "participation_barriers"
     )
+
+
+def _random_answers(questionnaire, rng):
+    """Answers to a random part of the questionnaire, as a client might leave them (some stale)."""
+    answers = {}
+    for page in questionnaire.pages:
+        for item in page.items:
+            if rng.random() < 0.3:
+                continue
+            if item.options:
+                values = [option.value for option in item.options]
+                answer = (
+                    rng.sample(values, rng.randint(1, len(values)))
+                    if item.type == "multiple"
+                    else rng.choice(values)
+                )
+            elif item.type == "yesno":
+                answer = rng.choice(["yes", "no"])
+            elif item.type in ("integer", "scale"):
+                answer = rng.randint(
+                    item.min if item.min is not None else 0, item.max if item.max is not None else 20
+                )
+            elif item.type == "date":
+                answer = f"2026-{rng.randint(1, 12):02d}-15"
+            else:
+                answer = "vastaus"
+            answers[item.id] = answer
+    return answers
+
+
+# Pages that only a stale answer would show: p_c's one item and p_d itself depend on b, which
+# shows only while a is "yes".
+DEEP_CHAIN = (
+    CHAIN.split('[[section.page.item]]\nid = "d"')[0]
+    + """
+[[section.page]]
+id = "p_d"
+title = { fi = "D", sv = "D" }
+condition = { item = "b", op = "equals", value = "yes" }
+[[section.page.item]]
+id = "e"
+type = "yesno"
+label = { fi = "E?", sv = "E?" }
+"""
+)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_one_pass_over_pages_shows_what_settling_the_answers_first_shows(shipped, chain, tmp_path, seed):
+    """visible_pages decides each page in prune_hidden's pass when conditions look back only; the
+    pages must be those the answers settled first would show."""
+    import random
+
+    from portal.content.questionnaires import _visible_pages_of
+
+    (tmp_path / "deep").mkdir()
+    deep = load_questionnaire(write(tmp_path / "deep", DEEP_CHAIN, "chain.v1.toml"))
+    stale = {"a": "no", "b": "yes"}
+    assert [page.id for page in visible_pages(deep, stale)] == ["p_a"]
+    assert [page.id for page in visible_pages(deep, {"a": "yes", "b": "yes"})] == ["p_a", "p_b", "p_c", "p_d"]
+    rng = random.Random(seed)
+    for questionnaire in (shipped, chain, deep):
+        assert questionnaire.conditions_look_back
+        for _ in range(150):
+            answers = _random_answers(questionnaire, rng)
+            settled = _visible_pages_of(questionnaire, prune_hidden(questionnaire, answers))
+            assert visible_pages(questionnaire, answers) == settled

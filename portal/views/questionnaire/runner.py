@@ -93,8 +93,11 @@ def _render_page(
     draft: service.Draft,
     *,
     changed_elsewhere: bool = False,
+    shown: tuple[Page, ...] | None = None,
 ) -> str:
-    shown = visible_pages(questionnaire, draft.answers)
+    """The page with the draft's answers; `shown` are the draft's visible pages when known already."""
+    if shown is None:
+        shown = visible_pages(questionnaire, draft.answers)
     position = next((number for number, p in enumerate(shown, start=1) if p.id == page.id), len(shown))
     locale = current_locale()
     saved = [
@@ -129,14 +132,15 @@ def page(response_id: int, page_id: str) -> View:
             return refused(response, "submitted")
         return redirect(url_for("questionnaire.view", response_id=response.id))
     draft = service.read_draft(response)
-    page_shown = page in visible_pages(questionnaire, draft.answers)
+    shown = visible_pages(questionnaire, draft.answers)
+    page_shown = page in shown
     items = visible_items(page, prune_hidden(questionnaire, draft.answers))
     form_class = page_form_class(questionnaire, page.id, items, current_locale())
     if request.method == "GET":
         if not page_shown:
             return redirect(shown_answers.resume_url(response.id, questionnaire, draft))
         data = {**form_data(items, draft.answers), "answers_version": str(response.version)}
-        return _render_page(response, questionnaire, page, form_class(data=data), draft)
+        return _render_page(response, questionnaire, page, form_class(data=data), draft, shown=shown)
 
     action = request.form.get("action", "continue")
     if action not in ACTIONS:
@@ -149,7 +153,7 @@ def page(response_id: int, page_id: str) -> View:
     if set(request.form) - form.allowed_names():
         abort(400)  # an item this page does not ask: refused, nothing saved
     if not form.validate():
-        return _render_page(response, questionnaire, page, form, draft), 422
+        return _render_page(response, questionnaire, page, form, draft, shown=shown), 422
     try:
         destination = service.save_page(
             get_db(),

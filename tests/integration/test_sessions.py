@@ -114,3 +114,46 @@ def test_anonymous_visitors_get_no_session_until_a_form_needs_one(client, db):
     response = client.get("/")
     assert "Set-Cookie" not in response.headers
     assert db.scalars(select(UserSession)).all() == []
+
+
+@pytest.mark.parametrize("who", ["client_fi", "adviser"])
+def test_the_signed_in_person_read_with_the_session_is_the_requests_own_loaded_object(app, db, demo, who):
+    """open_session reads the person's columns and makes them the database session's object for
+    that row: unchanged (nothing to write), with a professional's roles, and saved when changed."""
+    from sqlalchemy import inspect
+
+    from portal.db import get_db
+    from portal.identity.access import current_user
+    from portal.models import Client, StaffUser
+
+    person = demo[who]
+    token = login_as(app, app.test_client(), person)
+    cookie = f"{app.config['SESSION_COOKIE_NAME']}={token}"
+    with app.test_request_context("/home", headers={"Cookie": cookie}):
+        user = current_user()
+        request_db = get_db()
+        assert user is not None
+        assert user.id == person.id
+        assert type(user) is type(person)
+        state = inspect(user)
+        assert state.persistent
+        assert not state.modified
+        assert not request_db.new
+        assert not request_db.dirty
+        assert request_db.get(type(person), person.id) is user  # no second object for the row
+        if isinstance(user, StaffUser):
+            assert user.role_names == {"adviser"}
+            assert all(inspect(role).persistent for role in user.roles)
+            user.name = "Aino Uusinimi"
+        else:
+            assert isinstance(user, Client)
+            assert user.full_name == person.full_name
+            assert user.hetu_hash == person.hetu_hash
+            user.given_name = "Uusinimi"
+        request_db.commit()
+    db.expire_all()
+    saved = db.get(type(person), person.id)
+    if who == "adviser":
+        assert saved.name == "Aino Uusinimi"
+    else:
+        assert saved.given_name == "Uusinimi"

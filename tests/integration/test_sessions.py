@@ -157,3 +157,34 @@ def test_the_signed_in_person_read_with_the_session_is_the_requests_own_loaded_o
         assert saved.name == "Aino Uusinimi"
     else:
         assert saved.given_name == "Uusinimi"
+
+
+@pytest.mark.parametrize("who", ["client_fi", "adviser"])
+def test_a_new_worker_whose_first_request_carries_a_session_serves_it(app, app_config, demo, who):
+    """After a restart, the first request a worker process gets may come with a session cookie,
+    before anything there has used the ORM (the person is made without the ORM's loading, which
+    would set the mappers up): a process of its own, as a restarted worker is."""
+    import json
+    import subprocess
+    import sys
+
+    token = login_as(app, app.test_client(), demo[who])
+    page = "/home" if who == "client_fi" else "/staff/clients"
+    script = (
+        "import json, sys\n"
+        "from portal import create_app\n"
+        "config, token, page = json.loads(sys.argv[1])\n"
+        "app = create_app(config)\n"
+        "browser = app.test_client()\n"
+        "browser.set_cookie(app.config['SESSION_COOKIE_NAME'], token)\n"
+        "print(browser.get(page).status_code)\n"
+    )
+    config = {key: value for key, value in app_config.items() if isinstance(value, str | bool | int)}
+    ran = subprocess.run(
+        [sys.executable, "-c", script, json.dumps([config, token, page])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert ran.stdout.strip() == "200", ran.stderr[-2000:]

@@ -7,22 +7,19 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from flask import Flask, Request, Response, current_app
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import Row, Select, bindparam, delete, select
-from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
+from sqlalchemy.orm import Session, configure_mappers
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.instrumentation import manager_of_class
 from werkzeug.datastructures import CallbackDict
 
-from portal.db import get_db
+from portal.db import as_loaded, get_db
 from portal.models import Client, StaffRole, StaffUser, UserSession
 from portal.models.base import utcnow
 from portal.services.reads import read_values
-
-T = TypeVar("T")
 
 # Writing last_seen_at on every request would turn every page view into a write.
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -153,33 +150,17 @@ def _session_and_person() -> Select[Any]:
     )
 
 
-def _as_loaded(db: Session, model: type[T], columns: Any, values: Sequence[Any]) -> T:
-    """The object of this row as if the database session had loaded it.
-
-    As the ORM's own loading does, the values go straight into a new instance's dictionary (no
-    attribute events, no history: the constructor's events cost as much as the read itself);
-    make_transient_to_detached gives it the row's identity, and added to the database session it
-    is the object that session hands out for the row. A change to it is saved by the request's
-    commit as any loaded object's would be.
-    """
-    found: T = manager_of_class(model).new_instance()
-    found.__dict__.update(zip((column.key for column in columns), values, strict=True))
-    make_transient_to_detached(found)
-    db.add(found)
-    return found
-
-
 def _person(db: Session, rows: Sequence[Row[Any]]) -> Client | StaffUser | None:
     first = rows[0]
     at = len(SESSION_COLUMNS)
     client_end = at + len(_CLIENTS)
     staff_end = client_end + len(_STAFF)
     if first[at] is not None:
-        return _as_loaded(db, Client, _CLIENTS, first[at:client_end])
+        return as_loaded(db, Client, _CLIENTS, first[at:client_end])
     if first[client_end] is None:
         return None
-    staff = _as_loaded(db, StaffUser, _STAFF, first[client_end:staff_end])
-    roles = [_as_loaded(db, StaffRole, _ROLES, row[staff_end:]) for row in rows if row[staff_end] is not None]
+    staff = as_loaded(db, StaffUser, _STAFF, first[client_end:staff_end])
+    roles = [as_loaded(db, StaffRole, _ROLES, row[staff_end:]) for row in rows if row[staff_end] is not None]
     set_committed_value(staff, "roles", roles)
     return staff
 

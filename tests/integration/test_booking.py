@@ -246,6 +246,12 @@ def test_a_client_holds_one_coming_booking_per_type(app, client_fi, db, demo):
     assert second.status_code == 409
     assert len(bookings(db)) == 1
     assert slot(db, ids[1]).status == "free"
+    # The list of free times of that type says so too, and leads to the appointment held.
+    listing = client_fi.get("/appointments/book/rehabilitation_interview")
+    assert listing.status_code == 409
+    page = listing.get_data(as_text=True)
+    assert "Sinulla on jo tällainen aika." in page
+    assert f'href="/appointments/{bookings(db)[0].id}"' in page
 
 
 @pytest.mark.parametrize("case", ["past", "withdrawn", "other_type", "taken", "not_offered"])

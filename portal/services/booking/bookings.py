@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from flask import current_app
 from sqlalchemy import Select, bindparam, select, update
@@ -28,6 +28,7 @@ from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.booking.times import local_date
 from portal.services.outbox import cancel_pending, notify_client
+from portal.services.reads import read_values
 
 T = TypeVar("T")
 RETRIES = 5
@@ -62,8 +63,10 @@ class Needs:
 def may_book(db: Session, client: Client, kind: AppointmentType) -> bool:
     """Network types: any client someone in the network works with. Offered types: an offer is needed."""
     if kind.bookable_by == "offered":
-        return db.scalar(_offered(), {"client_id": client.id, "kind": kind.key}) is not None
-    return db.scalar(_in_network(), {"client_id": client.id}) is not None
+        found = read_values(db, _offered(), {"client_id": client.id, "kind": kind.key})
+    else:
+        found = read_values(db, _in_network(), {"client_id": client.id})
+    return found.first() is not None
 
 
 # The booking pages ask these on every visit: built once, the values come as parameters.
@@ -155,6 +158,27 @@ def _release(db: Session, slot_id: int) -> None:
 
 def current_booking(db: Session, client_id: int, type_key: str) -> Booking | None:
     return db.scalar(_current_booking(), {"client_id": client_id, "kind": type_key})
+
+
+class CurrentTime(NamedTuple):
+    id: int
+    starts_at: datetime
+
+
+def current_booking_time(db: Session, client_id: int, type_key: str) -> CurrentTime | None:
+    """When the client's current booking of this type starts: the list of free times checks it on
+    every visit, and needs the booking itself only to say that one is booked already."""
+    found = read_values(db, _current_booking_time(), {"client_id": client_id, "kind": type_key}).first()
+    return None if found is None else CurrentTime(*found)
+
+
+@cache
+def _current_booking_time() -> Select[tuple[int, datetime]]:
+    return select(Booking.id, Booking.starts_at).where(
+        Booking.client_id == bindparam("client_id"),
+        Booking.appointment_type == bindparam("kind"),
+        Booking.is_current,
+    )
 
 
 @cache

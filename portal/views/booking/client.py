@@ -72,9 +72,10 @@ def choose_time(type_key: str) -> Page:
     client = current_client()
     if not service.may_book(db, client, kind):
         return refused(service.BookingRefused("not_offered"), kind=kind)
-    existing = service.current_booking(db, client.id, kind.key)
+    existing = service.current_booking_time(db, client.id, kind.key)
     if existing is not None and existing.starts_at > utcnow():
-        return refused(service.BookingRefused("already_booked", existing), kind=kind)
+        booking = by_id(db, Booking, existing.id)
+        return refused(service.BookingRefused("already_booked", booking), kind=kind)
     week = week_of_times(kind, requested_week(kind))
     return render_template("booking/times.html", kind=kind, week=week, mode="book")
 

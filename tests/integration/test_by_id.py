@@ -1,0 +1,35 @@
+"""portal.db.by_id: Session.get's answers, the object made from the row's columns."""
+
+from sqlalchemy import inspect, select
+
+from portal.db import by_id
+from portal.models import Client, StaffUser
+
+
+def test_by_id_finds_the_row_as_a_loaded_object_that_saves_its_changes(app, demo):
+    maker = app.extensions["polku.sessionmaker"]
+    with maker() as db:
+        client = by_id(db, Client, demo["client_fi"].id)
+        assert client is not None
+        state = inspect(client)
+        assert state.persistent
+        assert not state.modified
+        assert not db.new
+        assert not db.dirty
+        assert client.full_name == demo["client_fi"].full_name
+        assert db.get(Client, client.id) is client
+        assert db.scalars(select(Client).where(Client.id == client.id)).one() is client
+        client.municipality = "Tuusula"
+        db.commit()
+    with maker() as db:
+        assert db.get(Client, demo["client_fi"].id).municipality == "Tuusula"
+
+
+def test_by_id_gives_the_object_already_loaded_and_none_for_no_row(app, demo):
+    maker = app.extensions["polku.sessionmaker"]
+    with maker() as db:
+        adviser = db.get(StaffUser, demo["adviser"].id)
+        adviser.name = "Not yet saved"
+        assert by_id(db, StaffUser, demo["adviser"].id) is adviser
+        assert by_id(db, StaffUser, 10**9) is None
+        assert by_id(db, Client, 10**9) is None

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, configure_mappers
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import CallbackDict
 
-from portal.db import as_loaded, get_db
+from portal.db import get_db
 from portal.models import Client, StaffRole, StaffUser, UserSession
 from portal.models.base import utcnow
-from portal.services.reads import read_values
+from portal.services.reads import as_loaded, read_values
 
 # Writing last_seen_at on every request would turn every page view into a write.
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -130,7 +130,7 @@ def _session_and_person() -> Select[Any]:
     70 µs of CPU more than reading the same columns, on every signed-in page. A professional's
     roles come in the same statement (a row per role), as every page checks them.
     """
-    # _as_loaded makes objects without the ORM's loading, which would set the mappers up first.
+    # as_loaded makes objects without the ORM's loading, which would set the mappers up first.
     configure_mappers()
     sessions, clients, staff = UserSession.__table__, Client.__table__, StaffUser.__table__
     joined = (

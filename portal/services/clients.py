@@ -12,7 +12,7 @@ from portal.identity import hetu
 from portal.models import Client, ClientAssignment, StaffUser
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
-from portal.services.reads import read_values
+from portal.services.reads import columns_of, loaded_one, read_values
 
 
 def open_assignments(staff: StaffUser) -> Select[tuple[int]]:
@@ -63,7 +63,7 @@ def can_see_client(db: Session, staff: StaffUser, client_id: int) -> bool:
 
 def client_for_staff(db: Session, staff: StaffUser, client_id: int) -> Client | None:
     """The client, if assigned to this professional (can_see_client and the client in one query)."""
-    return db.scalar(_assigned_client(), {"client_id": client_id, "staff_id": staff.id})
+    return loaded_one(db, Client, _assigned_client(), {"client_id": client_id, "staff_id": staff.id})
 
 
 def working_with(db: Session, client_id: int) -> list[Any]:
@@ -104,8 +104,9 @@ def _assigned_count() -> Select[tuple[int]]:
 
 
 @cache
-def _assigned_client() -> Select[tuple[Client]]:
-    return select(Client).where(
+def _assigned_client() -> Select[Any]:
+    # Columns, made the client's object by loaded_one: every page about one client runs it.
+    return columns_of(Client).where(
         Client.id == bindparam("client_id"), assigned_to(bindparam("staff_id"), Client.id)
     )
 

@@ -1,9 +1,9 @@
-"""portal.db.by_id: Session.get's answers, the object made from the row's columns."""
+"""by_id and loaded_one (portal.services.reads): what the ORM would answer, made from the columns."""
 
 from sqlalchemy import inspect, select
 
-from portal.db import by_id
 from portal.models import Client, StaffUser
+from portal.services.reads import by_id
 
 
 def test_by_id_finds_the_row_as_a_loaded_object_that_saves_its_changes(app, demo):
@@ -33,3 +33,26 @@ def test_by_id_gives_the_object_already_loaded_and_none_for_no_row(app, demo):
         assert by_id(db, StaffUser, demo["adviser"].id) is adviser
         assert by_id(db, StaffUser, 10**9) is None
         assert by_id(db, Client, 10**9) is None
+
+
+def test_a_client_is_found_for_a_professional_who_works_with_them_only(app, demo):
+    from portal.models import ClientAssignment
+    from portal.services.clients import client_for_staff
+
+    maker = app.extensions["polku.sessionmaker"]
+    with maker() as db:
+        db.add(
+            ClientAssignment(
+                client_id=demo["client_fi"].id, staff_user_id=demo["adviser"].id, responsibility="adviser"
+            )
+        )
+        db.commit()
+    with maker() as db:
+        adviser = db.get(StaffUser, demo["adviser"].id)
+        others = db.get(StaffUser, demo["staff"].id)
+        client = client_for_staff(db, adviser, demo["client_fi"].id)
+        assert client is not None
+        assert inspect(client).persistent
+        assert client.hetu_hash == demo["client_fi"].hetu_hash
+        assert client_for_staff(db, adviser, demo["client_fi"].id) is client
+        assert client_for_staff(db, others, demo["client_fi"].id) is None

@@ -6,7 +6,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 
 from portal.auditing import current_actor
-from portal.db import by_id, get_db
+from portal.db import get_db
 from portal.extensions import limiter
 from portal.forms.booking import BookingForm, ConfirmForm, MoveForm, set_modalities
 from portal.identity.access import current_client
@@ -15,6 +15,7 @@ from portal.models.base import utcnow
 from portal.services.booking import bookings as service
 from portal.services.booking.ics import calendar_file
 from portal.services.booking.queries import bookable_types, booking_lines, upcoming
+from portal.services.reads import by_id
 from portal.views.booking import bp
 from portal.views.booking.common import (
     appointment_type_or_404,

@@ -9,13 +9,14 @@ from flask import abort, current_app, render_template, request
 
 from portal.content import contact
 from portal.content.appointments import AppointmentType, catalogue, office
-from portal.db import by_id, get_db
+from portal.db import get_db
 from portal.i18n import lazy_gettext as _l
 from portal.models import Booking, Slot
 from portal.models.base import utcnow
 from portal.services.booking.bookings import BookingRefused, adviser_of
 from portal.services.booking.queries import FreeTime, first_free_day, free_slots, nearest_free
 from portal.services.booking.times import dates, local_date, week_start
+from portal.services.reads import by_id
 
 MODALITY_LABELS = {"phone": _l("By phone"), "video": _l("Video meeting"), "in_person": _l("In person")}
 STATUS_LABELS = {

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.auditing import current_actor, log_view, log_views
 from portal.content.appointments import catalogue
-from portal.db import by_id, get_db
+from portal.db import get_db
 from portal.forms.booking import (
     MODALITY_LABELS,
     BlockDayForm,
@@ -32,6 +32,7 @@ from portal.services.booking import availability
 from portal.services.booking import bookings as service
 from portal.services.booking.queries import schedule as schedule_rows
 from portal.services.booking.times import dates, local_date, week_start
+from portal.services.reads import by_id
 from portal.views.booking import bp
 from portal.views.booking.common import (
     appointment_type_or_404,

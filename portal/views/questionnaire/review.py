@@ -12,13 +12,14 @@ from werkzeug.wrappers import Response
 
 from portal.auditing import current_actor, log_view, log_views
 from portal.content.questionnaires import latest, load_all
-from portal.db import by_id, get_db
+from portal.db import get_db
 from portal.forms.questionnaire import AssignQuestionnaireForm, NoteForm, QueueFilterForm, ReviewForm
 from portal.i18n import current_locale
 from portal.identity.access import current_staff
 from portal.models import QuestionnaireResponse, ReviewNote, StaffUser
 from portal.services import clients as client_service
 from portal.services import questionnaire as service
+from portal.services.reads import by_id
 from portal.views.clients import client_for_staff_or_404
 from portal.views.questionnaire import answers as shown_answers
 from portal.views.questionnaire import bp

@@ -16,12 +16,13 @@ from portal.content.questionnaires import (
     visible_items,
     visible_pages,
 )
-from portal.db import by_id, get_db
+from portal.db import get_db
 from portal.forms.questionnaire import ACTIONS, PageForm, SubmitForm, form_data, page_form_class
 from portal.i18n import current_locale
 from portal.identity.access import current_client
 from portal.models import QuestionnaireResponse
 from portal.services import questionnaire as service
+from portal.services.reads import by_id
 from portal.views.questionnaire import answers as shown_answers
 from portal.views.questionnaire import bp
 

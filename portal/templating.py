@@ -9,7 +9,7 @@ from flask import Flask, current_app, request, session
 from flask.globals import _cv_request
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portal import i18n
 from portal.i18n import lazy_gettext as _l
@@ -165,6 +165,13 @@ def _npgettext(
     return _finish(eval_ctx, translated, variables)
 
 
+def hidden_input(field: Any) -> Markup:
+    """A WTForms hidden field's input, as its widget writes it. The widget's html_params and
+    Markup.format took about 60 µs of CPU for the one hidden field of a questionnaire page."""
+    named = f'id="{escape(field.id)}" name="{escape(field.name)}"'
+    return Markup(f'<input {named} type="hidden" value="{escape(field._value())}">')  # noqa: S704  (escaped)
+
+
 def init_app(app: Flask) -> None:
     # Flask-Babel has added Jinja's i18n extension; the newstyle flag shapes its {% trans %} tags.
     app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
@@ -173,6 +180,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["url_for"] = kept_url_for
     app.jinja_env.globals["kept_fragment"] = kept_fragment
+    app.jinja_env.globals["hidden_input"] = hidden_input
     app.before_request(i18n.share_form_translations)
     app.jinja_env.filters["local_date"] = i18n.local_date
     app.jinja_env.filters["local_datetime"] = i18n.local_datetime

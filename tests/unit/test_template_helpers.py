@@ -1,4 +1,4 @@
-"""The templates' gettext and url_for: in the page's language, escaped, kept per mount point."""
+"""The templates' gettext, url_for (kept per mount point) and hidden inputs, in the page's language."""
 
 import pytest
 from flask import render_template_string
@@ -151,3 +151,17 @@ def test_templates_see_every_global_of_the_app(tmp_path):
     assert loaded
     for template in loaded:
         assert set(app.jinja_env.globals) <= set(template.globals), template.name
+
+
+@pytest.mark.parametrize("value", ["28501", None, "", '"><script>alert(1)</script>&'])
+def test_a_hidden_input_is_written_as_wtforms_writes_it(value):
+    from wtforms import Form, HiddenField
+
+    from portal.templating import hidden_input
+
+    class Versioned(Form):
+        answers_version = HiddenField()
+
+    field = Versioned(data={"answers_version": value}).answers_version
+    assert str(hidden_input(field)) == str(field())
+    assert "<script>" not in hidden_input(field)

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from flask import Flask, Request, Response, current_app
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import Row, Select, bindparam, delete, select
-from sqlalchemy.orm import Session, configure_mappers
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import CallbackDict
 
@@ -130,8 +130,6 @@ def _session_and_person() -> Select[Any]:
     70 µs of CPU more than reading the same columns, on every signed-in page. A professional's
     roles come in the same statement (a row per role), as every page checks them.
     """
-    # as_loaded makes objects without the ORM's loading, which would set the mappers up first.
-    configure_mappers()
     sessions, clients, staff = UserSession.__table__, Client.__table__, StaffUser.__table__
     joined = (
         sessions.outerjoin(clients, _CLIENTS.id == _SESSIONS.client_id)

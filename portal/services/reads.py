@@ -6,8 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable, Result, Select, bindparam, select
-from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
-from sqlalchemy.orm.instrumentation import manager_of_class
+from sqlalchemy.orm import Session, class_mapper, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
 T = TypeVar("T")
@@ -33,8 +32,9 @@ def as_loaded(db: Session, model: type[T], columns: Iterable[Any], values: Seque
     history); make_transient_to_detached gives it the row's identity, and added to the database
     session it is the object that session hands out for the row. A change to it is saved by the
     commit as any loaded object's would be. The caller makes sure the row is not loaded already.
+    class_mapper sets the mappers up if nothing has used the ORM yet (a worker's first request).
     """
-    found: T = manager_of_class(model).new_instance()
+    found: T = class_mapper(model).class_manager.new_instance()
     found.__dict__.update(zip((column.key for column in columns), values, strict=True))
     make_transient_to_detached(found)
     db.add(found)
@@ -64,7 +64,6 @@ _BY_ID: dict[type[Any], Select[Any]] = {}
 
 def columns_of(model: type[Any]) -> Select[Any]:
     """A select of the model's columns, for loaded_one."""
-    configure_mappers()  # as_loaded makes objects without the ORM's loading, which would do it first
     return select(*model.__table__.c)
 
 
@@ -74,9 +73,8 @@ def loaded_one(db: Session, model: type[T], statement: Select[Any], params: dict
     row = read_values(db, statement, params).first()
     if row is None:
         return None
-    columns = model.__table__.c  # type: ignore[attr-defined]
-    known = db.identity_map.get(identity_key(model, row[columns.keys().index("id")]))
+    known = db.identity_map.get(identity_key(model, row.id))
     if known is not None:
         found: T = known
         return found
-    return as_loaded(db, model, columns, row)
+    return as_loaded(db, model, model.__table__.c, row)  # type: ignore[attr-defined]

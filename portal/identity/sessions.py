@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any, NamedTuple
 
 from flask import Flask, Request, Response, current_app
@@ -19,7 +18,7 @@ from werkzeug.datastructures import CallbackDict
 from portal.db import get_db
 from portal.models import Client, StaffRole, StaffUser, UserSession
 from portal.models.base import utcnow
-from portal.services.reads import as_loaded, read_values
+from portal.services.reads import as_loaded, prepared, read_values
 
 # Writing last_seen_at on every request would turn every page view into a write.
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -122,7 +121,7 @@ class SessionRow(NamedTuple):
     expires_at: datetime
 
 
-@cache
+@prepared
 def _session_and_person() -> Select[Any]:
     """Built once: every request with a cookie runs it, and building it costs more than running it.
 

@@ -12,7 +12,7 @@ from portal.identity import hetu
 from portal.models import Client, ClientAssignment, StaffUser
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
-from portal.services.reads import columns_of, loaded_one, read_values
+from portal.services.reads import columns_of, loaded_one, prepared, read_values
 
 
 def open_assignments(staff: StaffUser) -> Select[tuple[int]]:
@@ -72,7 +72,7 @@ def working_with(db: Session, client_id: int) -> list[Any]:
     return list(read_values(db, _working_with(), {"client_id": client_id}).all())
 
 
-@cache
+@prepared
 def _working_with() -> Select[tuple[str, str, str, str]]:
     return (
         select(StaffUser.name, StaffUser.title_fi, StaffUser.title_sv, StaffUser.organisation)
@@ -96,14 +96,14 @@ def _assigned_page() -> Select[tuple[Client]]:
     )
 
 
-@cache
+@prepared
 def _assigned_count() -> Select[tuple[int]]:
     return select(func.count(ClientAssignment.id)).where(
         ClientAssignment.staff_user_id == bindparam("staff_id"), ClientAssignment.ended_at.is_(None)
     )
 
 
-@cache
+@prepared
 def _assigned_client() -> Select[Any]:
     # Columns, made the client's object by loaded_one: every page about one client runs it.
     return columns_of(Client).where(

@@ -35,7 +35,7 @@ from portal.i18n import HELSINKI
 from portal.models import Client, ConsentEvent, ConsentRequest, ConsentSignature, ConsentStatus, StaffUser
 from portal.models.base import utcnow
 from portal.services.clients import open_assignments
-from portal.services.reads import read_values
+from portal.services.reads import prepared, read_values
 
 EXPIRING_SOON_DAYS = 30
 
@@ -161,7 +161,7 @@ def pending_for_client(db: Session, client: Client, on: date) -> list[PendingReq
     return [PendingRequest(*row) for row in found]
 
 
-@cache
+@prepared
 def _pending_for_client() -> Select[tuple[int, str, int, date]]:
     # Built once: the client's front page asks on every visit. Columns, not objects: loading the
     # requests as objects cost more than the rest of the panel.
@@ -209,7 +209,7 @@ def valid_signatures(db: Session, client_id: int, on: date) -> list[Any]:
     return list(read_values(db, _valid_signatures(), {"client_id": client_id, "on": on}).all())
 
 
-@cache
+@prepared
 def _valid_signatures() -> Select[tuple[str, dict[str, Any], datetime, date | None]]:
     # Built once: the client overview asks on every visit; the client and the day are parameters.
     return (
@@ -321,7 +321,7 @@ def request_lines(db: Session, client_id: int, on: date, *, limit: int) -> list[
     return list(read_values(db, _request_lines(), {"client_id": client_id, "on": on, "limit": limit}).all())
 
 
-@cache
+@prepared
 def _request_lines() -> Select[tuple[int, str, int, str, datetime]]:
     # Built once: the client overview asks on every visit; the client and the day are parameters.
     return (

@@ -18,7 +18,7 @@ from portal.models import Client, EventKind, Pathway, PathwayEvent, PathwayStatu
 from portal.models.base import in_text, utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.outbox import notify_client
-from portal.services.reads import read_values
+from portal.services.reads import prepared, read_values
 
 NOTE_CONTEXT = "pathway.note"
 OUTCOMES = (
@@ -89,7 +89,7 @@ def active_with_newest_events(db: Session, client_id: int) -> list[Any]:
     return list(read_values(db, _active_with_newest_events(), {"client_id": client_id}).all())
 
 
-@cache
+@prepared
 def _active_with_newest_events() -> Select[Any]:
     return (
         select(

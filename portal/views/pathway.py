@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any, NamedTuple, Protocol
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -41,7 +41,7 @@ from portal.models import (
 from portal.models.base import in_text
 from portal.services import pathway as service
 from portal.services.pathway import Change, PathwayRefused
-from portal.services.reads import read_values
+from portal.services.reads import prepared, read_values
 from portal.views import panels
 from portal.views.clients import client_for_staff_or_404
 
@@ -155,7 +155,7 @@ def _events(db: Session, pathway_id: int) -> list[EventLine]:
 # more than the rest of the page.
 
 
-@cache
+@prepared
 def _professionals() -> Select[tuple[str, str, str, str]]:
     return (
         select(StaffUser.name, StaffUser.title_fi, StaffUser.title_sv, StaffUser.organisation)
@@ -165,17 +165,25 @@ def _professionals() -> Select[tuple[str, str, str, str]]:
     )
 
 
-@cache
-def _active_steps() -> Select[tuple[int, str, int, str]]:
+def _steps_of(clients: ColumnElement[bool]) -> Select[tuple[int, str, int, str]]:
     return select(
         Pathway.client_id, Pathway.template_key, Pathway.template_version, Pathway.current_step
-    ).where(
-        Pathway.client_id.in_(bindparam("client_ids", expanding=True)),
-        Pathway.status == in_text(PathwayStatus.ACTIVE),
-    )
+    ).where(clients, Pathway.status == in_text(PathwayStatus.ACTIVE))
 
 
 @cache
+def _active_steps() -> Select[tuple[int, str, int, str]]:
+    return _steps_of(Pathway.client_id.in_(bindparam("client_ids", expanding=True)))
+
+
+@prepared
+def _active_step() -> Select[tuple[int, str, int, str]]:
+    # The front page's, for one client: a list of ids is written into the SQL at every run, so only
+    # a statement without one runs prepared (see read_values).
+    return _steps_of(Pathway.client_id == bindparam("client_id"))
+
+
+@prepared
 def _client_pathways() -> Select[Any]:
     return (
         select(
@@ -193,7 +201,7 @@ def _client_pathways() -> Select[Any]:
     )
 
 
-@cache
+@prepared
 def _pathway_events() -> Select[Any]:
     return (
         select(
@@ -390,8 +398,8 @@ def _act(client_id: int, name: str) -> Response | tuple[str, int]:
 
 
 def _home_panel(db: Session, client: Client) -> dict[str, Any] | None:
-    # The client list's statement for one client: the active pathway's template and step as values.
-    found = read_values(db, _active_steps(), {"client_ids": [client.id]}).first()
+    # The client list's columns for one client: the active pathway's template and step as values.
+    found = read_values(db, _active_step(), {"client_id": client.id}).first()
     if found is None:
         return None
     _client_id, key, version, current_step = found

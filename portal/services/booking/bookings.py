@@ -28,7 +28,7 @@ from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.booking.times import local_date
 from portal.services.outbox import cancel_pending, notify_client
-from portal.services.reads import read_values
+from portal.services.reads import prepared, read_values
 
 T = TypeVar("T")
 RETRIES = 5
@@ -72,7 +72,7 @@ def may_book(db: Session, client: Client, kind: AppointmentType) -> bool:
 # The booking pages ask these on every visit: built once, the values come as parameters.
 
 
-@cache
+@prepared
 def _offered() -> Select[tuple[int]]:
     return (
         select(AppointmentOffer.id)
@@ -84,7 +84,7 @@ def _offered() -> Select[tuple[int]]:
     )
 
 
-@cache
+@prepared
 def _in_network() -> Select[tuple[int]]:
     return (
         select(ClientAssignment.id)
@@ -172,7 +172,7 @@ def current_booking_time(db: Session, client_id: int, type_key: str) -> CurrentT
     return None if found is None else CurrentTime(*found)
 
 
-@cache
+@prepared
 def _current_booking_time() -> Select[tuple[int, datetime]]:
     return select(Booking.id, Booking.starts_at).where(
         Booking.client_id == bindparam("client_id"),

@@ -15,7 +15,7 @@ from portal.models import AppointmentOffer, Booking, Client, ClientAssignment, S
 from portal.models.base import UTCDateTime, in_text, utcnow
 from portal.services.booking.bookings import accessibility_text, message_text
 from portal.services.booking.times import day_bounds, local_date
-from portal.services.reads import read_values
+from portal.services.reads import prepared, read_values
 
 HOLDING = ("booked", "done", "no_show")
 
@@ -63,7 +63,7 @@ def _free_time(slot_id: int, starts_at: datetime, modalities: str, adviser_name:
 # The client's pages ask for these on every visit; they are built once and take the values as parameters.
 
 
-@cache
+@prepared
 def _free_slots() -> Select[tuple[int, datetime, str, str]]:
     # Columns, not objects: a week's times loaded as objects cost more than the rest of the page.
     return (
@@ -80,7 +80,7 @@ def _free_slots() -> Select[tuple[int, datetime, str, str]]:
     )
 
 
-@cache
+@prepared
 def _first_free() -> Select[tuple[datetime]]:
     return select(func.min(Slot.starts_at)).where(
         Slot.appointment_type == bindparam("kind"),
@@ -145,7 +145,7 @@ def bookable_types(db: Session, client: Client) -> list[AppointmentType]:
     ]
 
 
-@cache
+@prepared
 def _offered_and_network() -> CompoundSelect[tuple[str]]:
     """One statement: the types offered to the client, and the marker when someone works with them."""
     assigned = select(ClientAssignment.id).where(
@@ -163,7 +163,7 @@ def offered_types(db: Session, client_id: int) -> set[str]:
     return set(read_values(db, _offered_types(), {"client_id": client_id}).scalars())
 
 
-@cache
+@prepared
 def _offered_types() -> Select[tuple[str]]:
     return select(AppointmentOffer.appointment_type).where(
         AppointmentOffer.client_id == bindparam("client_id")
@@ -185,7 +185,7 @@ def coming_bookings(db: Session, client_id: int, now: datetime) -> list[ComingBo
     return [ComingBooking(*row) for row in found]
 
 
-@cache
+@prepared
 def _coming_bookings() -> Select[tuple[int, str, datetime, datetime]]:
     # Built once: the client's front page asks on every visit. Columns, not objects: loading the
     # bookings as objects cost more than the rest of the panel.
@@ -221,7 +221,7 @@ def booking_lines(db: Session, client_id: int, *, limit: int) -> list[Any]:
     return list(read_values(db, _booking_lines(), {"client_id": client_id, "limit": limit}).all())
 
 
-@cache
+@prepared
 def _booking_lines() -> Select[tuple[int, datetime, str, str, str, str, datetime]]:
     return (
         select(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from functools import cache
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Select, Table, bindparam, select, update
@@ -43,7 +42,7 @@ from portal.services.questionnaire.drafts import (
     read_draft,
     seal_draft,
 )
-from portal.services.reads import read_values
+from portal.services.reads import prepared, read_values
 
 
 def assign_questionnaire(
@@ -307,7 +306,7 @@ def open_responses(db: Session, client_id: int) -> list[OpenResponse]:
     return [OpenResponse(*row) for row in read_values(db, _open_responses(), {"client_id": client_id})]
 
 
-@cache
+@prepared
 def _open_responses() -> Select[tuple[int, str, int, datetime | None, bytes | None]]:
     # Built once: the client's front page asks on every visit. Columns, not objects: loading the
     # responses as objects cost more than the rest of the panel.
@@ -334,7 +333,7 @@ def response_summaries(db: Session, client_id: int, *, limit: int) -> list[Any]:
     return list(read_values(db, _response_summaries(), {"client_id": client_id, "limit": limit}).all())
 
 
-@cache
+@prepared
 def _response_summaries() -> Select[Any]:
     return (
         select(

@@ -16,7 +16,7 @@ from portal.models.base import in_text, utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.clients import assigned_to
 from portal.services.questionnaire.drafts import Draft, KeptBySeal, NotSubmitted, ReviewChanged
-from portal.services.reads import read_values
+from portal.services.reads import prepared, read_values
 
 
 def _note_context(response_id: int) -> str:
@@ -197,12 +197,12 @@ def _queue(show: str) -> tuple[Select[Any], tuple[ColumnElement[bool], ...]]:
     return listed, tuple(conditions)
 
 
-@cache
+@prepared
 def _queue_count(show: str) -> Select[tuple[int]]:
     return select(func.count()).select_from(QuestionnaireResponse).where(*_queue(show)[1])
 
 
-@cache
+@prepared
 def _queue_page(show: str) -> Select[Any]:
     return _in_queue_order(_queue(show)[0])
 

@@ -191,14 +191,12 @@ def by_id(db: Session, model: type[T], object_id: int) -> T | None:
     if known is not None:
         found: T = known
         return found
-    statement = _BY_ID.get(model)
-    if statement is None:
-        statement = _BY_ID[model] = columns_of(model).where(model.id == bindparam("id"))  # type: ignore[attr-defined]
-        _PREPARED[id(statement)] = _Prepared(statement)
-    return loaded_one(db, model, statement, {"id": object_id})
+    return loaded_one(db, model, _by_id_of(model), {"id": object_id})
 
 
-_BY_ID: dict[type[Any], Select[Any]] = {}
+@prepared
+def _by_id_of(model: type[Any]) -> Select[Any]:
+    return columns_of(model).where(model.id == bindparam("id"))
 
 
 def columns_of(model: type[Any]) -> Select[Any]:

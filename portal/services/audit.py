@@ -19,12 +19,13 @@ from functools import lru_cache
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Dialect, Table, bindparam, select, text, update
+from sqlalchemy import Connection, Dialect, Select, Table, Update, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.i18n import HELSINKI
 from portal.models.audit import ACTOR_ROLES, OUTCOMES, AccessLogEntry, AuditChainHead, ListView
 from portal.models.base import utcnow
+from portal.services.reads import driver_run, on_driver, prepared, read_values, write_values
 
 log = logging.getLogger("portal.audit")
 
@@ -33,22 +34,37 @@ HEAD_ID = 1
 # Any constant will do as long as nothing else in the database uses it: "polku:audit" in ASCII.
 ADVISORY_LOCK_KEY = 0x706F6C6B75617564
 # Written without the ORM: the entries are only inserted (straight to the driver, see _insert),
-# never loaded back as objects. The statements are built once; every professional's page runs them.
+# never loaded back as objects. The statements are built once and run prepared (portal.services.reads);
+# every professional's page runs them.
 ACCESS_LOG_TABLE = cast(Table, AccessLogEntry.__table__)
 CHAIN_HEAD_TABLE = cast(Table, AuditChainHead.__table__)
-_READ_HEAD = select(CHAIN_HEAD_TABLE.c.seq, CHAIN_HEAD_TABLE.c.mac).where(CHAIN_HEAD_TABLE.c.id == HEAD_ID)
-_MOVE_HEAD = (
-    update(CHAIN_HEAD_TABLE)
-    .where(CHAIN_HEAD_TABLE.c.id == HEAD_ID)
-    .values(seq=bindparam("new_seq"), mac=bindparam("new_mac"))
-)
-# SQLite: the no-op update takes the database write lock and returns the head it holds.
-_LOCK_AND_READ_HEAD = (
-    update(CHAIN_HEAD_TABLE)
-    .where(CHAIN_HEAD_TABLE.c.id == HEAD_ID)
-    .values(seq=CHAIN_HEAD_TABLE.c.seq)
-    .returning(CHAIN_HEAD_TABLE.c.seq, CHAIN_HEAD_TABLE.c.mac)
-)
+
+
+@prepared
+def _read_head() -> Select[Any]:
+    return select(CHAIN_HEAD_TABLE.c.seq, CHAIN_HEAD_TABLE.c.mac).where(CHAIN_HEAD_TABLE.c.id == HEAD_ID)
+
+
+@prepared
+def _move_head() -> Update:
+    return (
+        update(CHAIN_HEAD_TABLE)
+        .where(CHAIN_HEAD_TABLE.c.id == HEAD_ID)
+        .values(seq=bindparam("new_seq"), mac=bindparam("new_mac"))
+    )
+
+
+@prepared
+def _lock_and_read_head() -> Update:
+    """SQLite: the no-op update takes the database write lock and returns the head it holds."""
+    return (
+        update(CHAIN_HEAD_TABLE)
+        .where(CHAIN_HEAD_TABLE.c.id == HEAD_ID)
+        .values(seq=CHAIN_HEAD_TABLE.c.seq)
+        .returning(CHAIN_HEAD_TABLE.c.seq, CHAIN_HEAD_TABLE.c.mac)
+    )
+
+
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 # A closed list, so that a typo fails in tests instead of writing an entry nobody searches for.
 ACTIONS = frozenset(
@@ -274,22 +290,28 @@ def record_accesses(db: Session, entries: list[dict[str, Any]]) -> list[dict[str
                 "client_ids": _id_list(fields.get("client_ids")),
             }
         )
-    macs = BatchMacs(key, written)
     previous = head.mac
-    for row in written:
-        row["prev_mac"] = previous
-        row["mac"] = previous = macs.mac(row)
+    if len(written) == 1:  # most pages: nothing shared to work out first
+        written[0]["prev_mac"] = previous
+        written[0]["mac"] = previous = compute_mac(key, written[0])
+    else:
+        macs = BatchMacs(key, written)
+        for row in written:
+            row["prev_mac"] = previous
+            row["mac"] = previous = macs.mac(row)
     seq = written[-1]["seq"]
-    _insert(db, ACCESS_LOG_TABLE, INSERTED, [[row[name] for name in INSERTED] for row in written])
+    connection = db.connection()
+    _insert(connection, ACCESS_LOG_TABLE, INSERTED, [[row[name] for name in INSERTED] for row in written])
+    day = now.astimezone(HELSINKI).date()
     listed = [
-        [client_id, now.astimezone(HELSINKI).date(), row["actor_id"], row["object_type"], row["seq"]]
+        [client_id, day, row["actor_id"], row["object_type"], row["seq"]]
         for row, fields in zip(written, entries, strict=True)
         for client_id in fields.get("client_ids") or ()
     ]
     if listed:
         # Only the first view of a day is kept here; a reload finds its rows and writes nothing.
-        _insert(db, LIST_VIEW_TABLE, LIST_VIEW_COLUMNS, listed, "ON CONFLICT DO NOTHING")
-    db.connection().execute(_MOVE_HEAD, {"new_seq": seq, "new_mac": previous})
+        _insert(connection, LIST_VIEW_TABLE, LIST_VIEW_COLUMNS, listed, "ON CONFLICT DO NOTHING")
+    write_values(connection, _move_head(), {"new_seq": seq, "new_mac": previous})
     db.flush()
     return written
 
@@ -322,20 +344,20 @@ def _insert_plan(
     names, values = ", ".join(columns), ", ".join([placeholder] * len(columns))
     # Only the table's own names, placeholders and a constant clause: no value is ever written into the text.
     statement = f"INSERT INTO {table.name} ({names}) VALUES ({values}) {suffix}".rstrip()  # noqa: S608
-    processors = (table.c[name].type.bind_processor(dialect) for name in columns)
+    processors = (table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns)
     return statement, tuple((index, p) for index, p in enumerate(processors) if p is not None)
 
 
 def _insert(
-    db: Session, table: Table, columns: tuple[str, ...], values: list[list[Any]], suffix: str = ""
+    connection: Connection, table: Table, columns: tuple[str, ...], values: list[list[Any]], suffix: str = ""
 ) -> None:
-    """One executemany straight to the driver, whatever the number of rows.
+    """One executemany on the driver's cursor, whatever the number of rows (see driver_run).
 
     A list page writes a row per client shown, and SQLAlchemy's handling of each row's parameters
     cost more than the database's own insert. Values are converted by their column's type as
     SQLAlchemy would (the time and the day, which the rows of a batch share: once each).
     """
-    statement, conversions = _insert_plan(db.get_bind().dialect, table, columns, suffix)
+    statement, conversions = _insert_plan(connection.dialect, table, columns, suffix)
     for index, convert in conversions:
         converted: dict[Any, Any] = {None: None}
         for line in values:
@@ -343,7 +365,9 @@ def _insert(
             if value not in converted:
                 converted[value] = convert(value)
             line[index] = converted[value]
-    db.connection().exec_driver_sql(statement, [tuple(line) for line in values])
+    rows = [tuple(line) for line in values]
+    if not on_driver(connection) or driver_run(connection, statement, rows, many=True) is None:
+        connection.exec_driver_sql(statement, rows)
 
 
 def record_access_now(db: Session, **fields: Any) -> AccessLogEntry:
@@ -362,13 +386,15 @@ def _lock_head(db: Session) -> ChainHead:
     previous holder committed. SQLite: the no-op update takes the database write lock, waiting on
     the busy timeout, and returns the head it holds. Either way the unique seq is the last line of defence.
     """
-    # Core, not the ORM's execute: nothing here is an object, and every professional's page runs these.
+    # Not the ORM's execute: nothing here is an object, and every professional's page runs these.
     connection = db.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(_ADVISORY_LOCK, {"key": ADVISORY_LOCK_KEY})
-        row = connection.execute(_READ_HEAD).one_or_none()
+        row = read_values(db, _read_head()).one_or_none()
     else:
-        row = connection.execute(_LOCK_AND_READ_HEAD).one_or_none()  # the write lock and the head at once
+        row = write_values(
+            connection, _lock_and_read_head()
+        ).one_or_none()  # the write lock and the head at once
     if row is not None:
         return ChainHead(row.seq, row.mac)
     # A new database has no head row yet; one that lost it continues from its last entry.

@@ -1,12 +1,12 @@
-"""Selects of plain values, run without the ORM's per-statement work, and objects made from them."""
+"""Statements of plain values, run without the ORM's per-statement work, and objects made from them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
-from sqlalchemy import Connection, Dialect, Executable, Result, Select, bindparam, exc, select
+from sqlalchemy import Connection, Dialect, Executable, Result, Select, Update, bindparam, exc, select
 from sqlalchemy.engine import BindTyping
 from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 from sqlalchemy.orm import Session, class_mapper, make_transient_to_detached
@@ -16,7 +16,8 @@ from sqlalchemy.sql.selectable import CompoundSelect
 
 T = TypeVar("T")
 P = ParamSpec("P")
-S = TypeVar("S", bound=Select[Any] | CompoundSelect[Any])
+S = TypeVar("S", bound=Select[Any] | CompoundSelect[Any] | Update)
+Statement = Select[Any] | CompoundSelect[Any] | Update
 
 
 def read_values(db: Session, statement: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
@@ -29,18 +30,80 @@ def read_values(db: Session, statement: Executable, params: Mapping[str, Any] | 
     """
     if db.autoflush:
         db.flush()
-    connection = db.connection()
+    return _run(db.connection(), statement, params or {})
+
+
+def write_values(
+    connection: Connection, statement: Executable, params: Mapping[str, Any] | None = None
+) -> Result[Any]:
+    """An UPDATE of plain values (with RETURNING, if it has one) on a connection, in its
+    transaction, as read_values runs a select. The access log's chain head is moved so on every
+    page a professional opens."""
+    return _run(connection, statement, params or {})
+
+
+def _run(connection: Connection, statement: Executable, params: Mapping[str, Any]) -> Result[Any]:
     kept = _PREPARED.get(id(statement))
     if kept is not None:
-        found = kept.run(connection, params or {})
+        found = kept.run(connection, params)
         if found is not None:
             return found
     return connection.execute(statement, params)
 
 
+def on_driver(connection: Connection) -> bool:
+    """Whether a statement may skip SQLAlchemy's execution: nobody listens to statements (the query
+    counts of the tests and benchmarks) and the SQL is not echoed."""
+    dispatch = connection.dispatch
+    return not (dispatch.before_cursor_execute or dispatch.after_cursor_execute or connection.engine.echo)
+
+
+def driver_run(
+    connection: Connection, sql: str, parameters: Any, *, many: bool = False
+) -> tuple[Sequence[Any], Any] | None:
+    """Run SQL on the driver's cursor of the connection, in its transaction: the rows (none for a
+    statement that returns none) and the cursor's description.
+
+    A lost connection gives None: SQLAlchemy's own run of the statement then meets it again and
+    retires the connection, as it always does. Any other failure is raised as SQLAlchemy raises
+    it: a StatementError, or the driver's error as the DBAPIError subclass of the same name.
+    """
+    dialect = connection.dialect
+    driver = connection.connection
+    cursor = driver.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, parameters)
+        else:
+            cursor.execute(sql, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description is not None else []
+    except Exception as error:
+        if isinstance(error, dialect.loaded_dbapi.Error) and dialect.is_disconnect(
+            error, driver.dbapi_connection, cursor
+        ):
+            return None
+        raise _reported(connection, sql, parameters, error) from error
+    finally:
+        cursor.close()
+    return rows, description
+
+
+def _reported(connection: Connection, sql: str, parameters: Any, error: Exception) -> exc.StatementError:
+    """The error as SQLAlchemy reports a statement's failure, the engine's hide_parameters applied."""
+    return exc.DBAPIError.instance(
+        sql,
+        parameters,
+        error,
+        connection.dialect.loaded_dbapi.Error,
+        hide_parameters=connection.engine.hide_parameters,
+        dialect=connection.dialect,
+    )
+
+
 class _Prepared:
-    """A select built once, with its SQL text, parameters and result types worked out once for each
-    database, run on the driver's cursor.
+    """A select (or an UPDATE) built once, with its SQL text, parameters and result types worked out
+    once for each database, run on the driver's cursor.
 
     SQLAlchemy's execution of an already compiled statement (its context, cache look-up and result
     set-up) costs several times SQLite's own work for the small reads of a page: about 50 µs of CPU
@@ -48,18 +111,16 @@ class _Prepared:
     here as SQLAlchemy does them (bind and result processors of the columns' types). Whenever
     SQLAlchemy has more to do than this, the ordinary execution runs instead: a statement with
     parameters it expands at execution (IN lists) or names it escapes, a driver that wants the
-    parameters' types, listeners of statements (the query counts of the tests and benchmarks),
-    and echoed SQL. A driver's error is reported as SQLAlchemy reports it; a lost connection makes
-    the ordinary execution run the statement again, which retires the connection as it always does.
+    parameters' types, listeners of statements, and echoed SQL (on_driver). Errors and a lost
+    connection are handled as driver_run says.
     """
 
-    def __init__(self, statement: Select[Any] | CompoundSelect[Any]) -> None:
+    def __init__(self, statement: Statement) -> None:
         self.statement = statement
         self.forms: dict[str, _Form | None] = {}
 
     def run(self, connection: Connection, params: Mapping[str, Any]) -> Result[Any] | None:
-        dispatch = connection.dispatch
-        if dispatch.before_cursor_execute or dispatch.after_cursor_execute or connection.engine.echo:
+        if not on_driver(connection):
             return None
         dialect = connection.dialect
         if dialect.name in self.forms:
@@ -73,7 +134,7 @@ class _Form:
     """A prepared statement's text and conversions on one kind of database."""
 
     @classmethod
-    def of(cls, statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> _Form | None:
+    def of(cls, statement: Statement, dialect: Dialect) -> _Form | None:
         compiled = statement.compile(dialect=dialect)
         if (
             not isinstance(compiled, SQLCompiler)
@@ -85,9 +146,7 @@ class _Form:
             return None
         return cls(statement, compiled, dialect)
 
-    def __init__(
-        self, statement: Select[Any] | CompoundSelect[Any], compiled: SQLCompiler, dialect: Dialect
-    ) -> None:
+    def __init__(self, statement: Statement, compiled: SQLCompiler, dialect: Dialect) -> None:
         self.compiled = compiled
         self.sql = compiled.string
         self.names = tuple(compiled.positiontup or ()) if compiled.positional else None
@@ -96,53 +155,45 @@ class _Form:
             for name, bind in compiled.binds.items()
             if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         }
-        self.columns = statement.selected_columns
-        self.keys = SimpleResultMetaData(list(self.columns.keys()))
-        self.results: list[Callable[[Any], Any] | None] | None = None  # after the first run
+        self.columns = statement.exported_columns  # a select's columns, an update's RETURNING
+        self.keys = SimpleResultMetaData(cast(list[str], list(self.columns.keys())))
+        # The columns whose type converts what the driver returns, by position: after the first run.
+        self.results: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
 
     def run(self, connection: Connection, params: Mapping[str, Any]) -> Result[Any] | None:
-        dialect = connection.dialect
-        driver = connection.connection
-        cursor = driver.cursor()
         try:
             values = self.compiled.construct_params(params, escape_names=False)
             for name, processor in self.binds.items():
                 values[name] = processor(values[name])
-            cursor.execute(
-                self.sql, [values[name] for name in self.names] if self.names is not None else values
-            )
-            rows = cursor.fetchall()
-            description = cursor.description
-        except Exception as error:
-            if isinstance(error, dialect.loaded_dbapi.Error) and dialect.is_disconnect(
-                error, driver.dbapi_connection, cursor
-            ):
-                return None  # SQLAlchemy's own run meets it again and retires the connection
-            # As SQLAlchemy reports a statement's failure: a StatementError, or the driver's error
-            # as the DBAPIError subclass of the same name.
-            raise exc.DBAPIError.instance(
-                self.sql,
-                dict(params),
-                error,
-                dialect.loaded_dbapi.Error,
-                hide_parameters=connection.engine.hide_parameters,
-                dialect=dialect,
-            ) from error
-        finally:
-            cursor.close()
+        except Exception as error:  # a parameter missing or of a type that cannot be bound
+            raise _reported(connection, self.sql, dict(params), error) from error
+        ran = driver_run(
+            connection, self.sql, [values[name] for name in self.names] if self.names is not None else values
+        )
+        if ran is None:
+            return None
+        rows, description = ran
+        if description is None:
+            return IteratorResult(self.keys, iter(()))
         if self.results is None:
-            self.results = [
+            dialect = connection.dialect
+            processors = (
                 column.type.dialect_impl(dialect).result_processor(dialect, described[1])
                 for column, described in zip(self.columns, description, strict=True)
-            ]
-        if any(self.results):
+            )
+            self.results = tuple((index, p) for index, p in enumerate(processors) if p is not None)
+        if self.results:
             rows = [_converted(self.results, row) for row in rows]
         return IteratorResult(self.keys, iter(rows))
 
 
-def _converted(processors: list[Callable[[Any], Any] | None], row: Sequence[Any]) -> tuple[Any, ...]:
-    pairs = zip(processors, row, strict=True)
-    return tuple(value if processor is None else processor(value) for processor, value in pairs)
+def _converted(
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...], row: Sequence[Any]
+) -> tuple[Any, ...]:
+    values = list(row)
+    for index, processor in processors:
+        values[index] = processor(values[index])
+    return tuple(values)
 
 
 _PREPARED: dict[int, _Prepared] = {}

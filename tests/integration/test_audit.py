@@ -2,11 +2,12 @@
 
 import itertools
 import threading
+from contextlib import nullcontext
 from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from sqlalchemy import func, select, text
+from sqlalchemy import exc, func, select, text
 
 from portal import create_app
 from portal.config import UnsafeConfiguration
@@ -21,6 +22,7 @@ from portal.services.audit import (
     record_accesses,
 )
 from portal.services.audit_verify import verify_chain
+from tests.query_count import count_queries
 
 ADVISER = Actor(id=7, role="adviser", org="Kuntoutus Oy")
 
@@ -334,3 +336,57 @@ def test_production_refuses_the_development_audit_key(app_config):
     with pytest.raises(UnsafeConfiguration, match="SMS_GATEWAY"):
         create_app({**production, "AUDIT_HMAC_KEY": "k" * 40})
     assert create_app({**app_config, "AUDIT_HMAC_KEY": "k" * 40}).config["AUDIT_HMAC_KEY"] == "k" * 40
+
+
+def stored(db, seq):
+    """An entry as the database keeps it: each value as the driver returns it, with SQL's own name
+    of its type (typeof on SQLite, pg_typeof on PostgreSQL)."""
+    columns = list(AccessLogEntry.__table__.c.keys())
+    kind = "pg_typeof" if db.get_bind().dialect.name == "postgresql" else "typeof"
+    shown = ", ".join(f"{name}, CAST({kind}({name}) AS TEXT)" for name in columns)
+    row = db.execute(text(f"SELECT {shown} FROM access_log WHERE seq = :seq"), {"seq": seq}).one()  # noqa: S608
+    return {name: (row[2 * index], row[2 * index + 1]) for index, name in enumerate(columns)}
+
+
+def test_the_entries_written_on_the_driver_s_cursor_are_those_sqlalchemy_writes(app, db):
+    """Entries are written and the chain head moved on the driver's cursor unless statements are
+    listened to (see portal.services.reads.on_driver): the two ways store the same values."""
+    written = {}
+    for listened in (True, False):
+        listener = count_queries(app) if listened else nullcontext()
+        with (
+            time_machine.travel(datetime(2026, 11, 20, 21, 59, 30, 123456, tzinfo=UTC), tick=False),
+            listener,
+        ):
+            record_access(
+                db, actor=ADVISER, action="view", object_type="client", client_id=42, ip="192.0.2.1"
+            )
+            seq = view_list(db, [100 + listened])
+        written[listened] = (stored(db, seq - 1), stored(db, seq))
+        (day,) = db.execute(text("SELECT day FROM access_log_list_view WHERE seq = :seq"), {"seq": seq}).one()
+        written[listened] += (day,)
+
+    def comparable(row):
+        ignored = ("id", "seq", "mac", "prev_mac", "client_ids")
+        return {name: value for name, value in row.items() if name not in ignored}
+
+    by_sqlalchemy, on_driver = written[True], written[False]
+    assert comparable(on_driver[0]) == comparable(by_sqlalchemy[0])
+    assert comparable(on_driver[1]) == comparable(by_sqlalchemy[1])
+    assert on_driver[2] == by_sqlalchemy[2]
+    assert on_driver[0]["at"] == by_sqlalchemy[0]["at"]  # the time as SQLAlchemy's type keeps it
+    assert verify_chain(db, audit_key()).ok
+
+
+def test_a_write_the_database_refuses_fails_as_sqlalchemy_reports_it(app, db):
+    """The unique seq is the last line of defence of the chain: a head that has fallen behind makes
+    the next entry's insert fail, whichever way it ran, with SQLAlchemy's IntegrityError."""
+    write_entries(db, 2)
+    for listened in (False, True):
+        db.execute(text("UPDATE audit_chain_head SET seq = 1"))
+        db.commit()
+        listener = count_queries(app) if listened else nullcontext()
+        with listener, pytest.raises(exc.IntegrityError):
+            record_access_now(db, actor=ADVISER, action="view", object_type="client", client_id=42)
+        db.rollback()
+    assert [entry.seq for entry in db.scalars(select(AccessLogEntry).order_by(AccessLogEntry.seq))] == [1, 2]

@@ -290,15 +290,11 @@ def record_accesses(db: Session, entries: list[dict[str, Any]]) -> list[dict[str
                 "client_ids": _id_list(fields.get("client_ids")),
             }
         )
+    macs = BatchMacs(key, written)
     previous = head.mac
-    if len(written) == 1:  # most pages: nothing shared to work out first
-        written[0]["prev_mac"] = previous
-        written[0]["mac"] = previous = compute_mac(key, written[0])
-    else:
-        macs = BatchMacs(key, written)
-        for row in written:
-            row["prev_mac"] = previous
-            row["mac"] = previous = macs.mac(row)
+    for row in written:
+        row["prev_mac"] = previous
+        row["mac"] = previous = macs.mac(row)
     seq = written[-1]["seq"]
     connection = db.connection()
     _insert(connection, ACCESS_LOG_TABLE, INSERTED, [[row[name] for name in INSERTED] for row in written])
@@ -391,10 +387,8 @@ def _lock_head(db: Session) -> ChainHead:
     if connection.dialect.name == "postgresql":
         connection.execute(_ADVISORY_LOCK, {"key": ADVISORY_LOCK_KEY})
         row = read_values(db, _read_head()).one_or_none()
-    else:
-        row = write_values(
-            connection, _lock_and_read_head()
-        ).one_or_none()  # the write lock and the head at once
+    else:  # the write lock and the head at once
+        row = write_values(connection, _lock_and_read_head()).one_or_none()
     if row is not None:
         return ChainHead(row.seq, row.mac)
     # A new database has no head row yet; one that lost it continues from its last entry.

@@ -16,8 +16,8 @@ from sqlalchemy.sql.selectable import CompoundSelect
 
 T = TypeVar("T")
 P = ParamSpec("P")
-S = TypeVar("S", bound=Select[Any] | CompoundSelect[Any] | Update)
 Statement = Select[Any] | CompoundSelect[Any] | Update
+S = TypeVar("S", bound=Statement)
 
 
 def read_values(db: Session, statement: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
@@ -200,8 +200,9 @@ _PREPARED: dict[int, _Prepared] = {}
 
 
 def prepared(build: Callable[P, S]) -> Callable[P, S]:
-    """functools.cache for a function that builds a select for read_values, which then runs it
-    prepared (see _Prepared). Only for statements built once: each is kept for good."""
+    """functools.cache for a function that builds a select for read_values (or an UPDATE for
+    write_values), which then runs it prepared (see _Prepared). Only for statements built once:
+    each is kept for good."""
 
     @cache
     @wraps(build)

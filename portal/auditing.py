@@ -32,7 +32,8 @@ def log_view(
 ) -> None:
     """A professional looked at one client's data."""
     fields = {
-        **_request_fields(object_type),
+        **_request_fields(),
+        "object_type": object_type,
         "object_id": object_id,
         "client_id": client_id,
         "purpose": purpose,
@@ -45,8 +46,9 @@ def log_view(
 
 def log_client_views(db: Session, *, client_id: int, object_types: list[str]) -> None:
     """A page showing several parts of one client's data: an entry for each part, one batch, one commit."""
+    fields = _request_fields()
     record_accesses(
-        db, [{**_request_fields(object_type), "client_id": client_id} for object_type in object_types]
+        db, [{**fields, "object_type": object_type, "client_id": client_id} for object_type in object_types]
     )
     db.commit()
 
@@ -56,15 +58,17 @@ def log_views(db: Session, *, client_ids: list[int], object_type: str, purpose: 
     and each client finds it by the first such view of the day (see ListView); one commit."""
     if not client_ids:
         return
-    record_accesses(db, [{**_request_fields(object_type), "client_ids": client_ids, "purpose": purpose}])
+    record_accesses(
+        db, [{**_request_fields(), "object_type": object_type, "client_ids": client_ids, "purpose": purpose}]
+    )
     db.commit()
 
 
-def _request_fields(object_type: str) -> dict[str, Any]:
+def _request_fields() -> dict[str, Any]:
+    """Who is viewing, from where: the same for every entry of the request."""
     return {
         "actor": current_actor(),
         "action": "view",
-        "object_type": object_type,
         "request_id": request.headers.get("X-Request-Id"),
         "ip": request.remote_addr,
     }

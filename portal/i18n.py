@@ -26,12 +26,20 @@ def supported_locale(value: str | None) -> str:
     return value if value in LOCALES else DEFAULT_LOCALE
 
 
-def select_locale() -> str:
-    """The remembered choice, then the browser's wish, then Finnish."""
+@cache
+def _babel(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+def select_locale() -> Locale:
+    """The remembered choice, then the browser's wish, then Finnish.
+
+    Flask-Babel takes a Locale as it is and would parse a language code anew in every request.
+    """
     chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
     if chosen in LOCALES:
-        return chosen
-    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+        return _babel(chosen)
+    return _babel(request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE)
 
 
 def _locale() -> Locale | None:
@@ -117,11 +125,6 @@ def _language() -> str:
     Babel's Locale objects for every date on a list page cost more than formatting them)."""
     locale = _locale()
     return locale.language if locale is not None else DEFAULT_LOCALE
-
-
-@cache
-def _babel(language: str) -> Locale:
-    return Locale.parse(language)
 
 
 def _in_helsinki(value: datetime) -> datetime:

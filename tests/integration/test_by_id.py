@@ -56,3 +56,22 @@ def test_a_client_is_found_for_a_professional_who_works_with_them_only(app, demo
         assert client.hetu_hash == demo["client_fi"].hetu_hash
         assert client_for_staff(db, adviser, demo["client_fi"].id) is client
         assert client_for_staff(db, others, demo["client_fi"].id) is None
+
+
+def test_an_object_made_from_columns_refreshes_after_commit_and_loads_its_relationships(app, demo):
+    maker = app.extensions["polku.sessionmaker"]
+    with maker() as db:
+        adviser = by_id(db, StaffUser, demo["adviser"].id)
+        assert adviser is not None
+        assert "roles" not in inspect(adviser).dict  # not read with the row: loaded when asked for
+        assert {role.role for role in adviser.roles} == {role.role for role in demo["adviser"].roles}
+        assert all(role.staff_user is adviser for role in adviser.roles)
+        with maker() as other:
+            other.get(StaffUser, adviser.id).name = "Changed elsewhere"
+            other.commit()
+        db.expire_all()  # the next read asks the database again
+        assert adviser.name == "Changed elsewhere"
+        db.delete(adviser)
+        db.commit()
+    with maker() as db:
+        assert db.get(StaffUser, demo["adviser"].id) is None

@@ -9,7 +9,8 @@ import os
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import current_app
+
+from portal.context import config
 
 VERSION = b"\x01"
 
@@ -19,7 +20,7 @@ class DecryptionFailed(ValueError):
 
 
 def _key(name: str) -> bytes:
-    return _derive_key(str(current_app.config[name]))
+    return _derive_key(str(config()[name]))
 
 
 @lru_cache(maxsize=16)

@@ -9,6 +9,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.context import current_application, request_globals
+
 
 def make_engine(url: str, echo: bool = False) -> Engine:
     options: dict[str, Any] = {"echo": echo, "future": True}
@@ -64,9 +66,10 @@ def get_engine() -> Engine:
 
 def get_db() -> Session:
     """The session of this request (or CLI command), closed at teardown."""
-    if "db" not in g:
-        g.db = current_app.extensions["polku.sessionmaker"]()
-    session: Session = g.db
+    kept = request_globals().__dict__  # asked for many times a page: not through the proxy `g`
+    if "db" not in kept:
+        kept["db"] = current_application().extensions["polku.sessionmaker"]()
+    session: Session = kept["db"]
     return session
 
 

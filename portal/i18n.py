@@ -8,10 +8,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, support
-from flask import current_app, g, request
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from wtforms.i18n import messages_path
+
+from portal.context import config, current_application, current_request, request_globals
 
 LOCALES = ("fi", "sv")
 DEFAULT_LOCALE = "fi"
@@ -36,17 +37,18 @@ def select_locale() -> Locale:
 
     Flask-Babel takes a Locale as it is and would parse a language code anew in every request.
     """
-    chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
+    asked = current_request()
+    chosen = asked.cookies.get(config()["LANGUAGE_COOKIE"])
     if chosen in LOCALES:
         return _babel(chosen)
-    return _babel(request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE)
+    return _babel(asked.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE)
 
 
 def _locale() -> Locale | None:
     """Flask-Babel's get_locale(), reading the chosen locale straight from `g` once it is known:
     pages ask for it for every date and label they show."""
     try:
-        state = g._get_current_object().__dict__.get("_flask_babel")
+        state = request_globals().__dict__.get("_flask_babel")
     except RuntimeError:  # outside the application
         return None
     known: Locale | None = getattr(state, "babel_locale", None)
@@ -62,13 +64,30 @@ def translations() -> support.NullTranslations:
     """Flask-Babel's translations for the current locale, kept on the request while the locale
     stays the same (force_locale changes it): its own lookup costs more than translating."""
     # Templates ask for every string; one lookup of `g` here replaces Flask-Babel's several.
-    store = g._get_current_object().__dict__
+    store = request_globals().__dict__
     kept = store.get("_polku_translations")
     babel_state = store.get("_flask_babel")
     if kept is None or kept[0] is not getattr(babel_state, "babel_locale", None):
         locale = get_locale()
-        kept = store["_polku_translations"] = (locale, get_translations())
+        kept = store["_polku_translations"] = (locale, _catalogue(locale))
     found: support.NullTranslations = kept[1]
+    return found
+
+
+def _catalogue(locale: Locale | None) -> support.NullTranslations:
+    """Flask-Babel's translations for the locale, kept by the application per language: Flask-Babel
+    finds them again in every request through its request state, domain and locale, each a
+    look-up through `flask.g`, on the first string of every page."""
+    if locale is None:
+        anyway: support.NullTranslations = get_translations()
+        return anyway
+    kept: dict[tuple[str, str | None], support.NullTranslations] = (
+        current_application().extensions.setdefault("polku.translations", {})
+    )
+    language = (locale.language, locale.territory)
+    found = kept.get(language)
+    if found is None:
+        found = kept[language] = get_translations()
     return found
 
 
@@ -100,8 +119,9 @@ def share_form_translations() -> None:
     Flask-WTF would read the catalogue from disk in every request that makes a form; it takes
     the one already on the request (the same catalogue, by the same locale).
     """
-    if request.endpoint != "static":
-        request.wtforms_translations = _form_translations(current_locale())  # type: ignore[attr-defined]
+    asked = current_request()
+    if asked.endpoint != "static":
+        asked.wtforms_translations = _form_translations(current_locale())  # type: ignore[attr-defined]
 
 
 def today() -> date:

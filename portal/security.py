@@ -5,14 +5,17 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, Response, current_app, g, request, session
-from flask_wtf.csrf import validate_csrf
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms import ValidationError
+
+from portal.context import request_globals
 
 
 def csp_nonce() -> str:
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(18)
-    nonce: str = g.csp_nonce
+    kept = request_globals().__dict__
+    if "csp_nonce" not in kept:
+        kept["csp_nonce"] = secrets.token_urlsafe(18)
+    nonce: str = kept["csp_nonce"]
     return nonce
 
 
@@ -30,6 +33,13 @@ def _csrf_key() -> tuple[object, str] | None:
         return None
     raw = session.get(CSRF_FIELD)
     return (current_app.secret_key, raw) if isinstance(raw, str) else None
+
+
+def csrf_token() -> str:
+    """The templates' csrf_token(): Flask-WTF's generate_csrf, which keeps the signed token on `g`
+    once made (or reuse_signed_csrf put it there); a page's forms then take it from there."""
+    kept = request_globals().__dict__.get(CSRF_FIELD)
+    return kept if isinstance(kept, str) else generate_csrf()
 
 
 def reuse_signed_csrf() -> None:

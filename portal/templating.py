@@ -16,6 +16,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.identity.access import current_user
 from portal.identity.sessions import ServerSession, idle_deadline
 from portal.models.base import utcnow
+from portal.security import csrf_token
 
 # Navigation: a feature's entry appears once its endpoint exists.
 CLIENT_NAV = (
@@ -200,4 +201,6 @@ def init_app(app: Flask) -> None:
             "navigation": navigation(app, user),
             "session_deadline": deadline,
             "here": request.full_path.rstrip("?") if request else "/",
+            # In place of Flask-WTF's (the same token), which this context processor follows.
+            "csrf_token": csrf_token,
         }

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
+from portal.context import request_globals
 from portal.db import get_db
 from portal.models import Client, StaffUser
 
@@ -32,9 +33,10 @@ def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
 
 def current_user() -> Client | StaffUser | None:
     """The signed-in person of this request, loaded from the server-side session."""
-    if "user" not in g:
-        g.user = _load_user()
-    user: Client | StaffUser | None = g.user
+    kept = request_globals().__dict__  # asked for many times a page: not through the proxy `g`
+    if "user" not in kept:
+        kept["user"] = _load_user()
+    user: Client | StaffUser | None = kept["user"]
     return user
 
 

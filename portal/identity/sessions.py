@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from flask import Flask, Request, Response, current_app
+from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import Row, Select, bindparam, delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import CallbackDict
 
+from portal.context import config
 from portal.db import get_db
 from portal.models import Client, StaffRole, StaffUser, UserSession
 from portal.models.base import utcnow
@@ -57,11 +58,11 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
 
 
 def idle_limit() -> timedelta:
-    return timedelta(minutes=int(current_app.config["SESSION_IDLE_MINUTES"]))
+    return timedelta(minutes=int(config()["SESSION_IDLE_MINUTES"]))
 
 
 def absolute_limit() -> timedelta:
-    return timedelta(hours=int(current_app.config["SESSION_MAX_HOURS"]))
+    return timedelta(hours=int(config()["SESSION_MAX_HOURS"]))
 
 
 def idle_deadline(session: ServerSession) -> datetime:

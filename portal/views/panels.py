@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request
 from sqlalchemy.orm import Session
 
+from portal.context import current_request
 from portal.models import Client
 
 Loader = Callable[[Session, Client], dict[str, Any] | None]
@@ -57,12 +57,12 @@ ALL_ROWS = 1_000_000  # a LIMIT both databases take
 def overview_rows() -> int:
     """How many rows a panel of the client overview asks for: one more than it shows, to know
     whether there are more."""
-    return ALL_ROWS if request.args.get("show") == "all" else OVERVIEW_ROWS + 1
+    return ALL_ROWS if current_request().args.get("show") == "all" else OVERVIEW_ROWS + 1
 
 
 def newest(rows: list[Any]) -> dict[str, Any]:
     """The rows a panel shows, and whether older ones were left out."""
-    more = len(rows) > OVERVIEW_ROWS and request.args.get("show") != "all"
+    more = len(rows) > OVERVIEW_ROWS and current_request().args.get("show") != "all"
     return {"rows": rows[:OVERVIEW_ROWS] if more else rows, "more": more, "shown": OVERVIEW_ROWS}
 
 

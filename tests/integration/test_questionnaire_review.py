@@ -9,7 +9,14 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import event, select
 
-from portal.models import AccessLogEntry, Client, OutboxMessage, QuestionnaireResponse, ReviewNote
+from portal.models import (
+    AccessLogEntry,
+    Client,
+    ClientAssignment,
+    OutboxMessage,
+    QuestionnaireResponse,
+    ReviewNote,
+)
 from portal.services import clients as client_service
 from tests.conftest import csrf_token_from, lists_logged, login_as, post_form
 from tests.integration.questionnaire_helpers import (
@@ -100,6 +107,41 @@ def test_the_queue_filters_and_shows_only_the_advisers_own_clients(app, db, demo
     assert f"/staff/questionnaires/{mine.id}" not in adviser.get("/staff/questionnaires?q=virtanen").get_data(
         as_text=True
     )
+
+
+def test_the_queue_counts_only_sent_answers_of_the_advisers_clients_now(app, db, demo, adviser):
+    submitted(app, db, demo["client_fi"], demo["adviser"], ALL_PAGES)
+    reviewed = submitted(app, db, demo["client_young"], demo["adviser"], ALL_PAGES)
+    colleague = another_adviser(db)
+    # The colleague's client, and a client the colleague also works with: counted once.
+    submitted(app, db, demo["client_sv"], colleague, ALL_PAGES)
+    shared = submitted(app, db, demo["client_new_sign"], demo["adviser"], ALL_PAGES)
+    ended = submitted(app, db, new_client(app, db, "Entinen Asiakas"), demo["adviser"], ALL_PAGES)
+    with app.app_context():
+        from portal.services import questionnaire as service
+
+        client_service.assign(db, actor_for(colleague), db.get(Client, shared.client_id), colleague)
+        service.assign_questionnaire(
+            db, actor_for(demo["adviser"]), demo["client_fi"]
+        )  # a draft: not counted
+        service.set_reviewed(
+            db, actor_for(demo["adviser"]), reviewed, True, expected_review_version=reviewed.review_version
+        )
+        assignment = db.scalar(
+            select(ClientAssignment).where(
+                ClientAssignment.client_id == ended.client_id,
+                ClientAssignment.staff_user_id == demo["adviser"].id,
+            )
+        )
+        client_service.end_assignment(db, actor_for(demo["adviser"]), assignment)
+
+    def count(url):
+        found = re.search(r"<p>(\d+) vastaus", adviser.get(url).get_data(as_text=True))
+        return int(found.group(1)) if found else None
+
+    assert count("/staff/questionnaires") == 3
+    assert count("/staff/questionnaires?show=unreviewed") == 2
+    assert count("/staff/questionnaires?show=reviewed") == 1
 
 
 def test_the_queue_is_paginated(app, db, demo, adviser):

@@ -85,10 +85,25 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        if dialect.name == "sqlite":
+            return _sqlite_text_of_utc
+        return super().bind_processor(dialect)
+
     def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], datetime | None] | None:
         if dialect.name == "sqlite":
             return _utc_from_sqlite_text
         return super().result_processor(dialect, coltype)
+
+
+def _sqlite_text_of_utc(value: datetime | None) -> str | None:
+    """process_bind_param and SQLAlchemy's writing of the text for SQLite in one step, without
+    datetime.replace (see _utc_from_sqlite_text): the same text, "YYYY-MM-DD HH:MM:SS.ffffff" in UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; use an aware UTC time")
+    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
 
 
 def _utc_from_sqlite_text(value: str | None) -> datetime | None:

@@ -61,9 +61,10 @@ def overview_rows() -> int:
 
 
 def newest(rows: list[Any]) -> dict[str, Any]:
-    """The rows a panel shows, and whether older ones were left out."""
+    """The rows a panel shows (a tuple, which a kept fragment can take as its key), and whether
+    older ones were left out."""
     more = len(rows) > OVERVIEW_ROWS and current_request().args.get("show") != "all"
-    return {"rows": rows[:OVERVIEW_ROWS] if more else rows, "more": more, "shown": OVERVIEW_ROWS}
+    return {"rows": tuple(rows[:OVERVIEW_ROWS] if more else rows), "more": more, "shown": OVERVIEW_ROWS}
 
 
 # Columns of the professional's client list: one batch loader per feature, for all clients on the page.

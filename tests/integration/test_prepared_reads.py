@@ -117,6 +117,23 @@ def test_with_a_listener_of_statements_sqlalchemy_runs_the_read_and_the_listener
     assert "questionnaire_response" in seen[0]
 
 
+def test_with_the_sql_echoed_sqlalchemy_runs_the_read_and_logs_it(app, db, demo, caplog):
+    engine = app.extensions["polku.engine"]
+    statement, params = _open_responses(), {"client_id": demo["client_fi"].id}
+    assert not isinstance(read_values(db, statement, params), CursorResult)  # prepared: no listener
+    db.rollback()  # the next read starts a connection of its own, which sees the engine's echo
+    engine.echo = True
+    try:
+        with caplog.at_level("INFO", logger="sqlalchemy.engine"):
+            result = read_values(db, statement, params)
+            assert isinstance(result, CursorResult)
+            assert result.all() == []
+    finally:
+        db.rollback()
+        engine.echo = False
+    assert any("FROM questionnaire_response" in record.getMessage() for record in caplog.records)
+
+
 def test_a_prepared_read_fails_as_sqlalchemy_does(app, db, demo):
     statement, good = _open_responses(), {"client_id": demo["client_fi"].id}
     read_values(db, statement, good).all()  # prepared on this database

@@ -46,14 +46,16 @@ def _not_offered(offered: set[str]) -> tuple[str, ...]:
 def _overview(db: Session, client: Client) -> dict[str, Any]:
     offered = offered_types(db, client.id)
     to_offer = _not_offered(offered)
+    types, locale = catalogue().types, current_locale()
     return {
         **panels.newest(booking_lines(db, client.id, limit=panels.overview_rows())),
-        "offered": [catalogue().types[key] for key in sorted(offered) if key in catalogue().types],
+        # The names of the types offered, as the page lists them.
+        "offered": ", ".join(types[key].name[locale] for key in sorted(offered) if key in types),
         # The form's choices are kept rendered by these keys; the form is built only to render them,
         # or it is the one that was sent without a valid choice, shown with these choices.
         "to_offer": to_offer,
         "offer_form": lambda sent=None: _offer_form(to_offer, sent),
-        "types": list(catalogue().types.values()),
+        "types": list(types.values()),
         "now": utcnow(),
     }
 

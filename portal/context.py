@@ -10,18 +10,27 @@ or application they fail as the proxies do.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from flask import Flask, Request
-from flask.ctx import _AppCtxGlobals
+from flask.ctx import AppContext, RequestContext, _AppCtxGlobals
 from flask.globals import _cv_app, _cv_request
+
+T = TypeVar("T")
+C = TypeVar("C", AppContext, RequestContext)
+
+
+def _active(variable: ContextVar[C], outside: str) -> C:
+    context = variable.get(None)
+    if context is None:
+        raise RuntimeError(f"Working outside of {outside} context.")
+    return context
 
 
 def current_application() -> Flask:
-    context = _cv_app.get(None)
-    if context is None:
-        raise RuntimeError("Working outside of application context.")
-    return context.app
+    return _active(_cv_app, "application").app
 
 
 def config() -> dict[str, Any]:
@@ -30,14 +39,17 @@ def config() -> dict[str, Any]:
 
 def request_globals() -> _AppCtxGlobals:
     """`flask.g` itself."""
-    context = _cv_app.get(None)
-    if context is None:
-        raise RuntimeError("Working outside of application context.")
-    return context.g
+    return _active(_cv_app, "application").g
 
 
 def current_request() -> Request:
-    context = _cv_request.get(None)
-    if context is None:
-        raise RuntimeError("Working outside of request context.")
-    return context.request
+    return _active(_cv_request, "request").request
+
+
+def kept_for_request(name: str, make: Callable[[], T]) -> T:
+    """`g.<name>`, made on first use: for values a page asks for many times."""
+    kept = request_globals().__dict__
+    if name not in kept:
+        kept[name] = make()
+    value: T = kept[name]
+    return value

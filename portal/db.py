@@ -9,7 +9,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal.context import current_application, request_globals
+from portal.context import current_application, kept_for_request
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -66,10 +66,11 @@ def get_engine() -> Engine:
 
 def get_db() -> Session:
     """The session of this request (or CLI command), closed at teardown."""
-    kept = request_globals().__dict__  # asked for many times a page: not through the proxy `g`
-    if "db" not in kept:
-        kept["db"] = current_application().extensions["polku.sessionmaker"]()
-    session: Session = kept["db"]
+    return kept_for_request("db", _open_session)
+
+
+def _open_session() -> Session:
+    session: Session = current_application().extensions["polku.sessionmaker"]()
     return session
 
 

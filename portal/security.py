@@ -8,15 +8,15 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms import ValidationError
 
-from portal.context import request_globals
+from portal.context import kept_for_request, request_globals
 
 
 def csp_nonce() -> str:
-    kept = request_globals().__dict__
-    if "csp_nonce" not in kept:
-        kept["csp_nonce"] = secrets.token_urlsafe(18)
-    nonce: str = kept["csp_nonce"]
-    return nonce
+    return kept_for_request("csp_nonce", _new_nonce)
+
+
+def _new_nonce() -> str:
+    return secrets.token_urlsafe(18)
 
 
 # The signed form of each session's CSRF token, by the secret key and the session's raw token.

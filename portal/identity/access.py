@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
-from portal.context import request_globals
+from portal.context import kept_for_request
 from portal.db import get_db
 from portal.models import Client, StaffUser
 
@@ -33,11 +33,7 @@ def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
 
 def current_user() -> Client | StaffUser | None:
     """The signed-in person of this request, loaded from the server-side session."""
-    kept = request_globals().__dict__  # asked for many times a page: not through the proxy `g`
-    if "user" not in kept:
-        kept["user"] = _load_user()
-    user: Client | StaffUser | None = kept["user"]
-    return user
+    return kept_for_request("user", _load_user)
 
 
 def _load_user() -> Client | StaffUser | None:

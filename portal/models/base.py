@@ -70,12 +70,12 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    # On SQLite, bind_processor and result_processor below replace these two for every value;
+    # process_bind_param is still what renders a time into literal SQL (offline migrations).
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; use an aware UTC time")
-        value = value.astimezone(UTC)
+        value = _in_utc(value)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
@@ -99,11 +99,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 def _sqlite_text_of_utc(value: datetime | None) -> str | None:
     """process_bind_param and SQLAlchemy's writing of the text for SQLite in one step, without
     datetime.replace (see _utc_from_sqlite_text): the same text, "YYYY-MM-DD HH:MM:SS.ffffff" in UTC."""
-    if value is None:
-        return None
+    return None if value is None else _in_utc(value).isoformat(" ", "microseconds")[:26]
+
+
+def _in_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetimes are not stored; use an aware UTC time")
-    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+    return value.astimezone(UTC)
 
 
 def _utc_from_sqlite_text(value: str | None) -> datetime | None:

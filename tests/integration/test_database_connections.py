@@ -1,4 +1,5 @@
-"""Pooled database connections: one the server has closed is never handed to a request."""
+"""Database connections: SQLite's settings, and a pooled connection the server has closed is never
+handed to a request."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import time
 import pytest
 from sqlalchemy import exc, text
 
-from portal.db import _refuse_if_closed_by_server
+from portal.db import _refuse_if_closed_by_server, make_engine
 from tests.conftest import login_as
 
+PRAGMAS = ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
 OTHER_BACKENDS = (
     "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
 )
@@ -25,6 +27,16 @@ def test_a_socket_the_other_end_has_closed_is_refused_and_an_idle_open_one_is_no
             _refuse_if_closed_by_server(ours, None, None)
     with pytest.raises(exc.DisconnectionError):  # closed on our side: no socket at all
         _refuse_if_closed_by_server(ours, None, None)
+
+
+def test_an_sqlite_database_is_written_ahead_and_each_commit_waits_for_the_disk(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'portal.sqlite3'}")
+    try:
+        with engine.connect() as connection:
+            settings = [connection.execute(text(f"PRAGMA {name}")).scalar() for name in PRAGMAS]
+    finally:
+        engine.dispose()
+    assert settings == ["wal", 2, 1, 30000]  # synchronous 2 is FULL
 
 
 def test_after_the_database_ends_the_pooled_connections_the_next_page_still_opens(app, db, demo):

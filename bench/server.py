@@ -26,7 +26,13 @@ class Gunicorn:
     """One gunicorn master with `workers` workers; the same settings for every app compared."""
 
     def __init__(
-        self, app_spec: str, env: dict[str, str], workers: int = 1, threads: int = 4, keepalive: int = 5
+        self,
+        app_spec: str,
+        env: dict[str, str],
+        workers: int = 1,
+        threads: int = 4,
+        keepalive: int = 5,
+        root: Path = ROOT,  # the checkout whose code is served (bench.compare serves two)
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -50,7 +56,7 @@ class Gunicorn:
                 "warning",
                 app_spec,
             ],
-            cwd=ROOT,
+            cwd=root,
             env={**os.environ, **env},
         )
         deadline = time.monotonic() + 60

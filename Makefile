@@ -33,13 +33,13 @@ run: install
 test: install-dev e2e-browser
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
-	$(BIN)/mypy portal
+	$(BIN)/mypy portal $(wildcard bench)
 	$(BIN)/pytest
 
 lint: install-dev
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
-	$(BIN)/mypy portal
+	$(BIN)/mypy portal $(wildcard bench)
 
 ## make i18n: extract strings into messages.pot, update the fi/sv catalogs, compile them
 i18n: install-dev

@@ -16,6 +16,7 @@ import random
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -83,7 +84,7 @@ class User(threading.Thread):
         return time.monotonic() < self.deadline
 
     def journey(self) -> None:
-        steps = [
+        steps: list[Callable[[], object]] = [
             lambda: self.request("GET", "/home", 200),
             lambda: self.request("GET", "/pathway", 200),
             self.questionnaire,

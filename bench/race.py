@@ -33,7 +33,8 @@ def prepare(app: Any, clients: int, slots: int) -> tuple[list[int], list[int]]:
     with app.app_context():
         db: Session = app.extensions["polku.sessionmaker"]()
         load_demo(db)
-        adviser_id = db.scalar(select(StaffUser.id).where(StaffUser.email == demo_person("adviser")["email"]))
+        adviser = select(StaffUser.id).where(StaffUser.email == demo_person("adviser")["email"])
+        adviser_id = db.scalars(adviser).one()
         now = datetime.now(UTC)
         client_ids = inserted_ids(
             db,

@@ -67,15 +67,15 @@ def main() -> None:
                 race(pg_url, "postgresql", clients=profile.race_clients)
         else:
             print(f"race postgresql: {NO_POSTGRES}", flush=True)
-        load_options = {
-            "users": profile.load_users,
-            "seconds": profile.load_seconds,
-            "clients": profile.load_clients,
-        }
-        load(sqlite_url(workdir, "load"), "sqlite", **load_options)
+
+        def run_load(database_url: str, label: str) -> None:
+            users, seconds, clients = profile.load_users, profile.load_seconds, profile.load_clients
+            load(database_url, label, users=users, seconds=seconds, clients=clients)
+
+        run_load(sqlite_url(workdir, "load"), "sqlite")
         if postgres:
             with postgres_database("load") as pg_url:
-                load(pg_url, "postgresql", **load_options)
+                run_load(pg_url, "postgresql")
             with postgres_database("scale") as pg_url:
                 scale(pg_url, clients=profile.scale_clients, samples=profile.scale_samples)
         else:

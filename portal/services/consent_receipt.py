@@ -2,14 +2,20 @@
 
 Pure Python (fpdf2) with the DejaVu fonts that ship with Polku: nothing else is read from the
 disk and nothing is fetched, so a receipt looks the same everywhere and renders Šalin, ä, ö and å.
+
+The receipt is a tagged PDF: every line drawn belongs to a heading or a paragraph of the document's
+structure, in reading order, and the page footer is marked as an artifact, so that a screen reader
+reads it as it reads the page it came from (the accessibility requirements cover documents too).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from flask_babel import force_locale, gettext
-from fpdf import FPDF
+from fpdf import FPDF, ViewerPreferences
 from fpdf.enums import WrapMode, XPos, YPos
 
 from portal import resource_dir
@@ -33,35 +39,79 @@ class Receipt(FPDF):
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_lang(locale)
         self.set_creator("Polku")
+        # A reader's window shows the title ("Receipt of your consent"), not the file's name.
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
         self.footer_text = ""
+        self.open_tag: str | None = None  # the structure element being drawn
+        self.continued_tag: str | None = None  # … and the one a page break cut, to go on with
+
+    @contextmanager
+    def tagged(self, tag: str, line_height: float) -> Iterator[None]:
+        """What is drawn inside is one structure element: "/P", "/H1", "/H2"…"""
+        if self.will_page_break(line_height):
+            self.add_page()  # the element starts where its first line goes, never empty
+        self._begin(tag)
+        try:
+            yield
+        finally:
+            self._end()
+
+    def _begin(self, tag: str) -> None:
+        # fpdf2 tags only figures and links itself; its structure builder takes any standard type.
+        mcid = self.struct_builder.next_mcid_for_page(self.page)
+        self._add_marked_content(struct_type=tag, mcid=mcid)
+        self._out(f"{tag} <</MCID {mcid}>> BDC")
+        self.open_tag = tag
+
+    def _end(self) -> None:
+        self._out("EMC")
+        self.open_tag = None
 
     def footer(self) -> None:
+        # A page break inside a paragraph: its part on this page ends here, and the rest becomes
+        # an element of the same kind on the next page (marked content cannot span pages).
+        self.continued_tag = self.open_tag
+        if self.open_tag:
+            self._end()
+        self._out("/Artifact BMC")
         self.set_y(-12)
         self.set_font(FONT, "", 8)
         self.set_text_color(80, 80, 80)
         self.cell(0, 5, f"{self.footer_text}  {self.page_no()}/{{nb}}", align="R")
         self.set_text_color(0, 0, 0)
+        self._out("EMC")
 
-    def text_block(self, text: str, size: float = 10.5, bold: bool = False, gap: float = 1.5) -> None:
+    def header(self) -> None:
+        if self.continued_tag:
+            self._begin(self.continued_tag)
+            self.continued_tag = None
+
+    def text_block(
+        self, text: str, size: float = 10.5, bold: bool = False, gap: float = 1.5, tag: str = "/P"
+    ) -> None:
         self.set_font(FONT, "B" if bold else "", size)
-        self.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        with self.tagged(tag, size * 0.5):
+            self.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(gap)
 
-    def heading(self, text: str, size: float = 13) -> None:
+    def heading(self, text: str, size: float = 13, tag: str = "/H2") -> None:
         self.ln(2)
-        self.text_block(text, size=size, bold=True, gap=1)
+        self.text_block(text, size=size, bold=True, gap=1, tag=tag)
 
     def row(self, label: str, value: str) -> None:
-        self.set_font(FONT, "B", 10)
-        self.multi_cell(55, 5, label, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
-        self.set_font(FONT, "", 10)
-        self.multi_cell(0, 5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        """A label and its value side by side, read as one paragraph: "Signed by Veeti Šalin"."""
+        with self.tagged("/P", 5):
+            self.set_font(FONT, "B", 10)
+            self.multi_cell(55, 5, label, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
+            self.set_font(FONT, "", 10)
+            self.multi_cell(0, 5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1.5)
 
     def item(self, text: str) -> None:
         self.set_font(FONT, "", 10.5)
-        self.cell(6, 5.25, "•")
-        self.multi_cell(0, 5.25, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        with self.tagged("/P", 5.25):
+            self.cell(6, 5.25, "•")
+            self.multi_cell(0, 5.25, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(0.5)
 
 
@@ -93,8 +143,8 @@ def _summary(
 ) -> None:
     locale = signature.locale
     pdf.text_block("Polku", size=10, bold=True, gap=0)
-    pdf.text_block(gettext("Receipt of your consent"), size=18, bold=True, gap=2)
-    pdf.text_block(template.title[locale], size=13, bold=True, gap=4)
+    pdf.text_block(gettext("Receipt of your consent"), size=18, bold=True, gap=2, tag="/H1")
+    pdf.text_block(template.title[locale], size=13, bold=True, gap=4, tag="/H2")
     until = (
         local_date(signature.valid_until)
         if signature.valid_until
@@ -143,9 +193,9 @@ def _full_text(pdf: Receipt, signature: ConsentSignature, template: ConsentTempl
     for block in blocks(template, signature.locale):
         text = plain(block.text)
         if block.kind == "title":
-            pdf.text_block(text, size=12, bold=True, gap=2)
+            pdf.text_block(text, size=12, bold=True, gap=2, tag="/H3")
         elif block.kind == "heading":
-            pdf.heading(text, size=11)
+            pdf.heading(text, size=11, tag="/H4")
         elif block.kind == "item":
             pdf.item(text)
         else:
@@ -164,4 +214,5 @@ def _seal(pdf: Receipt, signature: ConsentSignature, jwks_url: str) -> None:
         size=9,
     )
     pdf.set_font(FONT, "", 6.5)
-    pdf.multi_cell(0, 3, signature.seal, align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN)
+    with pdf.tagged("/P", 3):
+        pdf.multi_cell(0, 3, signature.seal, align="L", wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.content.consents import latest
 from portal.models import Client, ConsentSignature
-from portal.services.consent_receipt import FONT_DIR, receipt_pdf
+from portal.services.consent_receipt import FONT_DIR, Receipt, receipt_pdf
 from portal.services.consent_seal import format_code
 from tests.conftest import login_as
 from tests.integration.consent_helpers import issue, sign
@@ -65,6 +65,101 @@ def test_the_swedish_receipt_is_in_swedish_with_a_and_o_rings(app, db, demo):
     assert "ö" in text
     assert "Återkallandet gäller bara framåt." in text
     assert signature.locale == "sv"
+
+
+class MarkedText:
+    """A page's text by the marked content it is drawn in (an element's MCID, or /Artifact)."""
+
+    def __init__(self, page_number: int, texts: dict[tuple[int, object], str]) -> None:
+        self.page_number, self.texts, self.open_marks = page_number, texts, []
+
+    def before(self, operator: bytes, operands: list, _cm: object, _tm: object) -> None:
+        if operator == b"BDC":
+            self.open_marks.append(operands[1]["/MCID"])
+        elif operator == b"BMC":
+            self.open_marks.append(str(operands[0]))
+        elif operator == b"EMC":
+            self.open_marks.pop()
+
+    def text(self, found: str, *_position_and_font: object) -> None:
+        if found.strip():
+            key = (self.page_number, self.open_marks[-1] if self.open_marks else None)
+            self.texts[key] = self.texts.get(key, "") + found
+
+
+def tagged_structure(data: bytes) -> tuple[PdfReader, list[tuple[str, str]], list[str]]:
+    """The receipt as a screen reader gets it: each structure element's type and text, in the
+    structure's order, and the text drawn outside any element (nothing but page artifacts)."""
+    reader = PdfReader(io.BytesIO(data))
+    texts: dict[tuple[int, object], str] = {}
+    for number, page in enumerate(reader.pages):
+        marked = MarkedText(number, texts)
+        page.extract_text(visitor_operand_before=marked.before, visitor_text=marked.text)
+    document = reader.trailer["/Root"]["/StructTreeRoot"]["/K"]
+    document = (document[0] if isinstance(document, list) else document).get_object()
+    assert document["/S"] == "/Document"
+    elements = []
+    for kid in document["/K"]:
+        element = kid.get_object()
+        [mcid] = element["/K"]
+        elements.append((element["/S"], texts.pop((reader.get_page_number(element["/Pg"]), mcid), "")))
+    outside = [found for (_page, mark), found in texts.items() if mark != "/Artifact"]
+    return reader, elements, outside
+
+
+def test_the_receipt_is_a_tagged_pdf_read_as_headings_and_paragraphs_in_order(app, db, demo):
+    """WCAG 1.3.1 and 2.4.2 for a document: structure, reading order, language and title."""
+    data, signature = signed_receipt(app, db, demo, "client_young", "fi")
+    reader, elements, outside = tagged_structure(data)
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "fi"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata.title == "Kuitti suostumuksestasi"
+    assert outside == []  # every line is in a heading or a paragraph; the footers are artifacts
+    assert len(reader.pages) > 1  # the text goes on over pages, and so does its structure
+    assert [element for element in elements if not element[1].strip()] == []
+    assert elements[:3] == [
+        ("/P", "Polku"),
+        ("/H1", "Kuitti suostumuksestasi"),
+        ("/H2", "Suostumus tietojen vaihtamiseen TYM-yhteistyössä"),
+    ]
+    assert [text for kind, text in elements if kind == "/H2"][1:] == [
+        "Valintasi",
+        "Teksti, jonka allekirjoitit",
+        "Sähköinen leima",
+    ]
+    assert ("/P", "Allekirjoittaja Veeti Šalin") in elements
+    assert ("/H4", "Suostumuksen peruminen") in elements
+    assert elements[-1] == ("/P", signature.seal)  # the seal is the last thing read
+
+
+def test_a_paragraph_cut_by_a_page_break_goes_on_as_a_paragraph_on_the_next_page():
+    pdf = Receipt("fi")
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    pdf.set_y(pdf.h - 40)  # near the foot of the page: the paragraph's first lines fit, the rest do not
+    words = [f"sana{number}" for number in range(120)]
+    pdf.text_block(" ".join(words))
+    pdf.heading("Seuraava otsikko")
+    reader, elements, outside = tagged_structure(bytes(pdf.output()))
+    assert len(reader.pages) == 2
+    assert outside == []
+    assert [kind for kind, _text in elements] == ["/P", "/P", "/H2"]
+    first, rest = ("".join(text.split()) for _kind, text in elements[:2])  # lines are joined without spaces
+    assert first.startswith("sana0sana1")
+    assert rest.endswith("sana119")
+    assert first + rest == "".join(words)  # nothing lost or repeated at the break, the footer not in between
+    assert elements[2] == ("/H2", "Seuraava otsikko")
+
+
+def test_the_swedish_receipt_is_tagged_as_swedish(app, db, demo):
+    data, _signature = signed_receipt(app, db, demo, "client_sv", "sv")
+    reader, elements, outside = tagged_structure(data)
+    assert reader.trailer["/Root"]["/Lang"] == "sv"
+    assert reader.metadata.title == "Kvitto på ditt samtycke"
+    assert outside == []
+    assert elements[1] == ("/H1", "Kvitto på ditt samtycke")
 
 
 def test_a_receipt_page_renders_to_an_image(app, db, demo):

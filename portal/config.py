@@ -79,6 +79,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # environment); a video meeting link is shown only in the portal while this is true.
         "BOOKING_REMINDER_HOURS": [24, 2],
         "BOOKING_VIDEO_LINK_SENSITIVE": True,
+        # The review queue and the client list count their rows this far and say "more than" beyond
+        # it: counting a national caseload's every row took longer than the rest of the page.
+        "LIST_COUNT_LIMIT": 1000,
     }
 
 

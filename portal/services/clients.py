@@ -5,13 +5,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, literal_column, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from portal.identity import hetu
 from portal.models import Client, ClientAssignment, StaffUser
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
+from portal.services.counting import count_params, counted
 from portal.services.reads import columns_of, loaded_one, prepared, read_values
 
 
@@ -52,8 +53,9 @@ def assigned_page(db: Session, staff: StaffUser, *, limit: int, offset: int) -> 
 
 
 def assigned_count(db: Session, staff: StaffUser) -> int:
-    """How many clients this professional works with: one open assignment each (a unique index)."""
-    return read_values(db, _assigned_count(), {"staff_id": staff.id}).scalar() or 0
+    """How many clients this professional works with (one open assignment each, a unique index),
+    counted as far as the lists count (portal.services.counting)."""
+    return read_values(db, _assigned_count(), {"staff_id": staff.id, **count_params()}).scalar() or 0
 
 
 def can_see_client(db: Session, staff: StaffUser, client_id: int) -> bool:
@@ -98,8 +100,10 @@ def _assigned_page() -> Select[tuple[Client]]:
 
 @prepared
 def _assigned_count() -> Select[tuple[int]]:
-    return select(func.count(ClientAssignment.id)).where(
-        ClientAssignment.staff_user_id == bindparam("staff_id"), ClientAssignment.ended_at.is_(None)
+    return counted(
+        select(literal_column("1"))
+        .select_from(ClientAssignment)
+        .where(ClientAssignment.staff_user_id == bindparam("staff_id"), ClientAssignment.ended_at.is_(None))
     )
 
 

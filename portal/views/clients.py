@@ -16,6 +16,7 @@ from portal.identity import hetu
 from portal.identity.access import current_staff, roles_only
 from portal.models import Client, Role, StaffRole, StaffUser
 from portal.services import clients as client_service
+from portal.services.counting import Listing, count_params, counted
 from portal.views import panels
 
 bp = Blueprint("clients", __name__, url_prefix="/staff/clients")
@@ -54,16 +55,18 @@ def my_clients() -> str:
             full_name = func.lower(Client.given_name + " " + Client.family_name)
             query = query.where(or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern)))
     page = max(1, request.args.get("page", 1, type=int) or 1)
+    offset = (page - 1) * PAGE_SIZE
     if term:
-        total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
-        clients = db.scalars(
-            query.order_by(Client.family_name, Client.given_name, Client.id)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        ).all()
+        total = db.scalar(counted(query), count_params()) or 0
+        limit = Listing.rows_to_read(total, PAGE_SIZE)
+        ordered = query.order_by(Client.family_name, Client.given_name, Client.id)
+        found = db.scalars(ordered.limit(limit).offset(offset)).all()
     else:
         total = client_service.assigned_count(db, staff)
-        clients = client_service.assigned_page(db, staff, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        limit = Listing.rows_to_read(total, PAGE_SIZE)
+        found = client_service.assigned_page(db, staff, limit=limit, offset=offset)
+    listing = Listing.of(list(found), total, page, PAGE_SIZE)
+    clients = listing.rows
     ids = [client.id for client in clients]
     columns = panels.column_data(db, ids)
     rows = [
@@ -76,9 +79,9 @@ def my_clients() -> str:
         form=form,
         rows=rows,
         columns=[column for column, _values in columns],
+        listing=listing,
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
-        total=total,
+        pages=listing.pages(PAGE_SIZE),
         term=term,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.models import AccessLogEntry, Client, ClientAssignment
@@ -122,18 +123,34 @@ def test_assigning_without_a_valid_choice_says_so_on_the_overview_and_assigns_no
     assert assigned == 1  # only the staff member who added the client
 
 
-def test_the_client_list_pages_through_many_clients(app, db, demo):
+def assign_many(app, db, adviser, given_name, family_name, count=30):
     with app.app_context():
-        for index in range(30):
-            assign(
-                db,
-                SYSTEM,
-                make_client(app, db, given_name=f"Henkilö{index:02d}", family_name="Sivutus"),
-                demo["adviser"],
-            )
+        for index in range(count):
+            client = make_client(app, db, given_name=f"{given_name}{index:02d}", family_name=family_name)
+            assign(db, SYSTEM, client, adviser)
+
+
+def test_the_client_list_pages_through_many_clients(app, db, demo):
+    assign_many(app, db, demo["adviser"], "Henkilö", "Sivutus")
     riikka = signed_in(app, demo["adviser"])
     first = riikka.get("/staff/clients").get_data(as_text=True)
     assert "Sivu 1 / 2" in first
     second = riikka.get("/staff/clients?page=2").get_data(as_text=True)
     assert second.count("Sivutus") == 5
     assert riikka.get("/staff/clients?page=x").status_code == 200
+
+
+@pytest.mark.parametrize("app_config", [{"LIST_COUNT_LIMIT": 10}], indirect=True)
+def test_beyond_the_count_limit_the_client_list_says_more_than_and_pages_on(app, db, demo):
+    assign_many(app, db, demo["adviser"], "Raja", "Laskuri")
+    riikka = signed_in(app, demo["adviser"])
+    first = riikka.get("/staff/clients").get_data(as_text=True)
+    assert "Yli 10 asiakasta" in first
+    assert "<span>Sivu 1</span>" in first
+    assert "Seuraava sivu" in first
+    last = riikka.get("/staff/clients?page=2").get_data(as_text=True)
+    assert "<span>Sivu 2</span>" in last
+    assert "Seuraava sivu" not in last
+    searched = riikka.get("/staff/clients?q=Laskuri").get_data(as_text=True)  # a search counts the same way
+    assert "Yli 10 asiakasta" in searched
+    assert riikka.get("/staff/clients?q=Raja01").get_data(as_text=True).count("Laskuri") == 1

@@ -158,6 +158,34 @@ def test_the_queue_is_paginated(app, db, demo, adviser):
     assert "Numero00" in second  # the one without an interview date comes last
 
 
+@pytest.mark.parametrize("app_config", [{"LIST_COUNT_LIMIT": 10}], indirect=True)
+def test_beyond_the_count_limit_the_queue_says_more_than_and_pages_on_while_there_are_answers(
+    app, db, demo, adviser
+):
+    for number in range(27):
+        submitted(app, db, new_client(app, db, f"Asiakas Raja{number:02d}"), demo["adviser"], ALL_PAGES)
+    first = adviser.get("/staff/questionnaires").get_data(as_text=True)
+    assert "Yli 10 vastausta" in first
+    assert len(re.findall(r'href="/staff/questionnaires/\d+"', first)) == 25
+    assert "<span>Sivu 1</span>" in first  # no "of": the answers were not all counted
+    assert "page=2" in first
+    assert "Edellinen sivu" not in first
+    second = adviser.get("/staff/questionnaires?show=all&page=2").get_data(as_text=True)
+    assert len(re.findall(r'href="/staff/questionnaires/\d+"', second)) == 2
+    assert "<span>Sivu 2</span>" in second
+    assert "Edellinen sivu" in second
+    assert "Seuraava sivu" not in second  # the last answers: no next page
+    # A filter with fewer answers than the limit is counted exactly.
+    few = adviser.get("/staff/questionnaires?show=all&q=Raja0").get_data(as_text=True)
+    assert "10 vastausta" in few
+    assert "Yli" not in few
+    assert "Sivu" not in few
+    adviser.set_cookie("polku_lang", "sv")
+    swedish = adviser.get("/staff/questionnaires").get_data(as_text=True)
+    assert "Över 10 svar" in swedish
+    assert "<span>Sida 1</span>" in swedish
+
+
 def count_queries(app, browser, url):
     statements = []
 

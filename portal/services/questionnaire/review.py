@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal import crypto
@@ -22,6 +22,7 @@ from portal.models import (
 from portal.models.base import in_text, outer_first, utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.clients import assigned_to
+from portal.services.counting import Listing, count_params, counted
 from portal.services.questionnaire.drafts import Draft, KeptBySeal, NotSubmitted, ReviewChanged
 from portal.services.reads import prepared, read_values
 
@@ -118,21 +119,23 @@ class QueueEntry(NamedTuple):
 
 def review_queue(
     db: Session, staff: StaffUser, *, show: str = "all", term: str = "", page: int = 1, page_size: int = 25
-) -> tuple[list[QueueEntry], int]:
+) -> Listing:
     """Submitted answers of this professional's clients: unreviewed first, then by interview time."""
-    params = {"staff_id": staff.id, "limit": page_size, "offset": (max(page, 1) - 1) * page_size}
+    page = max(page, 1)
+    params = {"staff_id": staff.id, "offset": (page - 1) * page_size, **count_params()}
     if term:
         pattern = f"%{term.lower()}%"
         full_name = func.lower(Client.given_name + " " + Client.family_name)
         query = _queue(show).where(or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern)))
-        total = read_values(db, select(func.count()).select_from(query.subquery()), params).scalar() or 0
+        total = read_values(db, counted(query), params).scalar() or 0
         listed = _in_queue_order(query)
     else:
         # Without a name to match, the clients' rows are not needed for counting.
         total = read_values(db, _queue_count(show), params).scalar() or 0
         listed = _queue_page(show)
+    params["limit"] = Listing.rows_to_read(total, page_size)
     # Unpacked rather than read by name: a row's attribute look-up costs more than building the entry.
-    return [
+    entries = [
         QueueEntry(
             response_id,
             client_id,
@@ -156,7 +159,8 @@ def review_queue(
             given_name,
             family_name,
         ) in read_values(db, listed, params)
-    ], total
+    ]
+    return Listing.of(entries, total, page, page_size)
 
 
 # The order the queue index (ix_questionnaire_response_queue) serves.
@@ -207,8 +211,9 @@ def _queue(show: str) -> Select[Any]:
 def _queue_count(show: str) -> Select[tuple[int]]:
     """The sent answers shown, each joined to the professional's open assignment of its client.
 
-    A join, not the list's EXISTS: counting reads every sent answer, and a correlated subquery per
-    answer cost SQLite a third more than the join's look-up. An open assignment is unique per
+    A join, not the list's EXISTS: counting reads sent answers (up to the lists' limit, see
+    portal.services.counting), and a correlated subquery per answer cost SQLite a third more than
+    the join's look-up. An open assignment is unique per
     client and professional (uq_client_assignment_open), so the join counts each answer once.
     """
     responses, assignments = (
@@ -222,7 +227,7 @@ def _queue_count(show: str) -> Select[tuple[int]]:
         & (assignments.c.staff_user_id == bindparam("staff_id"))
         & assignments.c.ended_at.is_(None),
     )
-    return select(func.count()).select_from(mine).where(*_shown(show))
+    return counted(select(literal_column("1")).select_from(mine).where(*_shown(show)))
 
 
 @prepared

@@ -48,18 +48,16 @@ def review_queue() -> str:
     term = (form.q.data or "").strip() if form.validate() else ""
     show = form.shown()
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    entries, total = service.review_queue(
-        db, current_staff(), show=show, term=term, page=page, page_size=PAGE_SIZE
-    )
-    shown = sorted({entry.client_id for entry in entries})
+    listing = service.review_queue(db, current_staff(), show=show, term=term, page=page, page_size=PAGE_SIZE)
+    shown = sorted({entry.client_id for entry in listing.rows})
     log_views(db, client_ids=shown, object_type="questionnaire_queue")
     return render_template(
         "questionnaire/queue.html",
         form=form,
-        entries=entries,
+        entries=listing.rows,
+        listing=listing,
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
-        total=total,
+        pages=listing.pages(PAGE_SIZE),
         show=show,
         term=term,
     )

@@ -1,0 +1,59 @@
+"""Counting a list's rows for its page: exactly up to a limit, "more than" beyond it.
+
+A professional's list pages (the review queue, the client list) show how many rows there are. With
+every client of a national test data set assigned to one adviser, counting each sent answer took
+PostgreSQL 48 ms of a 120 ms queue page, and the client list's count 16 ms; counted no further than
+the limit, 1.6 ms and 0.8 ms. Nobody needs the exact figure beyond a thousand, and the pages go on
+to the next one as long as there are rows (see Listing).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select, bindparam, func, select
+
+from portal.context import config
+
+
+def counted(rows: Select[Any]) -> Select[tuple[int]]:
+    """How many rows `rows` gives, counting no further than the `count_limit` parameter."""
+    return select(func.count()).select_from(rows.limit(bindparam("count_limit")).subquery())
+
+
+def count_limit() -> int:
+    return int(config()["LIST_COUNT_LIMIT"])
+
+
+def count_params() -> dict[str, int]:
+    """The parameter of a counted() statement: one row over the limit tells that there are more."""
+    return {"count_limit": count_limit() + 1}
+
+
+class Listing(NamedTuple):
+    """A page of a list: its rows, how many there are in all, and whether a next page has rows."""
+
+    rows: list[Any]
+    total: int  # at most count_limit() + 1: more than the limit
+    more: bool
+
+    @staticmethod
+    def rows_to_read(total: int, page_size: int) -> int:
+        """The LIMIT of the page's rows: when they were not all counted, one more than the page
+        shows tells whether there is a next page."""
+        return page_size if total <= count_limit() else page_size + 1
+
+    @classmethod
+    def of(cls, rows: list[Any], total: int, page: int, page_size: int) -> Listing:
+        """`rows` as read with the LIMIT rows_to_read() gave."""
+        if total <= count_limit():
+            return cls(rows, total, page * page_size < total)
+        return cls(rows[:page_size], total, len(rows) > page_size)
+
+    @property
+    def counted_all(self) -> bool:
+        return self.total <= count_limit()
+
+    def pages(self, page_size: int) -> int | None:
+        """How many pages there are, when every row was counted."""
+        return max(1, -(-self.total // page_size)) if self.counted_all else None

@@ -1,10 +1,10 @@
 """Counting a list's rows for its page: exactly up to a limit, "more than" beyond it.
 
 A professional's list pages (the review queue, the client list) show how many rows there are. With
-every client of a national test data set assigned to one adviser, counting each sent answer took
-PostgreSQL 48 ms of a 120 ms queue page, and the client list's count 16 ms; counted no further than
-the limit, 1.6 ms and 0.8 ms. Nobody needs the exact figure beyond a thousand, and the pages go on
-to the next one as long as there are rows (see Listing).
+all 100 000 clients of the benchmark's data assigned to one adviser, counting each sent answer took
+PostgreSQL 48 ms on every visit to the queue, and the client list's count 16 ms; counted no further
+than the limit, 1.6 ms and 0.8 ms. Nobody needs the exact figure beyond a thousand, and the pages
+go on to the next one as long as there are rows (see Listing).
 """
 
 from __future__ import annotations

@@ -213,8 +213,8 @@ def _queue_count(show: str) -> Select[tuple[int]]:
 
     A join, not the list's EXISTS: counting reads sent answers (up to the lists' limit, see
     portal.services.counting), and a correlated subquery per answer cost SQLite a third more than
-    the join's look-up. An open assignment is unique per
-    client and professional (uq_client_assignment_open), so the join counts each answer once.
+    the join's look-up. An open assignment is unique per client and professional
+    (uq_client_assignment_open), so the join counts each answer once.
     """
     responses, assignments = (
         cast(Table, QuestionnaireResponse.__table__),

@@ -34,8 +34,10 @@ class Listing(NamedTuple):
     """A page of a list: its rows, how many there are in all, and whether a next page has rows."""
 
     rows: list[Any]
-    total: int  # at most count_limit() + 1: more than the limit
+    total: int  # counted up to limit + 1: one more than the limit means "more than the limit"
+    limit: int
     more: bool
+    pages: int | None  # None when the rows were not all counted
 
     @staticmethod
     def rows_to_read(total: int, page_size: int) -> int:
@@ -46,14 +48,11 @@ class Listing(NamedTuple):
     @classmethod
     def of(cls, rows: list[Any], total: int, page: int, page_size: int) -> Listing:
         """`rows` as read with the LIMIT rows_to_read() gave."""
-        if total <= count_limit():
-            return cls(rows, total, page * page_size < total)
-        return cls(rows[:page_size], total, len(rows) > page_size)
+        limit = count_limit()
+        if total <= limit:
+            return cls(rows, total, limit, page * page_size < total, max(1, -(-total // page_size)))
+        return cls(rows[:page_size], total, limit, len(rows) > page_size, None)
 
     @property
     def counted_all(self) -> bool:
-        return self.total <= count_limit()
-
-    def pages(self, page_size: int) -> int | None:
-        """How many pages there are, when every row was counted."""
-        return max(1, -(-self.total // page_size)) if self.counted_all else None
+        return self.pages is not None

@@ -81,7 +81,7 @@ def my_clients() -> str:
         columns=[column for column, _values in columns],
         listing=listing,
         page=page,
-        pages=listing.pages(PAGE_SIZE),
+        pages=listing.pages,
         term=term,
     )
 

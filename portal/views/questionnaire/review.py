@@ -57,7 +57,7 @@ def review_queue() -> str:
         entries=listing.rows,
         listing=listing,
         page=page,
-        pages=listing.pages(PAGE_SIZE),
+        pages=listing.pages,
         show=show,
         term=term,
     )

@@ -22,7 +22,16 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         event.listen(engine, "checkout", _refuse_if_closed_by_server)
+    if engine.dialect.driver == "psycopg":
+        event.listen(engine, "do_connect", _keeping_prepared)
     return engine
+
+
+def _keeping_prepared(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    """Connections to PostgreSQL that keep their prepared statements from page to page."""
+    from portal import postgres  # psycopg is installed only where PostgreSQL is used
+
+    return postgres.connect(*cargs, **cparams)
 
 
 def _refuse_if_closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

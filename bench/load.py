@@ -62,23 +62,24 @@ class KeptConnection:
         headers = self.headers
         if body is not None:
             headers = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
-        for attempt in (1, 2):
-            kept = self.connection is not None
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
-            try:
-                self.connection.request(method, url, body=body, headers=headers)
-                response = self.connection.getresponse()
-                text = response.read().decode()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.close()
-                if kept and attempt == 1:
-                    continue
+        kept = self.connection is not None
+        try:
+            return self._send(method, url, body, headers)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.close()
+            if not kept:
                 raise
-            if response.will_close:
-                self.close()
-            return Answer(response.status, response.getheader("Location"), text)
-        raise AssertionError("unreachable")
+            return self._send(method, url, body, headers)  # the server had closed the kept connection
+
+    def _send(self, method: str, url: str, body: str | None, headers: dict[str, str]) -> Answer:
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        self.connection.request(method, url, body=body, headers=headers)
+        response = self.connection.getresponse()
+        text = response.read().decode()
+        if response.will_close:
+            self.close()
+        return Answer(response.status, response.getheader("Location"), text)
 
     def close(self) -> None:
         if self.connection is not None:

@@ -81,7 +81,6 @@ def my_clients() -> str:
         columns=[column for column, _values in columns],
         listing=listing,
         page=page,
-        pages=listing.pages,
         term=term,
     )
 

@@ -57,7 +57,6 @@ def review_queue() -> str:
         entries=listing.rows,
         listing=listing,
         page=page,
-        pages=listing.pages,
         show=show,
         term=term,
     )

@@ -10,12 +10,12 @@ from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from portal.content.appointments import MODALITY_LABELS
 from portal.forms import messages
 from portal.forms.fields import DatePartsField
 from portal.i18n import lazy_gettext as _l
 from portal.services.booking.times import parse_clock
 
-MODALITY_LABELS = {"phone": _l("By phone"), "video": _l("Video meeting"), "in_person": _l("In person")}
 WEEKDAY_LABELS = (
     _l("Monday"),
     _l("Tuesday"),

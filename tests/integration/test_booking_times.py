@@ -221,4 +221,10 @@ def test_the_calendar_file_is_in_the_clients_language(app, db, demo):
     booking = bookings(db)[0]
     (event,) = Calendar.from_ical(browser.get(f"/appointments/{booking.id}/calendar.ics").data).walk("VEVENT")
     assert str(event["SUMMARY"]) == "FPA:s rehabiliteringsintervju"
+    assert str(event["LOCATION"]) == "Per telefon"
     assert "Polku" in str(event["DESCRIPTION"])
+
+    browser.set_cookie("polku_lang", "fi")  # pages in Finnish: the file stays in the client's language
+    assert "<h1>Ajanvaraukset</h1>" in browser.get("/appointments").get_data(as_text=True)
+    (event,) = Calendar.from_ical(browser.get(f"/appointments/{booking.id}/calendar.ics").data).walk("VEVENT")
+    assert (str(event["SUMMARY"]), str(event["LOCATION"])) == ("FPA:s rehabiliteringsintervju", "Per telefon")

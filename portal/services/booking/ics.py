@@ -9,17 +9,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event
 
-from portal.content.appointments import appointment_type, office
+from portal.content.appointments import MODALITY_LABELS, appointment_type, office
 from portal.models import Booking, Slot
 from portal.models.base import utcnow
 from portal.services.booking.bookings import reminder_hours
 
 PRODID = "-//Polku//Ajanvaraus//FI"
-
-
-def modality_label(modality: str) -> str:
-    labels = {"phone": _("By phone"), "video": _("Video meeting"), "in_person": _("In person")}
-    return str(labels.get(modality, modality))
 
 
 def calendar_file(booking: Booking, slot: Slot, locale: str, *, now: datetime | None = None) -> bytes:
@@ -48,7 +43,7 @@ def calendar_file(booking: Booking, slot: Slot, locale: str, *, now: datetime | 
             place = office(slot.office_key)
             event.add("location", f"{place.name[locale]}, {place.address[locale]}")
         else:
-            event.add("location", modality_label(booking.modality))
+            event.add("location", str(MODALITY_LABELS.get(booking.modality, booking.modality)))
             if (
                 booking.modality == "video"
                 and booking.video_url

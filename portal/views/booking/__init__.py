@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, request
 
-from portal.content.appointments import catalogue
+from portal.content.appointments import MODALITY_LABELS, catalogue
 from portal.i18n import current_locale
 from portal.identity.access import current_user, is_public_endpoint
 from portal.models import Client, Role, StaffUser
@@ -43,14 +43,12 @@ def office_name(key: str | None) -> str:
     return place.name[current_locale()] if place else ""
 
 
-# Names of keys for the templates, from the one list of labels in booking.common: a week of times
+# Names of keys for the templates, from the one list of each kind of label: a week of times
 # or a table of appointments shows them on every row, and a Python call costs less than a macro.
 
 
 @bp.app_template_global()
 def modality_name(key: str) -> str:
-    from portal.views.booking.common import MODALITY_LABELS
-
     return str(MODALITY_LABELS.get(key, key))
 
 

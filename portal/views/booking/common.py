@@ -18,7 +18,6 @@ from portal.services.booking.queries import FreeTime, first_free_day, free_slots
 from portal.services.booking.times import dates, local_date, week_start
 from portal.services.reads import by_id
 
-MODALITY_LABELS = {"phone": _l("By phone"), "video": _l("Video meeting"), "in_person": _l("In person")}
 STATUS_LABELS = {
     "booked": _l("Booked"),
     "cancelled": _l("Cancelled"),

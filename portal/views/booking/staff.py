@@ -9,10 +9,9 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from portal.auditing import current_actor, log_view, log_views
-from portal.content.appointments import catalogue
+from portal.content.appointments import MODALITY_LABELS, catalogue
 from portal.db import get_db
 from portal.forms.booking import (
-    MODALITY_LABELS,
     BlockDayForm,
     BookingForm,
     MoveForm,

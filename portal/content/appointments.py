@@ -22,6 +22,11 @@ MUNICIPALITIES = ("Hyvinkää", "Järvenpää", "Mäntsälä", "Nurmijärvi", "P
 DEFAULT_CUTOFF_HOURS = 24
 
 
+def modality_name(key: str) -> str:
+    """The name of a way of meeting in the language in use; an unknown key shows as itself."""
+    return str(MODALITY_LABELS.get(key, key))
+
+
 @dataclass(frozen=True)
 class AppointmentType:
     key: str

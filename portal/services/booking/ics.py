@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event
 
-from portal.content.appointments import MODALITY_LABELS, appointment_type, office
+from portal.content.appointments import appointment_type, modality_name, office
 from portal.models import Booking, Slot
 from portal.models.base import utcnow
 from portal.services.booking.bookings import reminder_hours
@@ -43,7 +43,7 @@ def calendar_file(booking: Booking, slot: Slot, locale: str, *, now: datetime | 
             place = office(slot.office_key)
             event.add("location", f"{place.name[locale]}, {place.address[locale]}")
         else:
-            event.add("location", str(MODALITY_LABELS.get(booking.modality, booking.modality)))
+            event.add("location", modality_name(booking.modality))
             if (
                 booking.modality == "video"
                 and booking.video_url

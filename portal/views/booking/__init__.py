@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, request
 
-from portal.content.appointments import MODALITY_LABELS, catalogue
+from portal.content.appointments import catalogue, modality_name
 from portal.i18n import current_locale
 from portal.identity.access import current_user, is_public_endpoint
 from portal.models import Client, Role, StaffUser
@@ -47,9 +47,7 @@ def office_name(key: str | None) -> str:
 # or a table of appointments shows them on every row, and a Python call costs less than a macro.
 
 
-@bp.app_template_global()
-def modality_name(key: str) -> str:
-    return str(MODALITY_LABELS.get(key, key))
+bp.add_app_template_global(modality_name)
 
 
 @bp.app_template_global()

@@ -84,7 +84,7 @@ DEMO_PATHWAYS = {
 }
 DEMO_NOTES = {
     "client_fi": ("Tervetuloa Polkuun! Allekirjoita ensin suostumus, niin voimme jatkaa.",),
-    "client_sv": ("Välkommen till Polku! Svara gärna på förhandsenkäten före intervjun.",),
+    "client_sv": ("Välkommen till Polku! Svara gärna på frågeformuläret före intervjun.",),
 }
 
 

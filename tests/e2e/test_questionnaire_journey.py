@@ -34,7 +34,7 @@ CASES = {
     },
     "sv": {
         "client": "Anna-Lena Björkqvist",
-        "nav": "Enkäter",
+        "nav": "Frågeformulär",
         "error": "Välj minst ett alternativ.",
         "saved": "Dina svar är sparade",
         "check": "Granska dina svar",

@@ -21,7 +21,7 @@ CASES = {
     "sv": {
         "client": "client_sv",
         "name": "Anna-Lena Björkqvist",
-        "note": "Bra, vi fortsätter med enkäten!",
+        "note": "Bra, vi fortsätter med frågeformuläret!",
         "sign_out": "Logga ut",
         "step": "Frågeformulär inför intervjun",
         "start": "Påbörja stigen",

@@ -228,3 +228,16 @@ def test_the_calendar_file_is_in_the_clients_language(app, db, demo):
     assert "<h1>Ajanvaraukset</h1>" in browser.get("/appointments").get_data(as_text=True)
     (event,) = Calendar.from_ical(browser.get(f"/appointments/{booking.id}/calendar.ics").data).walk("VEVENT")
     assert (str(event["SUMMARY"]), str(event["LOCATION"])) == ("FPA:s rehabiliteringsintervju", "Per telefon")
+
+
+def test_a_free_times_ways_of_meeting_read_as_one_phrase(app, db, demo):
+    publish_times(app, db, demo["adviser"], days=1)
+    for client, lang, phrase in (
+        ("client_sv", "sv", "Per telefon, videomöte, personligen på ett verksamhetsställe"),
+        ("client_fi", "fi", "Puhelimessa, videotapaaminen, kasvokkain toimipisteessä"),
+    ):
+        may_book(app, db, demo[client], demo["adviser"])
+        browser = app.test_client()
+        login_as(app, browser, demo[client])
+        browser.set_cookie("polku_lang", lang)
+        assert phrase in browser.get("/appointments/book/rehabilitation_interview").get_data(as_text=True)

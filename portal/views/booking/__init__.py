@@ -52,7 +52,10 @@ bp.add_app_template_global(modality_name)
 
 @bp.app_template_global()
 def modality_names(keys: Iterable[str]) -> str:
-    return ", ".join(modality_name(key) for key in keys)
+    """The ways of meeting as one phrase: each name is a label with a capital of its own, which
+    inside a list reads as a new sentence ("Per telefon, videomöte")."""
+    names = [modality_name(key) for key in keys]
+    return ", ".join(names[:1] + [name[:1].lower() + name[1:] for name in names[1:]])
 
 
 @bp.app_template_global()

@@ -2,8 +2,8 @@
 
 from portal.i18n import lazy_gettext as _l
 
-REQUIRED_MESSAGE = _l("Write your message.")
-MESSAGE_TOO_LONG = _l("Your message can be at most 4,000 characters long. Shorten it a little.")
+REQUIRED_MESSAGE = _l("Write your feedback.")
+MESSAGE_TOO_LONG = _l("Your feedback can be at most 4,000 characters long. Shorten it a little.")
 CHOOSE_TOPIC = _l("Choose what your feedback is about.")
 EMAIL_INVALID = _l("Enter an e-mail address in the form name@example.fi.")
 EMAIL_TOO_LONG = _l("The e-mail address can be at most 254 characters long.")

@@ -42,6 +42,7 @@ def test_errors_are_shown_in_a_summary_and_next_to_each_field_keeping_what_was_t
     assert 'href="#message"' in page
     assert 'href="#reply_to"' in page
     assert page.count("Valitse, mitä palautteesi koskee.") == 2
+    assert page.count("Kirjoita palautteesi.") == 2
     assert page.count("Kirjoita sähköpostiosoite muodossa nimi@esimerkki.fi.") == 2
     assert 'value="ei-osoite"' in page
     assert 'value="Sivu &lt;b&gt;"' in page
@@ -54,13 +55,13 @@ def test_errors_are_in_swedish_for_a_swedish_user(client):
     page = post_form(client, URL, {"topic": "other", "message": ""}).get_data(as_text=True)
     assert "<title>Fel: Ge respons – Polku</title>" in page
     assert "Det finns 1 fel" in page
-    assert "Skriv ditt meddelande." in page
+    assert "Skriv din respons." in page
 
 
 def test_an_overlong_message_is_refused_with_the_limit(client, db):
     response = post_form(client, URL, {"topic": "other", "message": "ä" * 4001})
     assert response.status_code == 422
-    assert "enintään 4 000 merkkiä" in response.get_data(as_text=True)
+    assert "Palautteesi voi olla enintään 4 000 merkkiä pitkä." in response.get_data(as_text=True)
     assert db.query(Feedback).count() == 0
 
 

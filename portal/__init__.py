@@ -85,8 +85,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.identity import access, keys
     from portal.identity.providers import MetadataCache, load_providers
     from portal.identity.sessions import ServerSessionInterface
+    from portal.urls import RowIdConverter
     from portal.views import register_blueprints
 
+    app.url_map.converters["int"] = RowIdConverter  # before any rule that uses it
     db.init_app(app)
     app.session_interface = ServerSessionInterface()
     keys.init_app(app)

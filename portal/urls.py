@@ -1,10 +1,34 @@
-"""Redirect targets that can only point back into the portal."""
+"""What the portal reads from its addresses: row ids and page numbers it can use, and redirect
+targets that can only point back into the portal."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import request, url_for
+from werkzeug.routing import IntegerConverter, Map
+
+ROW_ID_MAX = 2**31 - 1  # PostgreSQL's integer: the type of every id column
+PAGE_MAX = 100_000  # far past the end of any list, and its OFFSET fits every database
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in a path, no larger than a row id can be.
+
+    Werkzeug's converter takes any run of digits, and a number past the database's integer failed
+    in the driver with a server error; past the bound the page is simply not found.
+    """
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", ROW_ID_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def page_number() -> int:
+    """The page of a list asked for with ?page=: the first page for anything that is not one."""
+    page = request.args.get("page", 1, type=int) or 1
+    return page if 1 <= page <= PAGE_MAX else 1
 
 
 def safe_next(target: str | None, default_endpoint: str = "pages.start") -> str:

@@ -1,4 +1,4 @@
-"""Fields the standard WTForms set lacks: a date typed as day, month and year."""
+"""Fields the standard WTForms set lacks: a date typed as day, month and year; numbers posted back."""
 
 from __future__ import annotations
 
@@ -13,6 +13,15 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from portal.forms import messages
 from portal.i18n import lazy_gettext as _l
 from portal.identity import hetu
+
+
+def posted_number(value: str | None) -> int | None:
+    """A whole number posted back in a hidden field; None for anything else, tampered or not.
+
+    ASCII digits only: "²".isdigit() is true, and int("²") fails.
+    """
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 class DatePartsField(Field):

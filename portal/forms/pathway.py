@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length
 
 from portal.content.pathways import PathwayTemplate
 from portal.forms import messages
-from portal.forms.fields import DatePartsField
+from portal.forms.fields import DatePartsField, posted_number
 from portal.i18n import lazy_gettext as _l
 from portal.i18n import today
 
@@ -51,6 +51,10 @@ class StartPathwayForm(NoteFields):
 
 class VersionedForm(NoteFields):
     version = HiddenField()
+
+    def posted_version(self) -> int:
+        """The version the page was made from; 0, which no pathway has, for anything tampered."""
+        return posted_number(self.version.data) or 0
 
 
 class MoveForm(VersionedForm):

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 
 from portal.content.questionnaires import Item, Questionnaire, is_answered, load_all
 from portal.forms import messages
-from portal.forms.fields import DatePartsField
+from portal.forms.fields import DatePartsField, posted_number
 from portal.i18n import HELSINKI
 from portal.i18n import lazy_gettext as _l
 
@@ -28,15 +28,6 @@ NOTE_MAX_LENGTH = 2000
 # Digits only, as typed on a phone keypad; int() alone would also take Arabic-Indic or full-width digits.
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}", re.ASCII)
 CLOCK_TIME = re.compile(r"([01]?[0-9]|2[0-3])[.:]([0-5][0-9])", re.ASCII)
-
-
-def posted_number(value: str | None) -> int | None:
-    """A whole number posted back in a hidden field; None for anything else, tampered or not.
-
-    ASCII digits only: "²".isdigit() is true, and int("²") fails.
-    """
-    text = (value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 class MultiCheckboxField(SelectMultipleField):

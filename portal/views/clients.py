@@ -17,6 +17,7 @@ from portal.identity.access import current_staff, roles_only
 from portal.models import Client, Role, StaffRole, StaffUser
 from portal.services import clients as client_service
 from portal.services.counting import Listing, count_params, counted
+from portal.urls import page_number
 from portal.views import panels
 
 bp = Blueprint("clients", __name__, url_prefix="/staff/clients")
@@ -54,7 +55,7 @@ def my_clients() -> str:
             pattern = f"%{term.lower()}%"
             full_name = func.lower(Client.given_name + " " + Client.family_name)
             query = query.where(or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern)))
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     offset = (page - 1) * PAGE_SIZE
     if term:
         total = db.scalar(counted(query), count_params()) or 0

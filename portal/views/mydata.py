@@ -18,6 +18,7 @@ from portal.services import mydata as service
 from portal.services import pathway as pathway_service
 from portal.services.booking.queries import export_for_client as booking_export
 from portal.services.questionnaire import export_for_client as questionnaire_export
+from portal.urls import page_number
 from portal.views import panels
 from portal.views.consent.parts import export_data as consent_export
 
@@ -89,7 +90,7 @@ def contact() -> str | Response | tuple[str, int]:
 @bp.get("/access-log")
 def access_log() -> str:
     client = current_client()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     rows, total = service.access_log_page(
         get_db(), client, page, PER_PAGE, with_names=current_app.config["ACCESS_LOG_SHOW_NAMES"]
     )

@@ -330,13 +330,6 @@ def _refused(client: Client, reason: str) -> tuple[str, int]:
     return _manage(client, 409 if reason == "changed" else 422, error=reason)
 
 
-def _version(form: Any) -> int:
-    try:
-        return int(form.version.data or 0)
-    except ValueError:
-        return 0
-
-
 @bp.post("/staff/clients/<int:client_id>/pathway/start")
 def start(client_id: int) -> Response | tuple[str, int]:
     client = _staff_only(client_id)
@@ -379,7 +372,7 @@ def _act(client_id: int, name: str) -> Response | tuple[str, int]:
     form = _forms(service.template_of(pathway), pathway)[name]
     if not form.validate_on_submit():
         return _manage(client, 422, **{name: form})
-    change, version = _change(form), _version(form)
+    change, version = _change(form), form.posted_version()
     try:
         if name == "move":
             service.move_to_step(db, actor, client, pathway, form.step.data, change, version)

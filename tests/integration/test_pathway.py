@@ -232,6 +232,18 @@ def test_a_stale_page_cannot_overwrite_another_advisers_change(people, db):
     assert db.scalar(select(Pathway.current_step)) == "consent"
 
 
+@pytest.mark.parametrize("version", ["99999999999999999999999", "-1", "1e3", "²", ""])
+def test_a_tampered_version_is_refused_as_a_changed_page_not_a_server_error(people, db, version):
+    start(people)
+    url = manage_url(people["client"])
+    typed = {"move-step": "consent", "move-version": version, **today_parts("move")}
+    response = post(people["adviser"], url + "/move", url, typed)
+    assert response.status_code == 409
+    assert "Joku muu muutti tätä polkua" in response.get_data(as_text=True)
+    db.expire_all()
+    assert db.scalar(select(Pathway.current_step)) != "consent"
+
+
 def test_an_adviser_cannot_touch_a_client_not_assigned_to_them(app, db, demo):
     adviser = app.test_client()
     login_as(app, adviser, demo["adviser"])

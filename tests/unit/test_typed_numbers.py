@@ -6,7 +6,7 @@ from datetime import time
 
 import pytest
 
-from portal.forms.questionnaire import posted_number
+from portal.forms.fields import posted_number
 from portal.services.booking.times import parse_clock
 
 

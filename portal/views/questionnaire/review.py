@@ -20,6 +20,7 @@ from portal.models import QuestionnaireResponse, ReviewNote, StaffUser
 from portal.services import clients as client_service
 from portal.services import questionnaire as service
 from portal.services.reads import by_id
+from portal.urls import page_number
 from portal.views.clients import client_for_staff_or_404
 from portal.views.questionnaire import answers as shown_answers
 from portal.views.questionnaire import bp
@@ -47,7 +48,7 @@ def review_queue() -> str:
     form = QueueFilterForm(request.args)
     term = (form.q.data or "").strip() if form.validate() else ""
     show = form.shown()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     listing = service.review_queue(db, current_staff(), show=show, term=term, page=page, page_size=PAGE_SIZE)
     shown = sorted({entry.client_id for entry in listing.rows})
     log_views(db, client_ids=shown, object_type="questionnaire_queue")

@@ -11,6 +11,7 @@ from flask.templating import Environment
 from jinja2 import StrictUndefined
 
 from portal import config as portal_config
+from portal.parameters import PortalRequest
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -59,6 +60,7 @@ class PortalEnvironment(Environment):
 
 class Portal(Flask):
     jinja_environment = PortalEnvironment
+    request_class = PortalRequest
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

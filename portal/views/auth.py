@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from portal import crypto
+from portal.auditing import request_id
 from portal.db import get_db
 from portal.extensions import limiter
 from portal.i18n import current_locale
@@ -41,7 +42,7 @@ def server_session() -> ServerSession:
 
 
 def request_facts() -> RequestFacts:
-    return RequestFacts(ip=request.remote_addr, request_id=request.headers.get("X-Request-Id"))
+    return RequestFacts(ip=request.remote_addr, request_id=request_id())
 
 
 def landing_page(user: Client | StaffUser) -> str:

@@ -121,6 +121,30 @@ def test_a_time_typed_in_other_digits_is_asked_again_not_a_server_error(adviser_
     assert count(db, Slot) == 0
 
 
+def test_errors_two_fields_share_are_told_apart_by_the_field_in_the_summary(adviser_browser, db):
+    data = publish_form(monday_after(), start_time="", end_time="kello", action="publish")
+    for part in ("day", "month", "year"):
+        data[f"valid_from-{part}"] = data[f"valid_until-{part}"] = ""
+    response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    summary = error_summary_of(html)
+    assert ">Ensimmäinen päivä: Kirjoita päivämäärä.</a>" in summary
+    assert ">Viimeinen päivä: Kirjoita päivämäärä.</a>" in summary
+    assert ">Alkamisaika: Kirjoita aika tunteina ja minuutteina, esimerkiksi 9.30.</a>" in summary
+    assert ">Päättymisaika: Kirjoita aika tunteina ja minuutteina, esimerkiksi 9.30.</a>" in summary
+    # Next to each field, where its label stands above it, the message alone.
+    assert "</span> Kirjoita päivämäärä.</p>" in html
+    assert count(db, Slot) == 0
+
+
+def test_an_error_no_other_field_shares_is_shown_alone_in_the_summary(adviser_browser, db):
+    data = publish_form(monday_after(), start_time="", action="publish")
+    response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
+    summary = error_summary_of(response.get_data(as_text=True))
+    assert ">Kirjoita aika tunteina ja minuutteina, esimerkiksi 9.30.</a>" in summary
+
+
 def test_overlapping_times_of_one_adviser_are_refused(adviser_browser, db):
     first = monday_after()
     post_with_token(

@@ -165,3 +165,28 @@ def test_a_hidden_input_is_written_as_wtforms_writes_it(value):
     field = Versioned(data={"answers_version": value}).answers_version
     assert str(hidden_input(field)) == str(field())
     assert "<script>" not in hidden_input(field)
+
+
+def test_the_error_summary_names_the_field_of_a_message_two_fields_share(app):
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import InputRequired
+
+    NUMBER = lazy_gettext("Enter a number.")
+
+    class TwoQuestions(FlaskForm):
+        class Meta:
+            csrf = False
+
+        how = StringField("Hur mår du?", validators=[InputRequired(message=NUMBER)])
+        much = StringField("Antal timmar", validators=[InputRequired(message=NUMBER)])
+        note = StringField("Anteckning", validators=[InputRequired(message=lazy_gettext("Write the note."))])
+
+    source = '{% from "macros/forms.html" import error_summary %}{{ error_summary(form) }}'
+    with app.test_request_context(method="POST", data={}, headers={"Accept-Language": "sv"}):
+        form = TwoQuestions()
+        assert not form.validate()
+        html = render_template_string(source, form=form)
+    assert '<a href="#how">Hur mår du? Skriv ett tal.</a>' in html
+    assert '<a href="#much">Antal timmar: Skriv ett tal.</a>' in html
+    assert '<a href="#note">Skriv anteckningen.</a>' in html

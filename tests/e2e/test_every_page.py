@@ -1,0 +1,60 @@
+"""Every page a demo person reaches by following links fits a 320 px screen and passes axe.
+
+The journeys' own tests visit their pages at 360 px and 1280 px; this walk also reaches the pages
+no journey test opens at the narrowest width (the staff's lists and panels with the demo data in them).
+"""
+
+import re
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+
+from tests.e2e.conftest import check_page, new_context, sign_in_as
+
+NARROW = {"width": 320, "height": 640}
+# Files, the sign-out, the language switch and the development mailbox are no pages to walk.
+NOT_PAGES = re.compile(r"/sign-out|/language/|/dev/|/static/|\.(pdf|ics|zip|json)$|/receipt|/export|/fhir")
+
+
+def same_kind(path: str) -> str:
+    """One visit per kind of page: /staff/clients/7 stands for every client's overview."""
+    return re.sub(r"/\d+", "/N", path)
+
+
+@pytest.mark.parametrize(
+    ("person", "staff", "locale"),
+    [
+        ("Maija Meikäläinen", False, "fi"),
+        ("Anna-Lena Björkqvist", False, "sv"),
+        ("Riikka Rantanen", True, "fi"),
+        ("Sami Salonen", True, "sv"),
+    ],
+)
+def test_every_linked_page_fits_a_320px_screen(browser, live_server, app, db, person, staff, locale):
+    from portal.demo import load_demo
+
+    with app.app_context():
+        load_demo(db)
+    page = new_context(browser, NARROW, locale).new_page()
+    sign_in_as(page, live_server.url, person, staff=staff)
+    host = urlsplit(live_server.url).netloc
+    to_visit, visited = [page.url], set()
+    while to_visit:
+        url = to_visit.pop(0)
+        parts = urlsplit(url)
+        kind = same_kind(parts.path)
+        if kind in visited:
+            continue
+        visited.add(kind)
+        response = page.goto(url)
+        assert response is not None
+        assert response.status == 200, f"{url} answered {response.status}"
+        assert page.locator("html").get_attribute("lang") == locale
+        check_page(page, f"every-page-{locale}{kind.replace('/', '-')}")
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            target, _ = urldefrag(urljoin(url, href))
+            if urlsplit(target).netloc == host and not NOT_PAGES.search(urlsplit(target).path):
+                to_visit.append(target)
+    # The walk reached the pages behind the main menu, not only the first one.
+    assert len(visited) >= (20 if not staff else 24), sorted(visited)
+    page.context.close()

@@ -328,7 +328,7 @@ def test_unbookable_times_are_refused_with_a_page_and_nothing_changes(app, db, d
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     if case == "taken":
-        assert "Aika on juuri varattu" in html
+        assert "Joku ehti varata ajan juuri ennen sinua" in html
         assert f"/appointments/book/{INTERVIEW}/{ids[1]}" in html, "the nearest free times are offered"
     assert len(bookings(db)) == before
 

@@ -241,11 +241,15 @@ def test_revoking_takes_effect_at_once_and_tells_the_issuer(app, db, demo, fi_cl
     page = fi_client.get(f"/consents/{request_id}").get_data(as_text=True)
     assert f'href="/consents/{request_id}/revoke"' in page
     confirm = fi_client.get(f"/consents/{request_id}/revoke").get_data(as_text=True)
-    assert "Perutaanko suostumuksesi?" in confirm
+    assert "Haluatko perua suostumuksesi?" in confirm
     response = post_form(fi_client, f"/consents/{request_id}/revoke", {"reason": ""})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/consents/{request_id}?revoked=1"
     assert request_row(db, request_id).status == ConsentStatus.REVOKED
+    revoked = fi_client.get(f"/consents/{request_id}").get_data(as_text=True)
+    with app.test_request_context(headers={"Accept-Language": "fi"}):
+        revoked_on = local_date(today())
+    assert f"Peruit tämän suostumuksen {revoked_on}." in revoked
     event = db.scalars(select(ConsentEvent).where(ConsentEvent.kind == "revoked")).one()
     assert (event.actor_role, event.actor_id, event.channel) == (
         "client",
@@ -277,7 +281,7 @@ def test_the_issuer_is_told_of_a_revocation_in_their_own_language(app, db, demo,
     message = db.scalars(select(OutboxMessage).where(OutboxMessage.template_key == "consent_revoked")).one()
     assert message.locale == "sv"
     rendered = Renderer("https://polku.example").email(message.template_key, message.locale, message.params)
-    assert rendered.subject == "En kund har återkallat ett samtycke"
+    assert rendered.subject == "En klient har återkallat ett samtycke"
 
 
 def test_the_evidence_record_can_never_be_updated(app, db, demo, fi_client):
@@ -295,7 +299,7 @@ def test_the_client_list_puts_pending_first_then_valid_then_past(app, db, demo, 
     sign(fi_client, signed_id)
     pending_id = issue(app, db, demo["staff"], demo["client_fi"])
     page = fi_client.get("/consents").get_data(as_text=True)
-    waiting, valid = page.index("Odottavat vastaustasi"), page.index("Voimassa olevat suostumukset")
+    waiting, valid = page.index("Vastaustasi odottavat pyynnöt"), page.index("Voimassa olevat suostumukset")
     assert waiting < page.index(f"/consents/{pending_id}") < valid < page.index(f"/consents/{signed_id}")
     home = fi_client.get("/home").get_data(as_text=True)
     assert f'href="/consents/{pending_id}"' in home

@@ -16,6 +16,30 @@ NARROW = {"width": 320, "height": 640}
 NOT_PAGES = re.compile(r"/sign-out|/language/|/dev/|/static/|\.(pdf|ics|zip|json)$|/receipt|/export|/fhir")
 
 
+# The words of the page's headings that the browser had to cut across two lines (a break at a hyphen
+# or a dash is no cut).
+CUT_HEADING_WORDS = """() => {
+  const cut = [];
+  for (const heading of document.querySelectorAll("h1, h2")) {
+    const texts = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+    for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+      for (const word of node.data.matchAll(/[^\\s\\-\u2013\\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const boxes = [...range.getClientRects()].filter(r => r.width > 0);
+        const lines = new Set(boxes.map(r => Math.round(r.top)));
+        if (lines.size > 1) cut.push(word[0]);
+      }
+    }
+  }
+  return cut;
+}"""
+# Compound words up to this long fit a 320 px screen's headings whole (in the test browser's wide
+# fallback font, so with room to spare on a phone); longer ones need the browser's hyphenation.
+WHOLE_WORD_LETTERS = 18
+
+
 def same_kind(path: str) -> str:
     """One visit per kind of page: /staff/clients/7 stands for every client's overview."""
     return re.sub(r"/\d+", "/N", path)
@@ -51,6 +75,8 @@ def test_every_linked_page_fits_a_320px_screen(browser, live_server, app, db, pe
         assert response.status == 200, f"{url} answered {response.status}"
         assert page.locator("html").get_attribute("lang") == locale
         check_page(page, f"every-page-{locale}{kind.replace('/', '-')}")
+        cut = [word for word in page.evaluate(CUT_HEADING_WORDS) if len(word) <= WHOLE_WORD_LETTERS]
+        assert cut == [], f"{url} cuts heading words at 320px: {cut}"
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
             target, _ = urldefrag(urljoin(url, href))
             if urlsplit(target).netloc == host and not NOT_PAGES.search(urlsplit(target).path):

@@ -62,7 +62,7 @@ def test_staff_issue_a_request_from_the_client_overview_and_the_client_is_notifi
         demo["staff"].id,
         "pending",
     )
-    assert (consent.template_key, consent.template_version, consent.due_on) == (TYM, 1, due)
+    assert (consent.template_key, consent.template_version, consent.due_on) == (TYM, 2, due)
     assert consent.message == "Hei Maija, lue tämä rauhassa."
     messages = db.scalars(select(OutboxMessage).order_by(OutboxMessage.channel)).all()
     assert [(m.channel, m.recipient) for m in messages] == [("email", maija.email), ("sms", "+358401234567")]

@@ -27,6 +27,18 @@ from portal.content.consents import (
 PUBLISHED = {
     ("tym_data_exchange", 1, "fi"): "7fb1495a90e8318f15feac4fd9233bac449eeb3882d4ad834103bd53f815ed4c",
     ("tym_data_exchange", 1, "sv"): "4cb6db0ef68f73f9231445856d53fe80ed64f7e36283073a97af3609cf8d51af",
+    ("tym_data_exchange", 2, "fi"): "8e85d634293ea4d6f0a8abcfd08cdafa0a2b5845f158cdec28f3ef7404b62455",
+    ("tym_data_exchange", 2, "sv"): "d6ce8993ffbe317f0f4c6b32447d4f92ccfd36e905a2441376fb758debf55049",
+    (
+        "questionnaire_to_provider",
+        2,
+        "fi",
+    ): "1d96d916c973ca401bfdd7da7c8fecdff3ef931b7ccdf021582618391244f0cf",
+    (
+        "questionnaire_to_provider",
+        2,
+        "sv",
+    ): "9bd7f91ed7f0587196bc1565b65c5893b4b801be18edd4be85cb6179832e8281",
     (
         "questionnaire_to_provider",
         1,
@@ -111,7 +123,9 @@ def test_shipped_templates_load_by_key_and_version():
     templates = load_all()
     assert ("tym_data_exchange", 1) in templates
     assert ("questionnaire_to_provider", 1) in templates
-    assert latest("tym_data_exchange").version == 1
+    # New requests use the newest version; the earlier ones stay for the consents signed on them.
+    assert (latest("tym_data_exchange").version, latest("questionnaire_to_provider").version) == (2, 2)
+    assert ("tym_data_exchange", 2) in templates
     with pytest.raises(KeyError):
         latest("no_such_consent")
 
@@ -257,7 +271,7 @@ def test_the_check_refuses_an_empty_directory(tmp_path):
 
 def test_rendered_text_is_the_same_every_time(tmp_path):
     template = latest("tym_data_exchange")
-    again = load_template(CONSENTS_DIR / "tym_data_exchange.v1.toml")
+    again = load_template(CONSENTS_DIR / f"tym_data_exchange.v{template.version}.toml")
     for locale in ("fi", "sv"):
         assert rendered_text(template, locale) == rendered_text(again, locale)
         assert (

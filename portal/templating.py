@@ -12,6 +12,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 from portal import i18n
+from portal.content.consents import organisation_name
 from portal.i18n import lazy_gettext as _l
 from portal.identity.access import current_user
 from portal.identity.sessions import ServerSession, idle_deadline
@@ -186,6 +187,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_date"] = i18n.local_date
     app.jinja_env.filters["local_datetime"] = i18n.local_datetime
     app.jinja_env.filters["local_time"] = i18n.local_time
+    app.jinja_env.filters["organisation"] = lambda name: organisation_name(name, i18n.current_locale())
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
 
     @app.context_processor

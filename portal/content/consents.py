@@ -242,6 +242,27 @@ def load_party_registry(path: Path = PARTIES_FILE) -> dict[str, Party]:
     return read_parties(path)
 
 
+@cache
+def _party_names() -> dict[str, Texts]:
+    """Each party's name and short name in both languages, found by any one of them."""
+    names: dict[str, Texts] = {}
+    for party in load_party_registry().values():
+        for texts in (party.name, party.short_name):
+            for text in texts.values():
+                names[text.casefold()] = texts
+    return names
+
+
+def organisation_name(organisation: str, locale: str) -> str:
+    """A professional's organisation in the reader's language when it is one of the parties.
+
+    The organisation comes from the staff sign-in in one language ("Keski-Uudenmaan
+    hyvinvointialue"); a Swedish-speaking client reads "Mellersta Nylands välfärdsområde".
+    """
+    texts = _party_names().get(organisation.strip().casefold())
+    return texts.get(locale, organisation) if texts else organisation
+
+
 _FIELDS = ("key", "version", "title", "summary", "body", "parties", "flow", "purpose", "category",
            "validity_months", "valid_until_rule", "validity", "refusal", "revocation")  # fmt: skip
 

@@ -138,6 +138,19 @@ def test_two_signatures_racing_each_other_leave_one(app, db, demo, live_server):
     assert count(db, ConsentEvent, ConsentEvent.kind == "signed") == 1
 
 
+def test_the_request_names_the_sender_and_their_organisation_in_the_clients_language(
+    app, db, demo, fi_client, sv_client
+):
+    # The staff sign-in gives the organisation in Finnish only; it is one of the consent's parties.
+    assert demo["staff"].organisation == "Keski-Uudenmaan hyvinvointialue"
+    for browser, person, expected in (
+        (fi_client, "client_fi", "Sami Salonen, Keski-Uudenmaan hyvinvointialue"),
+        (sv_client, "client_sv", "Sami Salonen, Mellersta Nylands välfärdsområde"),
+    ):
+        request_id = issue(app, db, demo["staff"], demo[person])
+        assert expected in browser.get(f"/consents/{request_id}").get_data(as_text=True)
+
+
 def test_another_clients_request_is_not_found_and_nothing_is_written(app, db, demo, sv_client):
     request_id = issue(app, db, demo["staff"], demo["client_fi"])
     page = sv_client.get("/consents").get_data(as_text=True)  # a page with a CSRF token

@@ -104,6 +104,17 @@ def test_an_internal_note_stays_with_the_professionals(people, db):
     assert "väsyneeltä".encode() not in stored
 
 
+def test_the_client_reads_their_contacts_organisation_in_their_own_language(app, db, demo):
+    with app.app_context():
+        assign(db, SYSTEM, demo["client_sv"], demo["adviser"])
+    anna_lena = app.test_client()
+    anna_lena.set_cookie("polku_lang", "sv")
+    login_as(app, anna_lena, demo["client_sv"])
+    page = anna_lena.get("/pathway").get_data(as_text=True)
+    assert demo["adviser"].organisation == "Kela"
+    assert "Riikka Rantanen, TYM-arbetsförmågerådgivare (FPA)" in page
+
+
 def test_a_step_is_skipped_for_a_young_client(people, db):
     start(people)
     url = manage_url(people["client"])

@@ -12,7 +12,7 @@ def test_the_warning_appears_and_continuing_keeps_the_page(browser, live_server,
     page.locator("#email").fill("kesken@example.fi")
     dialog = page.locator("#session-dialog")
     dialog.wait_for(state="visible", timeout=10_000)
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Jatka istuntoa"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Jatka asiointia"
     check_page(page, "session-warning-fi")
     with page.expect_response("**/session/extend") as extended:
         page.keyboard.press("Enter")

@@ -97,7 +97,7 @@ def test_the_page_tells_when_the_idle_warning_is_due(app, maija_browser):
         page = maija_browser.get("/home").get_data(as_text=True)
     assert 'data-session-deadline="1800"' in page
     assert 'data-session-warning="120"' in page
-    assert "Jatka istuntoa" in page
+    assert "Jatka asiointia" in page
 
 
 def test_expired_sessions_are_purged(app, db, demo):

@@ -22,6 +22,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from portal import crypto
+from portal.content.questionnaires import latest
 from portal.demo import demo_person, load_demo
 from portal.i18n import HELSINKI, today
 from portal.identity import hetu
@@ -196,6 +197,7 @@ def sealed_responses(
     """
     first = (db.scalar(select(func.max(QuestionnaireResponse.id))) or 0) + 1
     ids = list(range(first, first + len(rows)))
+    version = latest(PRE_INTERVIEW).version  # as an adviser assigning one today gives
     records = []
     for response_id, (client_id, state) in zip(ids, rows, strict=True):
         sent = state in ("sent", "reviewed")
@@ -203,7 +205,7 @@ def sealed_responses(
             "id": response_id,
             "client_id": client_id,
             "questionnaire_key": PRE_INTERVIEW,
-            "questionnaire_version": 1,
+            "questionnaire_version": version,
             "assigned_by_id": adviser_id,
             "assigned_at": now - timedelta(days=20),
             "interview_at": now + timedelta(days=rng.randint(1, 40), hours=rng.randint(0, 8)),

@@ -22,7 +22,7 @@ from portal.content.questionnaires import (
 )
 from portal.i18n import LOCALES
 
-SHIPPED = QUESTIONNAIRES_DIR / "kela_pre_interview.v1.toml"
+SHIPPED = QUESTIONNAIRES_DIR / "kela_pre_interview.v2.toml"
 
 VALID = """
 key = "demo"
@@ -312,7 +312,10 @@ def test_the_shipped_questionnaire_flags_what_the_adviser_must_see_first(shipped
 
 def test_the_shipped_questionnaire_is_the_latest_version(shipped):
     assert latest("kela_pre_interview") == shipped
-    assert load_all()[("kela_pre_interview", 1)] == shipped
+    assert load_all()[("kela_pre_interview", 2)] == shipped
+    # Version 1 stays for the answers given on it; version 2 changed only texts.
+    first = load_all()[("kela_pre_interview", 1)]
+    assert [item.id for item in first.items] == [item.id for item in shipped.items]
     with pytest.raises(KeyError):
         latest("no_such_questionnaire")
 

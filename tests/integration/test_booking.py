@@ -262,7 +262,7 @@ def test_the_client_books_a_time_and_gets_a_confirmation_a_message_and_reminders
     assert sum(":reminder:" in key for key in keys) == 2
 
 
-def test_a_client_holds_one_coming_booking_per_type(app, client_fi, db, demo):
+def test_a_client_holds_one_coming_booking_per_type(app, adviser_browser, client_fi, db, demo):
     ids = publish_times(app, db, demo["adviser"], days=1)
     may_book(app, db, demo["client_fi"], demo["adviser"])
     assert book_as_client(client_fi, ids[0]).status_code == 302
@@ -276,6 +276,13 @@ def test_a_client_holds_one_coming_booking_per_type(app, client_fi, db, demo):
     page = listing.get_data(as_text=True)
     assert "Sinulla on jo tällainen aika." in page
     assert f'href="/appointments/{bookings(db)[0].id}"' in page
+    # The adviser booking for the client is told about the client, not about themselves.
+    staff = adviser_browser.get(f"/staff/booking/clients/{demo['client_fi'].id}/book/{INTERVIEW}")
+    assert staff.status_code == 409
+    staff_page = staff.get_data(as_text=True)
+    assert "Asiakkaalla on jo tällainen aika." in staff_page
+    assert "Sinulla on jo" not in staff_page
+    assert f'href="/staff/bookings/{bookings(db)[0].id}"' in staff_page
 
 
 @pytest.mark.parametrize("case", ["past", "withdrawn", "other_type", "taken", "not_offered"])

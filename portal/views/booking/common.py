@@ -40,6 +40,12 @@ REFUSALS = {
     "changed": _l("The appointment was changed at the same time. Check its details and try again."),
     "not_started": _l("You can mark the outcome once the appointment has begun."),
 }
+# A professional booking for a client reads about the client, not about themselves.
+REFUSALS_FOR_STAFF = {
+    "already_booked": _l(
+        "The client already has an appointment of this kind. You can move it to another time instead."
+    ),
+}
 
 
 def appointment_type_or_404(key: str) -> AppointmentType:
@@ -113,7 +119,7 @@ def refused(error: BookingRefused, *, kind: AppointmentType | None = None, **con
     return (
         render_template(
             "booking/refused.html",
-            message=REFUSALS.get(error.reason, REFUSALS["not_active"]),
+            message=_refusal_message(error.reason, for_staff=context.get("client") is not None),
             reason=error.reason,
             existing=error.booking,
             kind=kind,
@@ -121,6 +127,12 @@ def refused(error: BookingRefused, *, kind: AppointmentType | None = None, **con
         ),
         409,
     )
+
+
+def _refusal_message(reason: str, *, for_staff: bool) -> Any:
+    if for_staff and reason in REFUSALS_FOR_STAFF:
+        return REFUSALS_FOR_STAFF[reason]
+    return REFUSALS.get(reason, REFUSALS["not_active"])
 
 
 def cutoff_page(booking: Booking, *, status: int = 200) -> tuple[str, int]:

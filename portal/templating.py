@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
@@ -195,7 +196,11 @@ def init_app(app: Flask) -> None:
         user = current_user()
         deadline = 0
         if user is not None and isinstance(session, ServerSession):
-            deadline = max(0, int((idle_deadline(session) - utcnow()).total_seconds()))
+            # Rounded up, and a second more: when the page acts on the time limit, the session has
+            # surely ended on the server too (a page acting a moment early was sent back and forth
+            # between the sign-in page and the home page until the session ended).
+            remaining = (idle_deadline(session) - utcnow()).total_seconds()
+            deadline = max(0, math.ceil(remaining)) + 1
         return {
             "current_locale": i18n.current_locale(),
             "other_locales": i18n.other_locales(),

@@ -14,15 +14,34 @@
   var token = form.querySelector("input[name=csrf_token]").value;
   var warning = parseInt(notice.getAttribute("data-session-warning"), 10) * 1000;
   var warnTimer, endTimer, returnFocus;
+  // A form whose typing must outlive the session: at the time limit it is sent (as "save for
+  // later") instead of leaving the page, and the server keeps it until the person signs in again.
+  var typed = document.querySelector("form[data-keep-typed]");
+  var typedAtStart = typed ? formText(typed) : "";
+
+  function formText(form) {
+    return window.FormData && window.URLSearchParams ? new URLSearchParams(new FormData(form)).toString() : "";
+  }
+
+  function timedOut() {
+    if (typed && formText(typed) !== typedAtStart) {
+      var action = document.createElement("input");
+      action.type = "hidden";
+      action.name = "action";
+      action.value = typed.getAttribute("data-keep-typed");
+      typed.appendChild(action);
+      typed.submit();
+      return;
+    }
+    window.location.href = "/sign-in?reason=idle";
+  }
 
   function schedule(seconds) {
     clearTimeout(warnTimer);
     clearTimeout(endTimer);
     var remaining = seconds * 1000;
     warnTimer = setTimeout(show, Math.max(0, remaining - warning));
-    endTimer = setTimeout(function () {
-      window.location.href = "/sign-in?reason=idle";
-    }, remaining);
+    endTimer = setTimeout(timedOut, remaining);
   }
 
   function show() {
@@ -42,7 +61,7 @@
         if (returnFocus && returnFocus.focus) { returnFocus.focus(); }
         schedule(parseInt(notice.getAttribute("data-session-idle"), 10));
       } else {
-        window.location.href = "/sign-in?reason=idle";
+        timedOut();
       }
     });
   }

@@ -6,21 +6,36 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
+from flask_wtf.csrf import validate_csrf
 from werkzeug.wrappers import Response
+from wtforms import ValidationError
 
 from portal.context import kept_for_request
 from portal.db import get_db
+from portal.identity import kept_forms
 from portal.models import Client, StaffUser
+from portal.security import CSRF_FIELD
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Endpoints registered by Flask itself, outside our blueprints.
 BUILTIN_PUBLIC = frozenset({"static"})
+ENDED_CSRF = "ended_session_csrf"  # for a moment only: the raw CSRF token of a session that timed out
 
 
 def public(view: F) -> F:
     """Mark a view as reachable without signing in."""
     view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def keeps_typed(view: F) -> F:
+    """Mark a form page whose sent form outlives a timed-out session (keep_typed_over_timeout).
+
+    Only for pages that also answer GET at the same address and take the form back there
+    (restored_form): the person comes back to that page after identifying again.
+    """
+    view.keeps_typed = True  # type: ignore[attr-defined]
     return view
 
 
@@ -75,6 +90,41 @@ def enforce_sign_in() -> Response | None:
     return None
 
 
+def keep_typed_over_timeout() -> Response | None:
+    """A form sent just after the session timed out is kept, not lost: the person identifies again
+    and comes back to the page with what they typed (kept_forms), nothing yet saved.
+
+    Runs before the CSRF check, which such a form fails as its session has ended. It is kept only
+    when it carries the CSRF token of the session that ended, so another site cannot plant a form,
+    and only the person of that session gets it back.
+    """
+    timed_out = session if getattr(session, "expired", False) else None
+    if timed_out is None or request.method != "POST" or current_user() is not None:
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    owner = kept_forms.owner_of(*getattr(timed_out, "expired_owner", (None, None)))
+    if not getattr(view, "keeps_typed", False) or owner is None:
+        return None
+    if not _proves_ended_session(str(getattr(timed_out, "expired_csrf", "") or "")):
+        return None
+    kept_forms.keep(request.form, request.path, owner, reason="timeout")
+    return redirect(url_for("auth.sign_in", next=request.path, reason="idle"), code=303)
+
+
+def _proves_ended_session(raw_token: str) -> bool:
+    if not raw_token:
+        return False
+    try:
+        # Flask-WTF compares the signed token with the raw one kept under `token_key` in the session.
+        session[ENDED_CSRF] = raw_token
+        validate_csrf(request.form.get(CSRF_FIELD), token_key=ENDED_CSRF)
+    except ValidationError:
+        return False
+    finally:
+        session.pop(ENDED_CSRF, None)
+    return True
+
+
 def clients_only(bp: Blueprint) -> None:
     """Every route of this blueprint is for a signed-in client only."""
 
@@ -97,4 +147,6 @@ def roles_only(bp: Blueprint, *roles: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    # First of all, before Flask-WTF's CSRF check refuses the form of a session that has ended.
+    app.before_request_funcs.setdefault(None, []).insert(0, keep_typed_over_timeout)
     app.before_request(enforce_sign_in)

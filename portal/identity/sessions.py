@@ -19,6 +19,7 @@ from portal.context import config
 from portal.db import get_db
 from portal.models import Client, StaffRole, StaffUser, UserSession
 from portal.models.base import utcnow
+from portal.security import CSRF_FIELD
 from portal.services.reads import as_loaded, prepared, read_values
 
 # Writing last_seen_at on every request would turn every page view into a write.
@@ -48,6 +49,8 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.last_seen_at = row.last_seen_at if row else None
         self.expires_at = row.expires_at if row else None
         self.expired = False  # an earlier session ended by a timeout: the page may say so
+        self.expired_owner: tuple[int | None, int | None] = (None, None)  # whose it was
+        self.expired_csrf: str | None = None
         self.ended = False
         self.sign_in: dict[str, Any] | None = None  # set by sign_in(): rotate and bind a user
         self.person: Any = None  # the Client or StaffUser loaded with the row (see open_session)
@@ -185,6 +188,10 @@ class ServerSessionInterface(SessionInterface):
             db.commit()
             expired = ServerSession()
             expired.expired = True
+            # Who it was, and the session's CSRF token: a form sent from a page left open may be
+            # kept for that person (access.keep_typed_over_timeout).
+            expired.expired_owner = (row.client_id, row.staff_user_id)
+            expired.expired_csrf = (row.data or {}).get(CSRF_FIELD)
             return expired
         session = ServerSession(dict(row.data or {}), row)
         session.token = token

@@ -15,7 +15,7 @@ from portal.auditing import request_id
 from portal.db import get_db
 from portal.extensions import limiter
 from portal.i18n import current_locale
-from portal.identity import hetu, oidc
+from portal.identity import hetu, kept_forms, oidc
 from portal.identity.access import current_user, public
 from portal.identity.keys import portal_keys
 from portal.identity.providers import Provider, ProviderUnavailable, metadata_cache, provider_for, providers
@@ -82,6 +82,7 @@ def sign_in() -> str | Response:
         client_provider=provider_for("client").name,
         staff_provider=provider_for("staff").name,
         expired=server_session().expired or request.args.get("reason") == "idle",
+        kept=kept_forms.pending("timeout") is not None,
     )
 
 
@@ -136,7 +137,8 @@ def callback(provider_name: str) -> Response | tuple[str, int]:
         return render_template("auth/unavailable.html"), 503
 
     current = server_session()
-    step_up = current.get("step_up") if isinstance(user, Client) and current.client_id == user.id else None
+    # A form kept for this very person (a step-up, or a session that timed out) goes back to its page.
+    kept = kept_forms.belonging_to(current, user)
     next_url = (pending or {}).get("next")
     current.clear()
     current.sign_in = {
@@ -151,9 +153,8 @@ def callback(provider_name: str) -> Response | tuple[str, int]:
             crypto.encrypt(verified.id_token, ID_TOKEN_CONTEXT) if provider.send_id_token_hint else None
         ),
     }
-    if step_up:
-        current["step_up_done"] = step_up
-        return redirect(step_up["return_to"])
+    if kept:
+        return redirect(kept_forms.hand_back(kept))
     return redirect(safe_next(next_url) if next_url else landing_page(user))
 
 

@@ -12,7 +12,8 @@ from portal.forms.mydata import ContactForm
 from portal.i18n import current_locale, today
 from portal.i18n import lazy_gettext as _l
 from portal.identity import hetu
-from portal.identity.access import clients_only, current_client
+from portal.identity.access import clients_only, current_client, keeps_typed
+from portal.identity.kept_forms import restored_form
 from portal.models import Client
 from portal.services import mydata as service
 from portal.services import pathway as pathway_service
@@ -67,8 +68,13 @@ def overview() -> str:
 
 
 @bp.route("/contact", methods=["GET", "POST"])
+@keeps_typed
 def contact() -> str | Response | tuple[str, int]:
     client = current_client()
+    kept = restored_form() if request.method == "GET" else None
+    if kept is not None:
+        # Sent after the session had timed out: what was typed comes back, nothing saved yet.
+        return render_template("mydata/contact.html", form=ContactForm(formdata=kept), kept=True)
     form = ContactForm(
         data=None
         if request.method == "POST"

@@ -20,3 +20,53 @@ def test_the_warning_appears_and_continuing_keeps_the_page(browser, live_server,
     dialog.wait_for(state="hidden")
     assert page.locator("#email").input_value() == "kesken@example.fi"
     page.context.close()
+
+
+def test_answers_typed_when_the_time_runs_out_come_back_after_signing_in_again(
+    browser, live_server, app, db, demo
+):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from portal.models import UserSession
+    from tests.integration.questionnaire_helpers import assign, at, put_answers, stored
+
+    client = demo["client_sv"]
+    response = assign(app, db, client, demo["adviser"], interview_at=at(2026, 12, 10))
+    put_answers(app, db, response, {"health_affects_work": "a_lot"}, page="health_details")
+    app.config["SESSION_IDLE_MINUTES"] = 1
+    app.config["SESSION_WARNING_SECONDS"] = 5
+    page = new_context(browser, PHONE, "sv").new_page()
+    sign_in_as(page, live_server.url, "Anna-Lena Björkqvist")
+    # Used 48 seconds ago: the page below is the last one before the one-minute limit.
+    db.execute(
+        update(UserSession)
+        .where(UserSession.client_id == client.id)
+        .values(last_seen_at=datetime.now(UTC) - timedelta(seconds=48))
+    )
+    db.commit()
+    url = f"{live_server.url}/questionnaires/{response.id}/pages/health_details"
+    page.goto(url)
+    typed = "Ryggen värker om jag står mer än en timme."
+    page.locator("textarea[name=health_description]").fill(typed)
+
+    # Nobody answers the warning: at the limit the page sends what was typed instead of losing it.
+    page.wait_for_url("**/sign-in?**", timeout=30_000)
+    assert "Det du skrev på sidan finns kvar" in page.locator("main").inner_text()
+    assert "health_description" not in stored(app, db, response).answers
+    check_page(page, "kept-over-timeout-sign-in-sv")
+
+    page.locator("form button[type=submit]").nth(0).click()
+    page.get_by_label("Anna-Lena Björkqvist", exact=False).check()
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").first.click()
+    assert page.url == url
+    assert "Svaren på den här sidan har inte sparats ännu" in page.locator("main").inner_text()
+    assert page.locator("textarea[name=health_description]").input_value() == typed
+    check_page(page, "kept-over-timeout-page-sv")
+    app.config["SESSION_IDLE_MINUTES"] = 30
+    page.get_by_role("button", name="Spara och fortsätt", exact=True).click()
+    page.wait_for_url(lambda now: now != url)
+    assert stored(app, db, response).answers["health_description"] == typed
+    page.context.close()

@@ -9,7 +9,8 @@ from portal.auditing import current_actor
 from portal.db import get_db
 from portal.extensions import limiter
 from portal.forms.booking import BookingForm, ConfirmForm, MoveForm, set_modalities
-from portal.identity.access import current_client
+from portal.identity.access import current_client, keeps_typed
+from portal.identity.kept_forms import restored_form
 from portal.models import Booking
 from portal.models.base import utcnow
 from portal.services.booking import bookings as service
@@ -83,13 +84,15 @@ def choose_time(type_key: str) -> Page:
 
 @bp.route("/appointments/book/<type_key>/<int:slot_id>", methods=["GET", "POST"])
 @booking_limit
+@keeps_typed
 def confirm(type_key: str, slot_id: int) -> Page:
     kind = appointment_type_or_404(type_key)
     slot = slot_or_404(slot_id)
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind)
+    modalities = [m for m in kind.modalities if m in slot.modality_list]
     form = BookingForm()
-    set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
+    set_modalities(form, modalities)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form}
     if not form.is_submitted():
         if slot.status != "free" or slot.starts_at <= utcnow():
@@ -100,7 +103,12 @@ def confirm(type_key: str, slot_id: int) -> Page:
                 kind=kind,
                 around=slot.starts_at,
             )
-        return render_template("booking/confirm.html", **page)
+        kept = restored_form()
+        if kept is not None:
+            # Sent after the session had timed out: what was typed comes back, nothing booked yet.
+            page["form"] = BookingForm(formdata=kept)
+            set_modalities(page["form"], modalities)
+        return render_template("booking/confirm.html", kept=kept is not None, **page)
     if not form.validate():
         return render_template("booking/confirm.html", **page), 422
     interpreter = form.interpreter.data == "yes"

@@ -10,9 +10,10 @@ from portal.content.consents import text_sha256
 from portal.db import get_db
 from portal.forms.consent import ReasonForm, SignForm
 from portal.i18n import LOCALES, current_locale, other_locales
-from portal.identity.access import current_client
+from portal.identity.access import current_client, keeps_typed
+from portal.identity.kept_forms import restored_form
 from portal.identity.keys import portal_keys
-from portal.identity.stepup import require_recent_auth, restored_form
+from portal.identity.stepup import require_recent_auth
 from portal.models import Client, ConsentRequest, UserSession
 from portal.services import consent as consent_service
 from portal.services.audit import Actor
@@ -79,6 +80,7 @@ def _sign_page(consent: ConsentRequest, form: SignForm, *, restored: bool = Fals
 
 
 @bp.route("/consents/<int:request_id>", methods=["GET", "POST"])
+@keeps_typed
 def request_page(request_id: int) -> Page:
     """GET: read the request (or see what became of it). POST: sign it."""
     client, consent = own_request_or_404(request_id)

@@ -19,7 +19,8 @@ from portal.content.questionnaires import (
 from portal.db import get_db
 from portal.forms.questionnaire import ACTIONS, PageForm, SubmitForm, form_data, page_form_class
 from portal.i18n import current_locale
-from portal.identity.access import current_client
+from portal.identity.access import current_client, keeps_typed
+from portal.identity.kept_forms import restored_form
 from portal.models import QuestionnaireResponse
 from portal.services import questionnaire as service
 from portal.services.reads import by_id
@@ -94,6 +95,7 @@ def _render_page(
     draft: service.Draft,
     *,
     changed_elsewhere: bool = False,
+    kept: bool = False,
     shown: tuple[Page, ...] | None = None,
 ) -> str:
     """The page with the draft's answers; `shown` are the draft's visible pages when known already."""
@@ -119,11 +121,13 @@ def _render_page(
         returning=returning,
         action_url=url_for("questionnaire.page", response_id=response.id, page_id=page.id, **extra),
         changed_elsewhere=changed_elsewhere,
+        kept=kept,
         saved=saved,
     )
 
 
 @bp.route("/questionnaires/<int:response_id>/pages/<page_id>", methods=["GET", "POST"])
+@keeps_typed
 def page(response_id: int, page_id: str) -> View:
     response = own_response_or_404(response_id)
     questionnaire = service.definition(response)
@@ -140,6 +144,12 @@ def page(response_id: int, page_id: str) -> View:
     if request.method == "GET":
         if not page_shown:
             return redirect(shown_answers.resume_url(response.id, questionnaire, draft))
+        kept = restored_form()
+        if kept is not None:
+            # Sent after the session had timed out: what was typed comes back, not yet saved.
+            form = form_class(formdata=kept)
+            form.answers_version.data = str(response.version)
+            return _render_page(response, questionnaire, page, form, draft, shown=shown, kept=True)
         data = {**form_data(items, draft.answers), "answers_version": str(response.version)}
         return _render_page(response, questionnaire, page, form_class(data=data), draft, shown=shown)
 

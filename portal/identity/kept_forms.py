@@ -1,0 +1,89 @@
+"""What a person typed, kept while they identify again: before a weighty act (step-up), or after
+their session timed out with the page still open.
+
+The form is sealed, as it may hold health data, and bound to the person who typed it: only the
+same person, identified again, gets it back, once, on the page it was sent from.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from flask import request, session
+from werkzeug.datastructures import MultiDict
+
+from portal import crypto
+from portal.models import Client, StaffUser
+from portal.security import CSRF_FIELD
+
+PENDING = "form_pending"  # kept; waiting for the person to identify
+READY = "form_kept"  # the same person identified again: the page may take it back
+
+
+def owner_of(client_id: int | None, staff_user_id: int | None) -> str | None:
+    if client_id is not None:
+        return f"client:{client_id}"
+    if staff_user_id is not None:
+        return f"staff:{staff_user_id}"
+    return None
+
+
+def _owner_of_user(user: Client | StaffUser) -> str | None:
+    if isinstance(user, Client):
+        return owner_of(user.id, None)
+    return owner_of(None, user.id)
+
+
+def _context(owner: str) -> str:
+    # The owner is part of the encryption context: the form opens only for that person.
+    return f"kept_form:{owner}"
+
+
+def keep(form: MultiDict[str, str], return_to: str, owner: str, *, reason: str) -> None:
+    """Put the sent form (without its CSRF token) in the session until `owner` identifies again."""
+    fields = {key: values for key, values in form.lists() if key != CSRF_FIELD}
+    sealed = crypto.encrypt(json.dumps(fields), _context(owner))
+    session[PENDING] = {
+        "return_to": return_to,
+        "owner": owner,
+        "reason": reason,
+        "form": base64.b64encode(sealed).decode(),
+    }
+
+
+def pending(reason: str | None = None) -> dict[str, Any] | None:
+    """The form waiting for an identification (of this kind of reason, when given)."""
+    kept = session.get(PENDING)
+    if not isinstance(kept, dict) or (reason is not None and kept.get("reason") != reason):
+        return None
+    return kept
+
+
+def belonging_to(data: dict[str, Any], user: Client | StaffUser) -> dict[str, Any] | None:
+    """The pending form in this session data when `user` is the one who typed it; else None."""
+    kept = data.get(PENDING)
+    if not isinstance(kept, dict) or kept.get("owner") != _owner_of_user(user):
+        return None
+    return kept
+
+
+def hand_back(kept: dict[str, Any]) -> str:
+    """After the identification: the page at `return_to` takes the form back (restored_form)."""
+    session[READY] = kept
+    return str(kept["return_to"])
+
+
+def restored_form() -> MultiDict[str, str] | None:
+    """The form the person had filled in on this page before identifying again, once."""
+    kept = session.get(READY)
+    if not isinstance(kept, dict) or kept.get("return_to") != request.path:
+        return None
+    session.pop(READY)
+    try:
+        sealed = base64.b64decode(kept["form"])
+        fields = json.loads(crypto.decrypt(sealed, _context(str(kept["owner"]))))
+    except (KeyError, ValueError, crypto.DecryptionFailed):
+        return None
+    return MultiDict([(key, value) for key, values in fields.items() for value in values])

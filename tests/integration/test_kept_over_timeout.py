@@ -1,0 +1,203 @@
+"""A page left open past the idle limit: what was typed is kept for the same person, and only them.
+
+Through the real development provider over HTTP, as a browser would: the answers are sent after
+the session has timed out, the person identifies again and comes back to the page with them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from sqlalchemy import select, update
+
+from portal.models import UserSession
+from tests.integration.oidc_helpers import sign_in
+from tests.integration.questionnaire_helpers import assign, at, put_answers, stored
+
+MAIJA = "150385-9013"
+ANNA_LENA = "020792-902S"
+TYPED = "Selkä kipeytyy, jos seison yli tunnin. Istumatyö sujuu tauoilla."
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+VERSION = re.compile(r'name="answers_version" type="hidden" value="(\d+)"')
+
+
+def _open_page(app, db, demo, live_server) -> tuple[requests.Session, str, str, object]:
+    """Maija signed in with the health details page open; the response is returned last."""
+    response = assign(app, db, demo["client_fi"], demo["adviser"], interview_at=at(2026, 12, 10))
+    put_answers(app, db, response, {"health_affects_work": "a_lot"}, page="health_details")
+    browser = sign_in(live_server.url, MAIJA).browser
+    url = f"{live_server.url}/questionnaires/{response.id}/pages/health_details"
+    page = browser.get(url)
+    assert page.status_code == 200
+    return browser, url, page.text, response
+
+
+def _idle_for(db, client_id: int, minutes: int) -> None:
+    db.execute(
+        update(UserSession)
+        .where(UserSession.client_id == client_id)
+        .values(last_seen_at=datetime.now(UTC) - timedelta(minutes=minutes))
+    )
+    db.commit()
+
+
+def _typed(page: str, **extra: str) -> dict[str, str]:
+    return {
+        "csrf_token": CSRF.search(page).group(1),
+        "answers_version": VERSION.search(page).group(1),
+        "health_description": TYPED,
+        "action": "continue",
+        **extra,
+    }
+
+
+def test_answers_sent_after_the_timeout_come_back_to_the_page_after_signing_in_again(
+    app, db, demo, live_server
+):
+    browser, url, page, response = _open_page(app, db, demo, live_server)
+    _idle_for(db, demo["client_fi"].id, 31)
+
+    sent = browser.post(url, data=_typed(page), allow_redirects=False)
+    assert sent.status_code == 303
+    to_sign_in = urlsplit(sent.headers["Location"])
+    assert to_sign_in.path == "/sign-in"
+    assert parse_qs(to_sign_in.query)["reason"] == ["idle"]
+    assert "health_description" not in stored(app, db, response).answers  # nothing saved yet
+
+    notice = browser.get(live_server.url + sent.headers["Location"]).text
+    assert "Sivulle kirjoittamasi on tallessa" in notice
+    # Kept sealed: the session table does not show what was typed.
+    rows = db.scalars(select(UserSession.data)).all()
+    assert rows
+    assert not any("Selkä" in json.dumps(row) or "kipeytyy" in json.dumps(row) for row in rows)
+
+    back = sign_in(live_server.url, MAIJA, browser).response
+    assert back.url == url
+    assert "Tämän sivun vastauksia ei ole vielä tallennettu" in back.text
+    assert TYPED in back.text
+    assert "health_description" not in stored(app, db, response).answers
+
+    saved = browser.post(url, data=_typed(back.text), allow_redirects=False)
+    assert saved.status_code == 302
+    assert stored(app, db, response).answers["health_description"] == TYPED
+    # Handed back once: the page now shows the saved answer, without the notice.
+    again = browser.get(url).text
+    assert "ei ole vielä tallennettu" not in again
+    assert TYPED in again
+
+
+def test_someone_else_signing_in_on_the_same_browser_does_not_get_the_typed_answers(
+    app, db, demo, live_server
+):
+    browser, url, page, response = _open_page(app, db, demo, live_server)
+    _idle_for(db, demo["client_fi"].id, 31)
+    assert browser.post(url, data=_typed(page), allow_redirects=False).status_code == 303
+
+    other = sign_in(live_server.url, ANNA_LENA, browser).response
+    assert other.url == f"{live_server.url}/home"
+    assert TYPED not in other.text
+    assert browser.get(url).status_code == 404
+    rows = db.scalars(select(UserSession.data).where(UserSession.client_id == demo["client_sv"].id)).all()
+    assert rows
+    assert all("form_pending" not in row and "form_kept" not in row for row in rows)
+
+    # Maija herself, signing in afterwards on this browser, gets nothing back either: it was let go.
+    browser.post(f"{live_server.url}/sign-out", data={"csrf_token": CSRF.search(other.text).group(1)})
+    maija = sign_in(live_server.url, MAIJA, browser).response
+    assert maija.url == f"{live_server.url}/home"
+    assert TYPED not in browser.get(url).text
+    assert "health_description" not in stored(app, db, response).answers
+
+
+def test_a_form_without_the_ended_sessions_csrf_token_is_not_kept(app, db, demo, live_server):
+    browser, url, page, _response = _open_page(app, db, demo, live_server)
+    _idle_for(db, demo["client_fi"].id, 31)
+
+    forged = browser.post(url, data=_typed(page, csrf_token="forged"), allow_redirects=False)
+    assert forged.status_code == 400
+    assert "Sivu oli vanhentunut" in forged.text
+    assert "Sivulle kirjoittamasi on tallessa" not in browser.get(f"{live_server.url}/sign-in").text
+    assert sign_in(live_server.url, MAIJA, browser).response.url == f"{live_server.url}/home"
+    assert TYPED not in browser.get(url).text
+
+
+def test_a_session_that_is_still_open_saves_as_usual(app, db, demo, live_server):
+    browser, url, page, response = _open_page(app, db, demo, live_server)
+    _idle_for(db, demo["client_fi"].id, 29)
+
+    sent = browser.post(url, data=_typed(page, action="save_later"), allow_redirects=False)
+    assert sent.status_code == 302
+    assert sent.headers["Location"].endswith(f"/questionnaires/{response.id}/saved")
+    assert stored(app, db, response).answers["health_description"] == TYPED
+
+
+def _sent_after_timeout(db, browser: requests.Session, client_id: int, url: str, data: dict[str, str]) -> str:
+    """Open the page, let the session time out, send the form; return the page after signing in again."""
+    page = browser.get(url).text
+    _idle_for(db, client_id, 31)
+    sent = browser.post(url, data={"csrf_token": CSRF.search(page).group(1), **data}, allow_redirects=False)
+    assert sent.status_code == 303
+    return sent.headers["Location"]
+
+
+def test_a_booking_sent_after_the_timeout_is_not_made_but_its_details_come_back(app, db, demo, live_server):
+    from tests.integration.booking_support import bookings, may_book, publish_times
+
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_sv"], demo["adviser"])
+    swedish = requests.Session()
+    swedish.headers["Accept-Language"] = "sv"
+    browser = sign_in(live_server.url, ANNA_LENA, swedish).browser
+    url = f"{live_server.url}/appointments/book/rehabilitation_interview/{ids[0]}"
+    details = {"modality": "video", "interpreter": "no", "message": "Jag kommer med min stödperson."}
+
+    to_sign_in = _sent_after_timeout(db, browser, demo["client_sv"].id, url, details)
+    assert "Det du skrev på sidan finns kvar" in browser.get(live_server.url + to_sign_in).text
+    assert bookings(db) == []
+
+    back = sign_in(live_server.url, ANNA_LENA, browser).response
+    assert back.url == url
+    assert "Tiden har inte bokats ännu" in back.text
+    assert "Jag kommer med min stödperson." in back.text
+    assert re.search(r'<input[^>]*value="video"[^>]*checked', back.text)
+    assert bookings(db) == []
+
+
+def test_contact_details_sent_after_the_timeout_come_back_unsaved(app, db, demo, live_server):
+    from portal.models import Client
+
+    browser = sign_in(live_server.url, MAIJA).browser
+    url = f"{live_server.url}/my-data/contact"
+    typed = {"email": "uusi.osoite@example.fi", "phone": "", "notify_by": "email", "locale": "fi"}
+
+    _sent_after_timeout(db, browser, demo["client_fi"].id, url, typed)
+    back = sign_in(live_server.url, MAIJA, browser).response
+    assert back.url == url
+    assert "Kirjoittamaasi ei ole vielä tallennettu" in back.text
+    assert 'value="uusi.osoite@example.fi"' in back.text
+    db.expire_all()
+    assert db.get(Client, demo["client_fi"].id).email == "maija.meikalainen@example.fi"
+
+
+def test_a_consent_sent_after_the_timeout_is_not_signed_but_the_choices_come_back(app, db, demo, live_server):
+    from tests.integration.consent_helpers import issue, sign_form, signatures
+
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    browser = sign_in(live_server.url, MAIJA).browser
+    url = f"{live_server.url}/consents/{request_id}"
+    page = browser.get(url).text
+    _idle_for(db, demo["client_fi"].id, 31)
+
+    choices = {**sign_form(page), "purposes": ["provider_contact"]}
+    sent = browser.post(url, data=choices, allow_redirects=False)
+    assert sent.status_code == 303
+    assert signatures(db, request_id) == 0
+    back = sign_in(live_server.url, MAIJA, browser).response
+    assert back.url == url
+    assert "Valintasi ovat tallessa" in back.text
+    assert "checked" in re.search(r'<input[^>]*value="provider_contact"[^>]*>', back.text).group(0)
+    assert signatures(db, request_id) == 0

@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import requests
 from sqlalchemy import select, update
 
@@ -201,3 +202,25 @@ def test_a_consent_sent_after_the_timeout_is_not_signed_but_the_choices_come_bac
     assert "Valintasi ovat tallessa" in back.text
     assert "checked" in re.search(r'<input[^>]*value="provider_contact"[^>]*>', back.text).group(0)
     assert signatures(db, request_id) == 0
+
+
+@pytest.mark.parametrize("act", ["decline", "revoke"])
+def test_a_reason_sent_after_the_timeout_changes_nothing_and_comes_back(app, db, demo, live_server, act):
+    from portal.models import ConsentEvent
+    from tests.integration.consent_helpers import count, issue, sign_form
+
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    browser = sign_in(live_server.url, MAIJA).browser
+    if act == "revoke":
+        page = browser.get(f"{live_server.url}/consents/{request_id}").text
+        assert browser.post(f"{live_server.url}/consents/{request_id}", data=sign_form(page)).ok
+    events = count(db, ConsentEvent, ConsentEvent.request_id == request_id)
+    url = f"{live_server.url}/consents/{request_id}/{act}"
+    reason = "Haluan ensin puhua asiasta omaohjaajani kanssa."
+
+    _sent_after_timeout(db, browser, demo["client_fi"].id, url, {"reason": reason})
+    back = sign_in(live_server.url, MAIJA, browser).response
+    assert back.url == url
+    assert "Mitään ei ole vielä tehty" in back.text
+    assert reason in back.text
+    assert count(db, ConsentEvent, ConsentEvent.request_id == request_id) == events

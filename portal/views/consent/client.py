@@ -173,14 +173,26 @@ def receipt(request_id: int) -> Response:
     return response
 
 
+def _kept_reason() -> ReasonForm | None:
+    """The reason typed and sent after the session had timed out, back after signing in again."""
+    kept = restored_form() if request.method == "GET" else None
+    return ReasonForm(formdata=kept) if kept is not None else None
+
+
 @bp.route("/consents/<int:request_id>/decline", methods=["GET", "POST"])
+@keeps_typed
 def decline(request_id: int) -> Page:
     client, consent = own_request_or_404(request_id)
     status = shown_status(consent, signature_of(get_db(), consent), today())
     if status is not Shown.PENDING:
         return refused(consent, status)
-    form = ReasonForm()
+    kept = _kept_reason()
+    form = kept if kept is not None else ReasonForm()
     template = template_of(consent)
+    if kept is not None:
+        return render_template(
+            "consent/decline.html", consent=consent, template=template, form=form, kept=True
+        )
     if form.is_submitted():
         if not form.validate():
             return render_template("consent/decline.html", consent=consent, template=template, form=form), 422
@@ -193,6 +205,7 @@ def decline(request_id: int) -> Page:
 
 
 @bp.route("/consents/<int:request_id>/revoke", methods=["GET", "POST"])
+@keeps_typed
 def revoke(request_id: int) -> Page:
     """One action from the consent page, then this confirmation; it takes effect at once."""
     client, consent = own_request_or_404(request_id)
@@ -200,9 +213,12 @@ def revoke(request_id: int) -> Page:
     status = shown_status(consent, signature, today())
     if status is not Shown.SIGNED:
         return refused(consent, status)
-    form = ReasonForm()
+    kept = _kept_reason()
+    form = kept if kept is not None else ReasonForm()
     template = template_of(consent)
     context = {"consent": consent, "template": template, "signature": signature, "form": form}
+    if kept is not None:
+        return render_template("consent/revoke.html", kept=True, **context)
     if form.is_submitted():
         if not form.validate():
             return render_template("consent/revoke.html", **context), 422

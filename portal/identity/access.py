@@ -39,6 +39,17 @@ def keeps_typed(view: F) -> F:
     return view
 
 
+def keeps_typed_for(page_endpoint: str) -> Callable[[F], F]:
+    """keeps_typed for a form posted to an address of its own: the person comes back to the page
+    that shows the form (`page_endpoint`, with the same URL arguments), which takes it back."""
+
+    def mark(view: F) -> F:
+        view.keeps_typed = page_endpoint  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
 def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
     if endpoint is None or endpoint in BUILTIN_PUBLIC:
         return True
@@ -103,12 +114,14 @@ def keep_typed_over_timeout() -> Response | None:
         return None
     view = current_app.view_functions.get(request.endpoint or "")
     owner = kept_forms.owner_of(*getattr(timed_out, "expired_owner", (None, None)))
-    if not getattr(view, "keeps_typed", False) or owner is None:
+    page = getattr(view, "keeps_typed", None)
+    if not page or owner is None:
         return None
     if not _proves_ended_session(str(getattr(timed_out, "expired_csrf", "") or "")):
         return None
-    kept_forms.keep(request.form, request.path, owner, reason="timeout")
-    return redirect(url_for("auth.sign_in", next=request.path, reason="idle"), code=303)
+    return_to = request.path if page is True else url_for(page, **(request.view_args or {}))
+    kept_forms.keep(request.form, return_to, owner, reason="timeout")
+    return redirect(url_for("auth.sign_in", next=return_to, reason="idle"), code=303)
 
 
 def _proves_ended_session(raw_token: str) -> bool:

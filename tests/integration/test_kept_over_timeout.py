@@ -37,10 +37,11 @@ def _open_page(app, db, demo, live_server) -> tuple[requests.Session, str, str, 
     return browser, url, page.text, response
 
 
-def _idle_for(db, client_id: int, minutes: int) -> None:
+def _idle_for(db, person_id: int, minutes: int, *, staff: bool = False) -> None:
+    whose = UserSession.staff_user_id if staff else UserSession.client_id
     db.execute(
         update(UserSession)
-        .where(UserSession.client_id == client_id)
+        .where(whose == person_id)
         .values(last_seen_at=datetime.now(UTC) - timedelta(minutes=minutes))
     )
     db.commit()
@@ -136,11 +137,17 @@ def test_a_session_that_is_still_open_saves_as_usual(app, db, demo, live_server)
     assert stored(app, db, response).answers["health_description"] == TYPED
 
 
-def _sent_after_timeout(db, browser: requests.Session, client_id: int, url: str, data: dict[str, str]) -> str:
-    """Open the page, let the session time out, send the form; return the page after signing in again."""
+def _sent_after_timeout(
+    db, browser: requests.Session, person_id: int, url: str, data: dict[str, str], *, staff: bool = False
+) -> str:
+    """Open the page, let the session time out, send the form (to `action`, else to the page itself);
+    return where the portal sends the browser: the sign-in page."""
+    action = data.pop("action_url", url)
     page = browser.get(url).text
-    _idle_for(db, client_id, 31)
-    sent = browser.post(url, data={"csrf_token": CSRF.search(page).group(1), **data}, allow_redirects=False)
+    _idle_for(db, person_id, 31, staff=staff)
+    sent = browser.post(
+        action, data={"csrf_token": CSRF.search(page).group(1), **data}, allow_redirects=False
+    )
     assert sent.status_code == 303
     return sent.headers["Location"]
 
@@ -224,3 +231,64 @@ def test_a_reason_sent_after_the_timeout_changes_nothing_and_comes_back(app, db,
     assert "Mitään ei ole vielä tehty" in back.text
     assert reason in back.text
     assert count(db, ConsentEvent, ConsentEvent.request_id == request_id) == events
+
+
+RIIKKA = "riikka.rantanen@kela.example"
+
+
+def test_an_advisers_note_sent_after_the_timeout_comes_back_to_the_review_page(app, db, demo, live_server):
+    from portal.models import ReviewNote
+    from tests.integration.consent_helpers import count
+    from tests.integration.questionnaire_helpers import ALL_PAGES, submitted
+
+    response = submitted(app, db, demo["client_fi"], demo["adviser"], ALL_PAGES)
+    browser = sign_in(live_server.url, RIIKKA).browser
+    url = f"{live_server.url}/staff/questionnaires/{response.id}"
+    note = "Soita ennen haastattelua: toivoo tulkkia puhelinhaastatteluun."
+
+    to_sign_in = _sent_after_timeout(
+        db, browser, demo["adviser"].id, url, {"action_url": f"{url}/notes", "text": note}, staff=True
+    )
+    assert parse_qs(urlsplit(to_sign_in).query)["next"] == [f"/staff/questionnaires/{response.id}"]
+    back = sign_in(live_server.url, RIIKKA, browser).response
+    assert back.url == url
+    assert "Muistiinpanoasi ei ole vielä tallennettu" in back.text
+    assert note in back.text
+    assert count(db, ReviewNote, ReviewNote.response_id == response.id) == 0
+
+
+def test_a_consent_request_sent_after_the_timeout_is_not_issued_but_comes_back(app, db, demo, live_server):
+    from portal.models import ConsentRequest
+    from tests.integration.consent_helpers import assign as assign_client
+    from tests.integration.consent_helpers import count
+
+    assign_client(app, db, demo["staff"], demo["client_sv"])
+    browser = sign_in(live_server.url, demo["staff"].email).browser
+    url = f"{live_server.url}/staff/clients/{demo['client_sv'].id}/consents/new"
+    message = "Tarvitsemme suostumuksesi ennen verkostotapaamista."
+    typed = {"template": "tym_data_exchange", "message": message, "due_on": "2027-01-15"}
+
+    _sent_after_timeout(db, browser, demo["staff"].id, url, typed, staff=True)
+    back = sign_in(live_server.url, demo["staff"].email, browser).response
+    assert back.url == url
+    assert "Mitään ei ole vielä tehty" in back.text
+    assert message in back.text
+    assert count(db, ConsentRequest, ConsentRequest.client_id == demo["client_sv"].id) == 0
+
+
+def test_a_booking_for_a_client_sent_after_the_timeout_is_not_made_but_comes_back(app, db, demo, live_server):
+    from tests.integration.booking_support import bookings, may_book, publish_times
+
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    browser = sign_in(live_server.url, RIIKKA).browser
+    client_id = demo["client_fi"].id
+    url = f"{live_server.url}/staff/booking/clients/{client_id}/book/rehabilitation_interview/{ids[0]}"
+    details = {"modality": "phone", "interpreter": "no", "message": "Soitan asiakkaalle tulkin kanssa."}
+
+    _sent_after_timeout(db, browser, demo["adviser"].id, url, details, staff=True)
+    back = sign_in(live_server.url, RIIKKA, browser).response
+    assert back.url == url
+    assert "Aikaa ei ole vielä varattu" in back.text
+    assert "Soitan asiakkaalle tulkin kanssa." in back.text
+    assert bookings(db) == []

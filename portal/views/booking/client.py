@@ -83,8 +83,8 @@ def choose_time(type_key: str) -> Page:
 
 
 @bp.route("/appointments/book/<type_key>/<int:slot_id>", methods=["GET", "POST"])
-@booking_limit
 @keeps_typed
+@booking_limit
 def confirm(type_key: str, slot_id: int) -> Page:
     kind = appointment_type_or_404(type_key)
     slot = slot_or_404(slot_id)

@@ -23,7 +23,8 @@ from portal.forms.booking import (
     set_modalities,
 )
 from portal.i18n import current_locale
-from portal.identity.access import current_staff
+from portal.identity.access import current_staff, keeps_typed
+from portal.identity.kept_forms import restored_form
 from portal.models import Booking, Role, Slot, StaffUser
 from portal.models.base import utcnow
 from portal.services import clients as client_service
@@ -282,17 +283,20 @@ def staff_choose_time(client_id: int, type_key: str) -> Page:
 
 
 @bp.route("/staff/booking/clients/<int:client_id>/book/<type_key>/<int:slot_id>", methods=["GET", "POST"])
+@keeps_typed
 def staff_confirm(client_id: int, type_key: str, slot_id: int) -> Page:
     client = client_for_staff_or_404(client_id)
     kind = appointment_type_or_404(type_key)
     slot = slot_or_404(slot_id)
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind, client=client)
-    form = BookingForm()
+    kept = restored_form() if request.method == "GET" else None
+    # Sent after the session had timed out: what was typed comes back, nothing booked yet.
+    form = BookingForm(formdata=kept) if kept is not None else BookingForm()
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "client": client}
     if not form.is_submitted():
-        return render_template("booking/confirm.html", **page)
+        return render_template("booking/confirm.html", kept=kept is not None, **page)
     if not form.validate():
         return render_template("booking/confirm.html", **page), 422
     interpreter = form.interpreter.data == "yes"

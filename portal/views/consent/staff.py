@@ -12,7 +12,8 @@ from portal.content.consents import ConsentTemplate, latest, load_all
 from portal.db import get_db
 from portal.forms.consent import IssueByHetuForm, IssueForm
 from portal.i18n import current_locale
-from portal.identity.access import current_staff
+from portal.identity.access import current_staff, keeps_typed
+from portal.identity.kept_forms import restored_form
 from portal.identity.keys import portal_keys
 from portal.models import Client, ConsentRequest
 from portal.services import clients as client_service
@@ -86,13 +87,21 @@ def _issued(consent: ConsentRequest, notice: str = "issued") -> Response:
     return redirect(url_for("consent.staff_request", request_id=consent.id, notice=notice), code=303)
 
 
+def _kept() -> dict[str, object]:
+    """The form sent after the session had timed out, as the form's data, back after signing in."""
+    kept = restored_form() if request.method == "GET" else None
+    return {"formdata": kept} if kept is not None else {}
+
+
 @bp.route("/staff/consents/new", methods=["GET", "POST"])
+@keeps_typed
 @professionals_only
 def new_request() -> Page:
     """Issue to anyone by personal identity code (validated and logged); they join my clients."""
-    form = _issue_form(IssueByHetuForm, allow_test_codes=current_app.config["ENV"] != "production")
+    kept = _kept()
+    form = _issue_form(IssueByHetuForm, allow_test_codes=current_app.config["ENV"] != "production", **kept)
     if not form.is_submitted():
-        return render_template("consent/new_request.html", form=form, client=None)
+        return render_template("consent/new_request.html", form=form, client=None, kept=bool(kept))
     if not form.validate():
         return render_template("consent/new_request.html", form=form, client=None), 422
     assert isinstance(form, IssueByHetuForm)  # noqa: S101 - narrowing for the type checker
@@ -109,12 +118,14 @@ def new_request() -> Page:
 
 
 @bp.route("/staff/clients/<int:client_id>/consents/new", methods=["GET", "POST"])
+@keeps_typed
 @professionals_only
 def new_request_for_client(client_id: int) -> Page:
     client = client_for_staff_or_404(client_id)
-    form = _issue_form(IssueForm)
+    kept = _kept()
+    form = _issue_form(IssueForm, **kept)
     if not form.is_submitted():
-        return render_template("consent/new_request.html", form=form, client=client)
+        return render_template("consent/new_request.html", form=form, client=client, kept=bool(kept))
     if not form.validate():
         return render_template("consent/new_request.html", form=form, client=client), 422
     return _issue(client, form)

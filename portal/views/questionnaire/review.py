@@ -15,7 +15,8 @@ from portal.content.questionnaires import latest, load_all
 from portal.db import get_db
 from portal.forms.questionnaire import AssignQuestionnaireForm, NoteForm, QueueFilterForm, ReviewForm
 from portal.i18n import current_locale
-from portal.identity.access import current_staff
+from portal.identity.access import current_staff, keeps_typed_for
+from portal.identity.kept_forms import restored_form
 from portal.models import QuestionnaireResponse, ReviewNote, StaffUser
 from portal.services import clients as client_service
 from portal.services import questionnaire as service
@@ -69,6 +70,7 @@ def _review_page(
     note_form: NoteForm | None = None,
     review_form: ReviewForm | None = None,
     review_changed: bool = False,
+    kept: bool = False,
     template: str = "questionnaire/review.html",
     object_type: str = "questionnaire_response",
 ) -> str:
@@ -100,6 +102,7 @@ def _review_page(
         form=note_form or NoteForm(formdata=None),
         review_form=review_form,
         review_changed=review_changed,
+        kept=kept,
     )
     log_view(db, client_id=response.client_id, object_type=object_type, object_id=response.id)
     return page
@@ -107,10 +110,16 @@ def _review_page(
 
 @bp.get("/staff/questionnaires/<int:response_id>")
 def review(response_id: int) -> str:
-    return _review_page(response_for_staff_or_404(response_id))
+    response = response_for_staff_or_404(response_id)
+    kept = restored_form()
+    if kept is not None:
+        # A note sent after the session had timed out: back in the note form, not yet saved.
+        return _review_page(response, note_form=NoteForm(formdata=kept), kept=True)
+    return _review_page(response)
 
 
 @bp.post("/staff/questionnaires/<int:response_id>/notes")
+@keeps_typed_for("questionnaire.review")
 def add_note(response_id: int) -> View:
     response = response_for_staff_or_404(response_id)
     form = NoteForm()

@@ -283,6 +283,12 @@ def test_a_client_holds_one_coming_booking_per_type(app, adviser_browser, client
     assert "Asiakkaalla on jo tällainen aika." in staff_page
     assert "Sinulla on jo" not in staff_page
     assert f'href="/staff/bookings/{bookings(db)[0].id}"' in staff_page
+    # The client overview does not offer to book that kind again; it shows the time held instead.
+    overview = adviser_browser.get(f"/staff/clients/{demo['client_fi'].id}").get_data(as_text=True)
+    book_base = f"/staff/booking/clients/{demo['client_fi'].id}/book/"
+    assert f'href="{book_base}{INTERVIEW}"' not in overview
+    assert f'href="{book_base}guidance"' in overview
+    assert f'href="/staff/bookings/{bookings(db)[0].id}"' in overview
 
 
 @pytest.mark.parametrize("case", ["past", "withdrawn", "other_type", "taken", "not_offered"])

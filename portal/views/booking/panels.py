@@ -46,17 +46,22 @@ def _not_offered(offered: set[str]) -> tuple[str, ...]:
 def _overview(db: Session, client: Client) -> dict[str, Any]:
     offered = offered_types(db, client.id)
     to_offer = _not_offered(offered)
-    types, locale = catalogue().types, current_locale()
+    types, locale, now = catalogue().types, current_locale(), utcnow()
+    lines = booking_lines(db, client.id, limit=panels.overview_rows())
+    # A kind the client already holds a coming time of is not offered for booking again: that time
+    # is in the table above (newest first), where it can be opened and moved.
+    held = {line.appointment_type for line in lines if line.status == "booked" and line.starts_at > now}
     return {
-        **panels.newest(booking_lines(db, client.id, limit=panels.overview_rows())),
+        **panels.newest(lines),
         # The names of the types offered, as the page lists them.
         "offered": ", ".join(types[key].name[locale] for key in sorted(offered) if key in types),
         # The form's choices are kept rendered by these keys; the form is built only to render them,
         # or it is the one that was sent without a valid choice, shown with these choices.
         "to_offer": to_offer,
         "offer_form": lambda sent=None: _offer_form(to_offer, sent),
-        "types": list(types.values()),
-        "now": utcnow(),
+        "types": [kind for kind in types.values() if kind.key not in held],
+        "held": tuple(sorted(held)),
+        "now": now,
     }
 
 

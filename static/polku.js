@@ -14,8 +14,9 @@
   var token = form.querySelector("input[name=csrf_token]").value;
   var warning = parseInt(notice.getAttribute("data-session-warning"), 10) * 1000;
   var warnTimer, endTimer, returnFocus;
-  // A form whose typing must outlive the session: at the time limit it is sent (as "save for
-  // later") instead of leaving the page, and the server keeps it until the person signs in again.
+  // A form whose typing must outlive the session: at the time limit, when something was typed, it
+  // is sent to be kept (never acted on) instead of leaving the page; the person gets it back on
+  // this page after signing in again.
   var typed = document.querySelector("form[data-keep-typed]");
   var typedAtStart = typed ? formText(typed) : "";
 
@@ -25,11 +26,13 @@
 
   function timedOut() {
     if (typed && formText(typed) !== typedAtStart) {
-      var action = document.createElement("input");
-      action.type = "hidden";
-      action.name = "action";
-      action.value = typed.getAttribute("data-keep-typed");
-      typed.appendChild(action);
+      var back = document.createElement("input");
+      back.type = "hidden";
+      back.name = "return_to";
+      back.value = window.location.pathname;
+      typed.appendChild(back);
+      // setAttribute: a field named "action" would hide the form's own action property.
+      typed.setAttribute("action", "/session/keep");
       typed.submit();
       return;
     }

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
 from flask_wtf.csrf import validate_csrf
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import ValidationError
 
@@ -20,6 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Endpoints registered by Flask itself, outside our blueprints.
 BUILTIN_PUBLIC = frozenset({"static"})
+FROM_PAGE = "the page named in the form"  # keeps_typed_from_page
 ENDED_CSRF = "ended_session_csrf"  # for a moment only: the raw CSRF token of a session that timed out
 
 
@@ -36,6 +39,13 @@ def keeps_typed(view: F) -> F:
     (restored_form): the person comes back to that page after identifying again.
     """
     view.keeps_typed = True  # type: ignore[attr-defined]
+    return view
+
+
+def keeps_typed_from_page(view: F) -> F:
+    """keeps_typed for the session's own keeping address, to which the timeout warning's script sends
+    a form at the time limit: the page it was typed on is named in the form (`return_to`)."""
+    view.keeps_typed = FROM_PAGE  # type: ignore[attr-defined]
     return view
 
 
@@ -115,13 +125,43 @@ def keep_typed_over_timeout() -> Response | None:
     view = current_app.view_functions.get(request.endpoint or "")
     owner = kept_forms.owner_of(*getattr(timed_out, "expired_owner", (None, None)))
     page = getattr(view, "keeps_typed", None)
-    if not page or owner is None:
+    return_to = _return_to(page) if page and owner is not None else None
+    if return_to is None or owner is None:
         return None
     if not _proves_ended_session(str(getattr(timed_out, "expired_csrf", "") or "")):
         return None
-    return_to = request.path if page is True else url_for(page, **(request.view_args or {}))
     kept_forms.keep(request.form, return_to, owner, reason="timeout")
     return redirect(url_for("auth.sign_in", next=return_to, reason="idle"), code=303)
+
+
+def _return_to(page: bool | str) -> str | None:
+    if page is True:
+        return request.path
+    if page == FROM_PAGE:
+        return page_taking_back(request.form.get("return_to"))
+    return url_for(str(page), **(request.view_args or {}))
+
+
+def page_taking_back(path: str | None) -> str | None:
+    """`path` when it is one of this portal's pages that take a kept form back; else None."""
+    if not path or urlsplit(path).path != path or not path.startswith("/") or path.startswith("//"):
+        return None
+    try:
+        endpoint, _arguments = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    return path if endpoint in _pages_taking_back(current_app) else None
+
+
+def _pages_taking_back(app: Flask) -> set[str]:
+    pages = set()
+    for endpoint, view in app.view_functions.items():
+        page = getattr(view, "keeps_typed", None)
+        if page is True:
+            pages.add(endpoint)
+        elif isinstance(page, str) and page != FROM_PAGE:
+            pages.add(page)
+    return pages
 
 
 def _proves_ended_session(raw_token: str) -> bool:

@@ -43,7 +43,7 @@ def _context(owner: str) -> str:
 
 def keep(form: MultiDict[str, str], return_to: str, owner: str, *, reason: str) -> None:
     """Put the sent form (without its CSRF token) in the session until `owner` identifies again."""
-    fields = {key: values for key, values in form.lists() if key != CSRF_FIELD}
+    fields = {key: values for key, values in form.lists() if key not in (CSRF_FIELD, "return_to")}
     sealed = crypto.encrypt(json.dumps(fields), _context(owner))
     session[PENDING] = {
         "return_to": return_to,
@@ -71,6 +71,7 @@ def belonging_to(data: dict[str, Any], user: Client | StaffUser) -> dict[str, An
 
 def hand_back(kept: dict[str, Any]) -> str:
     """After the identification: the page at `return_to` takes the form back (restored_form)."""
+    session.pop(PENDING, None)
     session[READY] = kept
     return str(kept["return_to"])
 

@@ -16,7 +16,7 @@ from portal.db import get_db
 from portal.extensions import limiter
 from portal.i18n import current_locale
 from portal.identity import hetu, kept_forms, oidc
-from portal.identity.access import current_user, public
+from portal.identity.access import current_user, keeps_typed_from_page, page_taking_back, public
 from portal.identity.keys import portal_keys
 from portal.identity.providers import Provider, ProviderUnavailable, metadata_cache, provider_for, providers
 from portal.identity.sessions import ServerSession, end_all_sessions
@@ -248,6 +248,26 @@ def _stored_id_token(current: ServerSession) -> str | None:
 @public
 def signed_out() -> str:
     return render_template("auth/signed_out.html")
+
+
+@bp.post("/session/keep")
+@keeps_typed_from_page
+def keep_typed() -> Response:
+    """Where the timeout warning's script sends a form with something typed in it at the time limit,
+    instead of leaving the page: the form is kept (by keep_typed_over_timeout, the session having
+    ended) and the person signs in again to get it back. Should the session still be open (another
+    window kept it so), the form goes straight back to its page. Nothing is ever done with it here."""
+    return_to = page_taking_back(request.form.get("return_to"))
+    user = current_user()
+    current = server_session()
+    owner = kept_forms.owner_of(current.client_id, current.staff_user_id)
+    if return_to is None or user is None or owner is None:
+        abort(400)
+    kept_forms.keep(request.form, return_to, owner, reason="timeout")
+    kept = kept_forms.belonging_to(current, user)
+    if kept is not None:
+        kept_forms.hand_back(kept)
+    return redirect(return_to, code=303)
 
 
 @bp.post("/session/extend")

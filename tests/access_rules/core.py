@@ -21,6 +21,8 @@ RULES: Rules = {
     ("POST", "auth.sign_out"): ("/sign-out", SIGNED_IN_POST),
     ("POST", "auth.sign_out_everywhere"): ("/sign-out/everywhere", SIGNED_IN_POST),
     ("POST", "auth.extend_session"): ("/session/extend", SIGNED_IN_POST),
+    # Kept only for a page that takes a form back, named in the form: here none is named.
+    ("POST", "auth.keep_typed"): ("/session/keep", {"anonymous": 401, **dict.fromkeys(ROLES[1:], 400)}),
     ("GET", "home.client_home"): ("/home", CLIENTS_ONLY),
     ("GET", "home.staff_home"): ("/staff", STAFF_ONLY),
     ("GET", "devidp.discovery"): ("/dev-idp/ftn/.well-known/openid-configuration", ANYONE_200),

@@ -292,3 +292,58 @@ def test_a_booking_for_a_client_sent_after_the_timeout_is_not_made_but_comes_bac
     assert "Aikaa ei ole vielä varattu" in back.text
     assert "Soitan asiakkaalle tulkin kanssa." in back.text
     assert bookings(db) == []
+
+
+# --- The page's own sending at the time limit (/session/keep) -----------------------------------
+
+
+def test_the_page_sending_itself_at_the_limit_keeps_the_form_without_acting_on_it(app, db, demo, live_server):
+    from tests.integration.booking_support import bookings, may_book, publish_times
+
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    browser = sign_in(live_server.url, MAIJA).browser
+    path = f"/appointments/book/rehabilitation_interview/{ids[0]}"
+    details = {
+        "action_url": f"{live_server.url}/session/keep",
+        "return_to": path,
+        "modality": "phone",
+        "interpreter": "no",
+        "message": "Soittakaa iltapäivällä.",
+    }
+    to_sign_in = _sent_after_timeout(db, browser, demo["client_fi"].id, live_server.url + path, details)
+    assert parse_qs(urlsplit(to_sign_in).query)["next"] == [path]
+    back = sign_in(live_server.url, MAIJA, browser).response
+    assert back.url == live_server.url + path
+    assert "Soittakaa iltapäivällä." in back.text
+    assert "Aikaa ei ole vielä varattu" in back.text
+    assert bookings(db) == []
+
+
+@pytest.mark.parametrize("return_to", ["/home", "//example.org/x", "https://example.org/", "/no/such/page"])
+def test_the_keeping_address_keeps_nothing_for_a_page_that_does_not_take_it_back(
+    app, db, demo, live_server, return_to
+):
+    browser, _url, page, _response = _open_page(app, db, demo, live_server)
+    _idle_for(db, demo["client_fi"].id, 31)
+    sent = browser.post(
+        f"{live_server.url}/session/keep",
+        data={**_typed(page), "return_to": return_to},
+        allow_redirects=False,
+    )
+    assert sent.status_code == 400
+    assert "Sivulle kirjoittamasi on tallessa" not in browser.get(f"{live_server.url}/sign-in").text
+    assert sign_in(live_server.url, MAIJA, browser).response.url == f"{live_server.url}/home"
+
+
+def test_the_keeping_address_hands_the_form_straight_back_while_the_session_is_open(
+    app, db, demo, live_server
+):
+    browser, url, page, response = _open_page(app, db, demo, live_server)
+    path = urlsplit(url).path
+    sent = browser.post(f"{live_server.url}/session/keep", data={**_typed(page), "return_to": path})
+    assert sent.url == url
+    assert TYPED in sent.text
+    assert "health_description" not in stored(app, db, response).answers
+    # Once: the page shows the saved answers afterwards.
+    assert TYPED not in browser.get(url).text

@@ -17,15 +17,16 @@
   // A form whose typing must outlive the session: at the time limit, when something was typed, it
   // is sent to be kept (never acted on) instead of leaving the page; the person gets it back on
   // this page after signing in again.
-  var typed = document.querySelector("form[data-keep-typed]");
-  var typedAtStart = typed ? formText(typed) : "";
+  var keptForms = Array.prototype.slice.call(document.querySelectorAll("form[data-keep-typed]"));
+  var typedAtStart = keptForms.map(formText);
 
   function formText(form) {
     return window.FormData && window.URLSearchParams ? new URLSearchParams(new FormData(form)).toString() : "";
   }
 
   function timedOut() {
-    if (typed && formText(typed) !== typedAtStart) {
+    var typed = keptForms.filter(function (form, i) { return formText(form) !== typedAtStart[i]; })[0];
+    if (typed) {
       var back = document.createElement("input");
       back.type = "hidden";
       back.name = "return_to";

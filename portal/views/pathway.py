@@ -10,6 +10,7 @@ from typing import Any, NamedTuple, Protocol
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from portal.auditing import current_actor, log_view
@@ -27,7 +28,8 @@ from portal.forms.pathway import (
 )
 from portal.i18n import current_locale, today
 from portal.i18n import lazy_gettext as _l
-from portal.identity.access import current_client, current_user
+from portal.identity.access import current_client, current_user, keeps_typed_for
+from portal.identity.kept_forms import restored_form
 from portal.models import (
     Client,
     ClientAssignment,
@@ -249,10 +251,19 @@ def client_pathway() -> str:
 # --- Professionals -------------------------------------------------------------------------------------
 
 
-def _forms(template: PathwayTemplate | None, pathway: Pathway | None) -> dict[str, Any]:
+def _forms(
+    template: PathwayTemplate | None, pathway: Pathway | None, kept: MultiDict[str, str] | None = None
+) -> dict[str, Any]:
+    """The page's forms; the one whose fields `kept` holds is filled from it (restored_form)."""
     locale = current_locale()
     forms: dict[str, Any] = {}
-    start = StartPathwayForm(prefix="start")
+
+    def made(form_class: Any, name: str) -> Any:
+        if kept is not None and any(key.startswith(f"{name}-") for key in kept):
+            return form_class(prefix=name, formdata=kept)
+        return form_class(prefix=name)
+
+    start = made(StartPathwayForm, "start")
     start.template.choices = [
         (key, tpl.title[locale]) for (key, _), tpl in sorted(pathway_content.load_all().items())
     ]
@@ -264,8 +275,9 @@ def _forms(template: PathwayTemplate | None, pathway: Pathway | None) -> dict[st
             ("note", NoteForm),
             ("close", CloseForm),
         ):
-            form = form_class(prefix=name)
+            form = made(form_class, name)
             if not form.is_submitted():
+                # A kept form too: the page shows the pathway as it is now, and the change applies to it.
                 form.version.data = str(pathway.version)
             forms[name] = form
         forms["move"].step.choices = step_choices(template, locale)
@@ -273,11 +285,13 @@ def _forms(template: PathwayTemplate | None, pathway: Pathway | None) -> dict[st
     return forms
 
 
-def _manage(client: Client, status: int = 200, **overrides: Any) -> tuple[str, int]:
+def _manage(
+    client: Client, status: int = 200, kept: MultiDict[str, str] | None = None, **overrides: Any
+) -> tuple[str, int]:
     db = get_db()
     pathway = service.active_pathway(db, client.id)
     template = service.template_of(pathway) if pathway else None
-    forms = {**_forms(template, pathway), **overrides}
+    forms = {**_forms(template, pathway, kept), **overrides}
     events = []
     if pathway is not None and template is not None:
         events = [
@@ -294,6 +308,7 @@ def _manage(client: Client, status: int = 200, **overrides: Any) -> tuple[str, i
         forms=forms,
         form=next((f for f in overrides.values() if getattr(f, "errors", None)), None),
         error=overrides.get("error"),
+        kept=kept is not None,
     ), status
 
 
@@ -315,7 +330,8 @@ def _staff_only(client_id: int) -> Client:
 def manage(client_id: int) -> tuple[str, int]:
     client = _staff_only(client_id)
     log_view(get_db(), client_id=client.id, object_type="pathway")
-    return _manage(client)
+    # A change sent after the session had timed out comes back in its form, not yet made.
+    return _manage(client, kept=restored_form())
 
 
 def _change(form: Any) -> Change:
@@ -331,6 +347,7 @@ def _refused(client: Client, reason: str) -> tuple[str, int]:
 
 
 @bp.post("/staff/clients/<int:client_id>/pathway/start")
+@keeps_typed_for("pathway.manage")
 def start(client_id: int) -> Response | tuple[str, int]:
     client = _staff_only(client_id)
     form = _forms(None, None)["start"]
@@ -344,21 +361,25 @@ def start(client_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/staff/clients/<int:client_id>/pathway/move")
+@keeps_typed_for("pathway.manage")
 def move(client_id: int) -> Response | tuple[str, int]:
     return _act(client_id, "move")
 
 
 @bp.post("/staff/clients/<int:client_id>/pathway/skip")
+@keeps_typed_for("pathway.manage")
 def skip(client_id: int) -> Response | tuple[str, int]:
     return _act(client_id, "skip")
 
 
 @bp.post("/staff/clients/<int:client_id>/pathway/note")
+@keeps_typed_for("pathway.manage")
 def note(client_id: int) -> Response | tuple[str, int]:
     return _act(client_id, "note")
 
 
 @bp.post("/staff/clients/<int:client_id>/pathway/close")
+@keeps_typed_for("pathway.manage")
 def close(client_id: int) -> Response | tuple[str, int]:
     return _act(client_id, "close")
 

@@ -347,3 +347,74 @@ def test_the_keeping_address_hands_the_form_straight_back_while_the_session_is_o
     assert "health_description" not in stored(app, db, response).answers
     # Once: the page shows the saved answers afterwards.
     assert TYPED not in browser.get(url).text
+
+
+def test_a_pathway_note_sent_after_the_timeout_comes_back_to_the_pathway_page(app, db, demo, live_server):
+    from portal.i18n import today
+    from portal.models import PathwayEvent
+    from portal.services.audit import SYSTEM
+    from portal.services.clients import assign as assign_client
+    from portal.services.pathway import Change, start_pathway
+    from tests.integration.consent_helpers import count
+
+    with app.app_context():
+        assign_client(db, SYSTEM, demo["client_fi"], demo["adviser"])
+        start_pathway(db, SYSTEM, demo["client_fi"], "kela_vocational_rehabilitation", Change(today()))
+    events = count(db, PathwayEvent)
+    browser = sign_in(live_server.url, RIIKKA).browser
+    url = f"{live_server.url}/staff/clients/{demo['client_fi'].id}/pathway"
+    page = browser.get(url).text
+    note = "Asiakas toivoo työkokeilua lähellä kotia."
+    typed = {
+        "action_url": f"{url}/note",
+        "note-note": note,
+        "note-version": re.search(r'name="note-version" value="(\d+)"', page).group(1),
+    }
+
+    _sent_after_timeout(db, browser, demo["adviser"].id, url, typed, staff=True)
+    back = sign_in(live_server.url, RIIKKA, browser).response
+    assert back.url == url
+    assert "Mitään ei ole vielä tehty" in back.text
+    assert note in back.text
+    assert count(db, PathwayEvent) == events
+    # Saved from the page it came back to.
+    token = CSRF.search(back.text).group(1)
+    version = re.search(r'name="note-version" value="(\d+)"', back.text).group(1)
+    day = today()
+    saved = browser.post(
+        f"{url}/note",
+        data={
+            "csrf_token": token,
+            "note-note": note,
+            "note-version": version,
+            "note-effective_on-day": str(day.day),
+            "note-effective_on-month": str(day.month),
+            "note-effective_on-year": str(day.year),
+        },
+    )
+    assert saved.ok
+    assert count(db, PathwayEvent) == events + 1
+
+
+def test_a_cancellation_reason_sent_after_the_timeout_cancels_nothing_and_comes_back(
+    app, db, demo, live_server
+):
+    from tests.conftest import login_as
+    from tests.integration.booking_support import book_as_client, bookings, may_book, publish_times
+
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    maija = app.test_client()
+    login_as(app, maija, demo["client_fi"])
+    assert book_as_client(maija, ids[0]).status_code == 302
+    (booking,) = bookings(db)
+    browser = sign_in(live_server.url, RIIKKA).browser
+    url = f"{live_server.url}/staff/bookings/{booking.id}/cancel"
+    reason = "Neuvoja sairastui, uusi aika sovitaan puhelimessa."
+
+    _sent_after_timeout(db, browser, demo["adviser"].id, url, {"reason": reason}, staff=True)
+    back = sign_in(live_server.url, RIIKKA, browser).response
+    assert back.url == url
+    assert "Mitään ei ole vielä tehty" in back.text
+    assert reason in back.text
+    assert [b.status for b in bookings(db)] == ["booked"]

@@ -212,14 +212,18 @@ def staff_booking(booking_id: int) -> str:
 
 
 @bp.route("/staff/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
+@keeps_typed
 def staff_cancel(booking_id: int) -> Page:
     booking = booking_for_staff_or_404(booking_id)
     kind = appointment_type_or_404(booking.appointment_type)
     if booking.status != "booked":
         return refused(service.BookingRefused("not_active"), kind=kind)
-    form = StaffCancelForm()
+    kept = restored_form() if request.method == "GET" else None
+    # The reason sent after the session had timed out comes back; nothing was cancelled.
+    form = StaffCancelForm(formdata=kept) if kept is not None else StaffCancelForm()
     if not form.is_submitted():
-        return render_template("booking/staff_cancel.html", booking=booking, kind=kind, form=form)
+        page = {"booking": booking, "kind": kind, "form": form}
+        return render_template("booking/staff_cancel.html", kept=kept is not None, **page)
     if not form.validate():
         return render_template("booking/staff_cancel.html", booking=booking, kind=kind, form=form), 422
     try:

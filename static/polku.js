@@ -30,7 +30,7 @@
       var back = document.createElement("input");
       back.type = "hidden";
       back.name = "return_to";
-      back.value = window.location.pathname;
+      back.value = window.location.pathname + window.location.search;
       typed.appendChild(back);
       // setAttribute: a field named "action" would hide the form's own action property.
       typed.setAttribute("action", "/session/keep");

@@ -136,21 +136,25 @@ def keep_typed_over_timeout() -> Response | None:
 
 def _return_to(page: bool | str) -> str | None:
     if page is True:
-        return request.path
+        return request.full_path.rstrip("?")  # with its query: a questionnaire page's ?return=check
     if page == FROM_PAGE:
         return page_taking_back(request.form.get("return_to"))
     return url_for(str(page), **(request.view_args or {}))
 
 
-def page_taking_back(path: str | None) -> str | None:
-    """`path` when it is one of this portal's pages that take a kept form back; else None."""
-    if not path or urlsplit(path).path != path or not path.startswith("/") or path.startswith("//"):
+def page_taking_back(address: str | None) -> str | None:
+    """`address` (a path and its query) when it is one of this portal's pages that take a kept form
+    back; else None."""
+    parts, path = urlsplit(address or ""), urlsplit(address or "").path
+    if parts.scheme or parts.netloc or parts.fragment or not path.startswith("/") or path.startswith("//"):
+        return None
+    if "\\" in (address or "") or any(ord(character) < 32 for character in address or ""):
         return None
     try:
         endpoint, _arguments = current_app.url_map.bind("localhost").match(path, method="GET")
     except HTTPException:
         return None
-    return path if endpoint in _pages_taking_back(current_app) else None
+    return address if endpoint in _pages_taking_back(current_app) else None
 
 
 def _pages_taking_back(app: Flask) -> set[str]:

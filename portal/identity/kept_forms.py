@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import request, session
 from werkzeug.datastructures import MultiDict
@@ -79,7 +80,7 @@ def hand_back(kept: dict[str, Any]) -> str:
 def restored_form() -> MultiDict[str, str] | None:
     """The form the person had filled in on this page before identifying again, once."""
     kept = session.get(READY)
-    if not isinstance(kept, dict) or kept.get("return_to") != request.path:
+    if not isinstance(kept, dict) or urlsplit(str(kept.get("return_to"))).path != request.path:
         return None
     session.pop(READY)
     try:

@@ -418,3 +418,19 @@ def test_a_cancellation_reason_sent_after_the_timeout_cancels_nothing_and_comes_
     assert "Mitään ei ole vielä tehty" in back.text
     assert reason in back.text
     assert [b.status for b in bookings(db)] == ["booked"]
+
+
+@pytest.mark.parametrize("sent_by", ["button", "page"])
+def test_a_page_opened_from_the_check_page_comes_back_with_its_way_back(app, db, demo, live_server, sent_by):
+    browser, url, _page, _response = _open_page(app, db, demo, live_server)
+    address = f"{urlsplit(url).path}?return=check"
+    page = browser.get(live_server.url + address).text
+    _idle_for(db, demo["client_fi"].id, 31)
+    action = live_server.url + (address if sent_by == "button" else "/session/keep")
+    extra = {} if sent_by == "button" else {"return_to": address}
+    sent = browser.post(action, data={**_typed(page), **extra}, allow_redirects=False)
+    assert sent.status_code == 303
+    back = sign_in(live_server.url, MAIJA, browser).response
+    assert back.url == live_server.url + address
+    assert TYPED in back.text
+    assert "Takaisin vastausten tarkistukseen" in back.text  # the button, not "Edellinen sivu"

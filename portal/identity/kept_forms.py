@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import request, session
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from portal import crypto
@@ -89,3 +90,15 @@ def restored_form() -> MultiDict[str, str] | None:
     except (KeyError, ValueError, crypto.DecryptionFailed):
         return None
     return MultiDict([(key, value) for key, values in fields.items() for value in values])
+
+
+FormT = TypeVar("FormT", bound=FlaskForm)
+
+
+def form_or_kept(form_class: type[FormT], **arguments: Any) -> tuple[FormT, bool]:
+    """The page's form, filled from the kept one when a GET brings it back (restored_form), and
+    whether it was: the page then says that nothing has been saved or done yet."""
+    kept = restored_form() if request.method == "GET" else None
+    if kept is None:
+        return form_class(**arguments), False
+    return form_class(formdata=kept, **arguments), True

@@ -24,7 +24,7 @@ from portal.forms.booking import (
 )
 from portal.i18n import current_locale
 from portal.identity.access import current_staff, keeps_typed
-from portal.identity.kept_forms import restored_form
+from portal.identity.kept_forms import form_or_kept
 from portal.models import Booking, Role, Slot, StaffUser
 from portal.models.base import utcnow
 from portal.services import clients as client_service
@@ -218,12 +218,10 @@ def staff_cancel(booking_id: int) -> Page:
     kind = appointment_type_or_404(booking.appointment_type)
     if booking.status != "booked":
         return refused(service.BookingRefused("not_active"), kind=kind)
-    kept = restored_form() if request.method == "GET" else None
     # The reason sent after the session had timed out comes back; nothing was cancelled.
-    form = StaffCancelForm(formdata=kept) if kept is not None else StaffCancelForm()
+    form, kept = form_or_kept(StaffCancelForm)
     if not form.is_submitted():
-        page = {"booking": booking, "kind": kind, "form": form}
-        return render_template("booking/staff_cancel.html", kept=kept is not None, **page)
+        return render_template("booking/staff_cancel.html", booking=booking, kind=kind, form=form, kept=kept)
     if not form.validate():
         return render_template("booking/staff_cancel.html", booking=booking, kind=kind, form=form), 422
     try:
@@ -294,13 +292,12 @@ def staff_confirm(client_id: int, type_key: str, slot_id: int) -> Page:
     slot = slot_or_404(slot_id)
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind, client=client)
-    kept = restored_form() if request.method == "GET" else None
     # Sent after the session had timed out: what was typed comes back, nothing booked yet.
-    form = BookingForm(formdata=kept) if kept is not None else BookingForm()
+    form, kept = form_or_kept(BookingForm)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "client": client}
     if not form.is_submitted():
-        return render_template("booking/confirm.html", kept=kept is not None, **page)
+        return render_template("booking/confirm.html", kept=kept, **page)
     if not form.validate():
         return render_template("booking/confirm.html", **page), 422
     interpreter = form.interpreter.data == "yes"

@@ -11,7 +11,7 @@ from portal.db import get_db
 from portal.forms.consent import ReasonForm, SignForm
 from portal.i18n import LOCALES, current_locale, other_locales
 from portal.identity.access import current_client, keeps_typed
-from portal.identity.kept_forms import restored_form
+from portal.identity.kept_forms import form_or_kept, restored_form
 from portal.identity.keys import portal_keys
 from portal.identity.stepup import require_recent_auth
 from portal.models import Client, ConsentRequest, UserSession
@@ -173,12 +173,6 @@ def receipt(request_id: int) -> Response:
     return response
 
 
-def _kept_reason() -> ReasonForm | None:
-    """The reason typed and sent after the session had timed out, back after signing in again."""
-    kept = restored_form() if request.method == "GET" else None
-    return ReasonForm(formdata=kept) if kept is not None else None
-
-
 @bp.route("/consents/<int:request_id>/decline", methods=["GET", "POST"])
 @keeps_typed
 def decline(request_id: int) -> Page:
@@ -186,13 +180,8 @@ def decline(request_id: int) -> Page:
     status = shown_status(consent, signature_of(get_db(), consent), today())
     if status is not Shown.PENDING:
         return refused(consent, status)
-    kept = _kept_reason()
-    form = kept if kept is not None else ReasonForm()
+    form, kept = form_or_kept(ReasonForm)  # a reason sent after a timeout comes back
     template = template_of(consent)
-    if kept is not None:
-        return render_template(
-            "consent/decline.html", consent=consent, template=template, form=form, kept=True
-        )
     if form.is_submitted():
         if not form.validate():
             return render_template("consent/decline.html", consent=consent, template=template, form=form), 422
@@ -201,7 +190,7 @@ def decline(request_id: int) -> Page:
         except (consent_service.NotOpen, consent_service.AlreadySigned):
             return refused(consent, shown_status(consent, signature_of(get_db(), consent), today()))
         return redirect(url_for("consent.request_page", request_id=consent.id), code=303)
-    return render_template("consent/decline.html", consent=consent, template=template, form=form)
+    return render_template("consent/decline.html", consent=consent, template=template, form=form, kept=kept)
 
 
 @bp.route("/consents/<int:request_id>/revoke", methods=["GET", "POST"])
@@ -213,12 +202,9 @@ def revoke(request_id: int) -> Page:
     status = shown_status(consent, signature, today())
     if status is not Shown.SIGNED:
         return refused(consent, status)
-    kept = _kept_reason()
-    form = kept if kept is not None else ReasonForm()
+    form, kept = form_or_kept(ReasonForm)  # a reason sent after a timeout comes back
     template = template_of(consent)
     context = {"consent": consent, "template": template, "signature": signature, "form": form}
-    if kept is not None:
-        return render_template("consent/revoke.html", kept=True, **context)
     if form.is_submitted():
         if not form.validate():
             return render_template("consent/revoke.html", **context), 422
@@ -229,4 +215,4 @@ def revoke(request_id: int) -> Page:
         except consent_service.ConsentError:
             return refused(consent, shown_status(consent, signature_of(get_db(), consent), today()))
         return redirect(url_for("consent.request_page", request_id=consent.id, revoked=1), code=303)
-    return render_template("consent/revoke.html", **context)
+    return render_template("consent/revoke.html", kept=kept, **context)

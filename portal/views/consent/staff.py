@@ -13,7 +13,7 @@ from portal.db import get_db
 from portal.forms.consent import IssueByHetuForm, IssueForm
 from portal.i18n import current_locale
 from portal.identity.access import current_staff, keeps_typed
-from portal.identity.kept_forms import restored_form
+from portal.identity.kept_forms import form_or_kept
 from portal.identity.keys import portal_keys
 from portal.models import Client, ConsentRequest
 from portal.services import clients as client_service
@@ -76,10 +76,16 @@ def _templates() -> list[ConsentTemplate]:
     return [latest(key) for key in sorted({key for key, _version in load_all()})]
 
 
-def _issue_form(form_class: type[IssueForm], **kwargs: object) -> IssueForm:
+def _issue_form(form_class: type[IssueForm], **kwargs: object) -> tuple[IssueForm, bool]:
+    """The form, and whether it is one sent after a timeout and brought back (form_or_kept)."""
     due = today() + timedelta(days=int(current_app.config["CONSENT_DUE_DAYS"]))
-    return form_class(
-        data={"due_on": due}, templates=_templates(), locale=current_locale(), today=today(), **kwargs
+    return form_or_kept(
+        form_class,
+        data={"due_on": due},
+        templates=_templates(),
+        locale=current_locale(),
+        today=today(),
+        **kwargs,
     )
 
 
@@ -87,21 +93,14 @@ def _issued(consent: ConsentRequest, notice: str = "issued") -> Response:
     return redirect(url_for("consent.staff_request", request_id=consent.id, notice=notice), code=303)
 
 
-def _kept() -> dict[str, object]:
-    """The form sent after the session had timed out, as the form's data, back after signing in."""
-    kept = restored_form() if request.method == "GET" else None
-    return {"formdata": kept} if kept is not None else {}
-
-
 @bp.route("/staff/consents/new", methods=["GET", "POST"])
 @keeps_typed
 @professionals_only
 def new_request() -> Page:
     """Issue to anyone by personal identity code (validated and logged); they join my clients."""
-    kept = _kept()
-    form = _issue_form(IssueByHetuForm, allow_test_codes=current_app.config["ENV"] != "production", **kept)
+    form, kept = _issue_form(IssueByHetuForm, allow_test_codes=current_app.config["ENV"] != "production")
     if not form.is_submitted():
-        return render_template("consent/new_request.html", form=form, client=None, kept=bool(kept))
+        return render_template("consent/new_request.html", form=form, client=None, kept=kept)
     if not form.validate():
         return render_template("consent/new_request.html", form=form, client=None), 422
     assert isinstance(form, IssueByHetuForm)  # noqa: S101 - narrowing for the type checker
@@ -122,10 +121,9 @@ def new_request() -> Page:
 @professionals_only
 def new_request_for_client(client_id: int) -> Page:
     client = client_for_staff_or_404(client_id)
-    kept = _kept()
-    form = _issue_form(IssueForm, **kept)
+    form, kept = _issue_form(IssueForm)
     if not form.is_submitted():
-        return render_template("consent/new_request.html", form=form, client=client, kept=bool(kept))
+        return render_template("consent/new_request.html", form=form, client=client, kept=kept)
     if not form.validate():
         return render_template("consent/new_request.html", form=form, client=client), 422
     return _issue(client, form)

@@ -259,7 +259,7 @@ def _forms(
     forms: dict[str, Any] = {}
 
     def made(form_class: Any, name: str) -> Any:
-        if kept is not None and any(key.startswith(f"{name}-") for key in kept):
+        if name == _kept_form_name(kept):
             return form_class(prefix=name, formdata=kept)
         return form_class(prefix=name)
 
@@ -285,6 +285,12 @@ def _forms(
     return forms
 
 
+def _kept_form_name(kept: MultiDict[str, str] | None) -> str | None:
+    """Which of the page's forms a kept form is, by its fields' prefix."""
+    names = {key.split("-", 1)[0] for key in kept or () if "-" in key}
+    return next((name for name in ("start", "move", "skip", "note", "close") if name in names), None)
+
+
 def _manage(
     client: Client, status: int = 200, kept: MultiDict[str, str] | None = None, **overrides: Any
 ) -> tuple[str, int]:
@@ -292,6 +298,9 @@ def _manage(
     pathway = service.active_pathway(db, client.id)
     template = service.template_of(pathway) if pathway else None
     forms = {**_forms(template, pathway, kept), **overrides}
+    failed, failed_form = next(
+        ((name, form) for name, form in overrides.items() if getattr(form, "errors", None)), (None, None)
+    )
     events = []
     if pathway is not None and template is not None:
         events = [
@@ -306,9 +315,10 @@ def _manage(
         steps=timeline(template, pathway, pathway.events) if template and pathway else [],
         events=events,
         forms=forms,
-        form=next((f for f in overrides.values() if getattr(f, "errors", None)), None),
+        form=failed_form,
         error=overrides.get("error"),
         kept=kept is not None,
+        open_form=_kept_form_name(kept) or failed,  # shown open: the form brought back, or with errors
     ), status
 
 

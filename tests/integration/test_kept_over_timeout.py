@@ -376,6 +376,7 @@ def test_a_pathway_note_sent_after_the_timeout_comes_back_to_the_pathway_page(ap
     assert back.url == url
     assert "Mitään ei ole vielä tehty" in back.text
     assert note in back.text
+    assert re.search(r'<details class="action-box" open>\s*<summary><h2>Lisää muistiinpano</h2>', back.text)
     assert count(db, PathwayEvent) == events
     # Saved from the page it came back to.
     token = CSRF.search(back.text).group(1)

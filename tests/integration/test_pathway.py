@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -284,3 +286,19 @@ def test_every_professional_view_is_logged(people, db):
     assert ("view", "pathway") in actions
     assert ("view", "client_overview") in actions
     assert ("create", "pathway") in actions
+
+
+def test_a_note_with_errors_is_shown_in_its_open_box(people, db):
+    start(people)
+    url = manage_url(people["client"])
+    response = post(
+        people["adviser"],
+        url + "/note",
+        url,
+        {"note-note": "", "note-version": current_version(db, people["client"]), **today_parts("note")},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    # The summary's link leads to a field the adviser can see, not one inside a closed box.
+    assert re.search(r'<details class="action-box" open>\s*<summary><h2>Lisää muistiinpano</h2>', page)
+    assert not re.search(r'<details class="action-box" open>\s*<summary><h2>Päätä polku</h2>', page)

@@ -13,7 +13,7 @@ from portal.i18n import current_locale, today
 from portal.i18n import lazy_gettext as _l
 from portal.identity import hetu
 from portal.identity.access import clients_only, current_client, keeps_typed
-from portal.identity.kept_forms import restored_form
+from portal.identity.kept_forms import form_or_kept
 from portal.models import Client
 from portal.services import mydata as service
 from portal.services import pathway as pathway_service
@@ -71,11 +71,9 @@ def overview() -> str:
 @keeps_typed
 def contact() -> str | Response | tuple[str, int]:
     client = current_client()
-    kept = restored_form() if request.method == "GET" else None
-    if kept is not None:
-        # Sent after the session had timed out: what was typed comes back, nothing saved yet.
-        return render_template("mydata/contact.html", form=ContactForm(formdata=kept), kept=True)
-    form = ContactForm(
+    # What was sent after the session had timed out comes back in place of the saved details.
+    form, kept = form_or_kept(
+        ContactForm,
         data=None
         if request.method == "POST"
         else {
@@ -83,14 +81,14 @@ def contact() -> str | Response | tuple[str, int]:
             "phone": client.phone,
             "notify_by": client.notify_by,
             "locale": client.locale,
-        }
+        },
     )
     if form.is_submitted():
         if not form.validate():
             return render_template("mydata/contact.html", form=form), 422
         service.update_contact(get_db(), client, **form.cleaned())
         return redirect(url_for("mydata.overview", saved=1))
-    return render_template("mydata/contact.html", form=form)
+    return render_template("mydata/contact.html", form=form, kept=kept)
 
 
 @bp.get("/access-log")

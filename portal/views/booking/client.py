@@ -10,7 +10,7 @@ from portal.db import get_db
 from portal.extensions import limiter
 from portal.forms.booking import BookingForm, ConfirmForm, MoveForm, set_modalities
 from portal.identity.access import current_client, keeps_typed
-from portal.identity.kept_forms import restored_form
+from portal.identity.kept_forms import form_or_kept
 from portal.models import Booking
 from portal.models.base import utcnow
 from portal.services.booking import bookings as service
@@ -90,9 +90,9 @@ def confirm(type_key: str, slot_id: int) -> Page:
     slot = slot_or_404(slot_id)
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind)
-    modalities = [m for m in kind.modalities if m in slot.modality_list]
-    form = BookingForm()
-    set_modalities(form, modalities)
+    # Sent after the session had timed out: what was typed comes back, nothing booked yet.
+    form, kept = form_or_kept(BookingForm)
+    set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form}
     if not form.is_submitted():
         if slot.status != "free" or slot.starts_at <= utcnow():
@@ -103,12 +103,7 @@ def confirm(type_key: str, slot_id: int) -> Page:
                 kind=kind,
                 around=slot.starts_at,
             )
-        kept = restored_form()
-        if kept is not None:
-            # Sent after the session had timed out: what was typed comes back, nothing booked yet.
-            page["form"] = BookingForm(formdata=kept)
-            set_modalities(page["form"], modalities)
-        return render_template("booking/confirm.html", kept=kept is not None, **page)
+        return render_template("booking/confirm.html", kept=kept, **page)
     if not form.validate():
         return render_template("booking/confirm.html", **page), 422
     interpreter = form.interpreter.data == "yes"

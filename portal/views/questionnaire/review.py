@@ -16,7 +16,7 @@ from portal.db import get_db
 from portal.forms.questionnaire import AssignQuestionnaireForm, NoteForm, QueueFilterForm, ReviewForm
 from portal.i18n import current_locale
 from portal.identity.access import current_staff, keeps_typed_for
-from portal.identity.kept_forms import restored_form
+from portal.identity.kept_forms import form_or_kept
 from portal.models import QuestionnaireResponse, ReviewNote, StaffUser
 from portal.services import clients as client_service
 from portal.services import questionnaire as service
@@ -111,11 +111,9 @@ def _review_page(
 @bp.get("/staff/questionnaires/<int:response_id>")
 def review(response_id: int) -> str:
     response = response_for_staff_or_404(response_id)
-    kept = restored_form()
-    if kept is not None:
-        # A note sent after the session had timed out: back in the note form, not yet saved.
-        return _review_page(response, note_form=NoteForm(formdata=kept), kept=True)
-    return _review_page(response)
+    # A note sent after the session had timed out: back in the note form, not yet saved.
+    note_form, kept = form_or_kept(NoteForm)
+    return _review_page(response, note_form=note_form, kept=kept)
 
 
 @bp.post("/staff/questionnaires/<int:response_id>/notes")

@@ -20,7 +20,7 @@ from portal.db import get_db
 from portal.forms.questionnaire import ACTIONS, PageForm, SubmitForm, form_data, page_form_class
 from portal.i18n import current_locale
 from portal.identity.access import current_client, keeps_typed
-from portal.identity.kept_forms import restored_form
+from portal.identity.kept_forms import form_or_kept
 from portal.models import QuestionnaireResponse
 from portal.services import questionnaire as service
 from portal.services.reads import by_id
@@ -144,14 +144,12 @@ def page(response_id: int, page_id: str) -> View:
     if request.method == "GET":
         if not page_shown:
             return redirect(shown_answers.resume_url(response.id, questionnaire, draft))
-        kept = restored_form()
-        if kept is not None:
-            # Sent after the session had timed out: what was typed comes back, not yet saved.
-            form = form_class(formdata=kept)
-            form.answers_version.data = str(response.version)
-            return _render_page(response, questionnaire, page, form, draft, shown=shown, kept=True)
         data = {**form_data(items, draft.answers), "answers_version": str(response.version)}
-        return _render_page(response, questionnaire, page, form_class(data=data), draft, shown=shown)
+        # Sent after the session had timed out: what was typed comes back, not yet saved.
+        shown_form: PageForm
+        shown_form, kept = form_or_kept(form_class, data=data)
+        shown_form.answers_version.data = str(response.version)
+        return _render_page(response, questionnaire, page, shown_form, draft, shown=shown, kept=kept)
 
     action = request.form.get("action", "continue")
     if action not in ACTIONS:

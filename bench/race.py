@@ -78,6 +78,7 @@ def race(database_url: str, label: str, *, clients: int = 100, slots: int = 10) 
             data = {
                 "csrf_token": hidden_value(page.text, "csrf_token"),
                 "modality": "phone",
+                "phone": "040 123 4567",
                 "interpreter": "no",
             }
             jobs.append((browser, url, data))

@@ -12,7 +12,7 @@ from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
-from portal import i18n
+from portal import i18n, phone_numbers
 from portal.content.consents import organisation_name
 from portal.i18n import lazy_gettext as _l
 from portal.identity.access import current_user
@@ -188,6 +188,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_date"] = i18n.local_date
     app.jinja_env.filters["local_datetime"] = i18n.local_datetime
     app.jinja_env.filters["local_time"] = i18n.local_time
+    app.jinja_env.filters["phone"] = phone_numbers.readable
     app.jinja_env.filters["organisation"] = lambda name: organisation_name(name, i18n.current_locale())
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
 

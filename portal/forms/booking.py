@@ -14,6 +14,7 @@ from portal.content.appointments import MODALITY_LABELS
 from portal.forms import messages
 from portal.forms.fields import DatePartsField
 from portal.i18n import lazy_gettext as _l
+from portal.phone_numbers import e164, readable
 from portal.services.booking.times import parse_clock
 
 WEEKDAY_LABELS = (
@@ -32,12 +33,41 @@ class MultiCheckboxField(SelectMultipleField):
     """Several checkboxes under one legend; the forms macro draws it with `checkboxes`."""
 
 
+def call_number_field() -> Any:
+    """The number the adviser calls, asked for right after the way of meeting."""
+    return StringField(
+        _l("Phone number for the call"),
+        description=_l("Needed if you want to meet by phone. For example 040 123 4567."),
+    )
+
+
+def check_call_number(modality: str | None, field: StringField) -> None:
+    if modality != "phone":
+        return  # only a phone call needs a number; one typed for another way of meeting is not kept
+    if not (field.data or "").strip():
+        raise ValidationError(str(messages.CALL_NUMBER_REQUIRED))
+    if e164(field.data or "") is None:
+        raise ValidationError(str(messages.CALL_NUMBER_INVALID))
+
+
+def call_number(form: BookingForm | MoveForm) -> str | None:
+    """The validated number in E.164 when the meeting is by phone, else None."""
+    return e164(form.phone.data or "") if form.modality.data == "phone" else None
+
+
+def offer_call_number(form: BookingForm | MoveForm, known: str | None) -> None:
+    """Fill in the number Polku already has, unless the form came with one (sent, or kept over a timeout)."""
+    if form.phone.data is None:
+        form.phone.data = readable(known)
+
+
 class BookingForm(FlaskForm):
     modality = RadioField(
         _l("How do you want to meet?"),
         validators=[InputRequired(message=messages.CHOOSE_MODALITY)],
         invalid_choice_message=messages.CHOOSE_MODALITY,
     )
+    phone = call_number_field()
     interpreter = RadioField(
         _l("Do you need an interpreter?"),
         choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))],
@@ -61,6 +91,9 @@ class BookingForm(FlaskForm):
         validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG)],
     )
 
+    def validate_phone(self, field: StringField) -> None:
+        check_call_number(self.modality.data, field)
+
     def validate_interpreter_language(self, field: StringField) -> None:
         if self.interpreter.data == "yes" and not (field.data or "").strip():
             raise ValidationError(str(messages.INTERPRETER_LANGUAGE_REQUIRED))
@@ -72,6 +105,10 @@ class MoveForm(FlaskForm):
         validators=[InputRequired(message=messages.CHOOSE_MODALITY)],
         invalid_choice_message=messages.CHOOSE_MODALITY,
     )
+    phone = call_number_field()
+
+    def validate_phone(self, field: StringField) -> None:
+        check_call_number(self.modality.data, field)
 
 
 def set_modalities(form: BookingForm | MoveForm, modalities: list[str]) -> None:

@@ -30,6 +30,8 @@ CHANNEL_NEEDS_PHONE = _l("To get text messages, enter your mobile phone number a
 # Booking
 CHOOSE_MODALITY = _l("Choose how you want to meet.")
 CHOOSE_INTERPRETER = _l("Choose whether you need an interpreter.")
+CALL_NUMBER_REQUIRED = _l("Write the phone number the adviser can call you at.")
+CALL_NUMBER_INVALID = _l("Enter a phone number, for example 040 123 4567 or +358 40 123 4567.")
 INTERPRETER_LANGUAGE_REQUIRED = _l("Write the language you need an interpreter for.")
 INTERPRETER_LANGUAGE_TOO_LONG = _l("The language can be at most 60 characters long.")
 NEEDS_TOO_LONG = _l("The text can be at most 1,000 characters long. Shorten it a little.")

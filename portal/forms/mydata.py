@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +11,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from portal.forms import messages
 from portal.i18n import lazy_gettext as _l
+from portal.phone_numbers import e164
 
 CHANNELS = [
     SelectChoice("email", _l("By e-mail")),
@@ -20,17 +20,6 @@ CHANNELS = [
     SelectChoice("none", _l("I do not want messages. I check Polku myself.")),
 ]
 LANGUAGES = [SelectChoice("fi", "suomi"), SelectChoice("sv", "svenska")]
-
-
-def e164(value: str) -> str | None:
-    """A Finnish or international mobile number in E.164 form, or None when it is not a number."""
-    try:
-        number = phonenumbers.parse(value, "FI")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class ContactForm(FlaskForm):

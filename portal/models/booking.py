@@ -146,6 +146,8 @@ class Booking(Base):
     # True while the booking is booked and still to come; cleared when it ends, is cancelled or has passed.
     is_current: Mapped[bool] = mapped_column(default=True)
     modality: Mapped[str] = mapped_column(String(16))
+    # The number the adviser calls (E.164), for a meeting by phone only.
+    phone: Mapped[str | None] = mapped_column(String(20))
     interpreter_language: Mapped[str | None] = mapped_column(String(60))
     # The client's own words can hold health details: stored encrypted.
     accessibility_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -15,6 +15,7 @@ from portal.identity import hetu
 from portal.identity.access import clients_only, current_client, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.models import Client
+from portal.phone_numbers import readable
 from portal.services import mydata as service
 from portal.services import pathway as pathway_service
 from portal.services.booking.queries import export_for_client as booking_export
@@ -78,7 +79,7 @@ def contact() -> str | Response | tuple[str, int]:
         if request.method == "POST"
         else {
             "email": client.email,
-            "phone": client.phone,
+            "phone": readable(client.phone),
             "notify_by": client.notify_by,
             "locale": client.locale,
         },

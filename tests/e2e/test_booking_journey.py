@@ -27,6 +27,10 @@ CASES = {
         "choose_type": "Valitse ajan tyyppi.",
         "book_link": "Varaa aika: Kelan kuntoutushaastattelu",
         "phone": "Puhelimessa",
+        "number": "Puhelinnumero, johon neuvoja soittaa",
+        "no_number": "Kirjoita puhelinnumero, johon neuvoja voi soittaa sinulle.",
+        "calls_you": "Neuvoja soittaa sinulle numeroon 040 1234567 sovittuun aikaan.",
+        "number_to_call": "Soitettava numero",
         "confirm": "Vahvista varaus",
         "booked": "Aikasi on varattu",
         "move": "Siirrä toiseen aikaan",
@@ -48,6 +52,10 @@ CASES = {
         "choose_type": "Välj typ av tid.",
         "book_link": "Boka tid: FPA:s rehabiliteringsintervju",
         "phone": "Per telefon",
+        "number": "Telefonnummer som rådgivaren ringer till",
+        "no_number": "Skriv det telefonnummer som rådgivaren kan ringa dig på.",
+        "calls_you": "Rådgivaren ringer dig på numret 040 1234567 vid den bokade tiden.",
+        "number_to_call": "Nummer att ringa",
         "confirm": "Bekräfta bokningen",
         "booked": "Din tid är bokad",
         "move": "Flytta till en annan tid",
@@ -142,7 +150,15 @@ def test_a_client_books_moves_and_cancels_an_interview_on_a_phone(
     phone.get_by_label(case["phone"], exact=True).check()
     with phone.expect_navigation():
         phone.get_by_role("button", name=case["confirm"]).click()
+    # A call needs a number: asked for next to the field and in the summary, the choice kept.
+    assert phone.locator(".error-summary").get_by_role("link", name=case["no_number"]).is_visible()
+    assert phone.get_by_label(case["phone"], exact=True).is_checked()
+    check_page(phone, f"booking-confirm-no-number-{locale}")
+    phone.get_by_label(case["number"]).fill("040 123 4567")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name=case["confirm"]).click()
     assert case["booked"] in phone.locator("h1").inner_text()
+    assert case["calls_you"] in phone.locator("main").inner_text()
     check_page(phone, f"booking-booked-{locale}")
     with phone.expect_download() as download:
         phone.get_by_role("link", name=case["calendar"]).click()
@@ -156,6 +172,7 @@ def test_a_client_books_moves_and_cancels_an_interview_on_a_phone(
     with adviser.expect_navigation():
         adviser.get_by_role("link", name=case["name"]).first.click()
     check_page(adviser, f"booking-staff-booking-{locale}")
+    assert f"{case['number_to_call']}\n040 1234567" in adviser.locator("main dl").inner_text()
 
     with phone.expect_navigation():
         phone.get_by_role("link", name=case["move"]).click()

@@ -90,10 +90,14 @@ def test_consent_questionnaire_and_booking_with_the_keyboard_alone(browser, live
     tab_to(page, "document.activeElement.tagName === 'A' && !!document.activeElement.closest('.day')")
     enter(page)
     tab_to(page, "document.activeElement.type === 'radio'")
-    page.keyboard.press("Space")
+    page.keyboard.press("Space")  # by phone: the number to call is the next field
+    tab_to(page, "document.activeElement.name === 'phone'")
+    page.keyboard.type("040 123 4567")
     tab_to(page, f"{ACTIVE} === 'Vahvista varaus'")
     enter(page)
     check_page(page, "keyboard-booked")
     db.expire_all()
-    assert db.scalars(select(Booking)).first() is not None
+    booking = db.scalars(select(Booking)).first()
+    assert booking is not None
+    assert (booking.modality, booking.phone) == ("phone", "+358401234567")
     page.context.close()

@@ -92,7 +92,8 @@ def book_as_client(browser, slot_id, kind="rehabilitation_interview", modality="
     token = csrf_token_from(page.get_data(as_text=True)) if page.status_code == 200 else ""
     if not token:
         token = csrf_token_from(browser.get("/appointments").get_data(as_text=True))
-    data = {"csrf_token": token, "modality": modality, "interpreter": "no", **extra}
+    number = {"phone": "040 123 4567"} if modality == "phone" else {}
+    data = {"csrf_token": token, "modality": modality, "interpreter": "no", **number, **extra}
     return browser.post(url, data=data)
 
 

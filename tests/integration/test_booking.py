@@ -335,6 +335,7 @@ def test_unbookable_times_are_refused_with_a_page_and_nothing_changes(app, db, d
         data={
             "csrf_token": csrf_token_from(token_page.get_data(as_text=True)),
             "modality": "phone",
+            "phone": "040 123 4567",
             "interpreter": "no",
         },
     )
@@ -400,7 +401,10 @@ def test_moving_to_a_taken_time_changes_nothing(app, client_fi, db, demo):
     book_as_client(other, ids[1])
     mine = bookings(db)[0]
     response = post_with_token(
-        client_fi, f"/appointments/{mine.id}", f"/appointments/{mine.id}/move/{ids[1]}", {"modality": "phone"}
+        client_fi,
+        f"/appointments/{mine.id}",
+        f"/appointments/{mine.id}/move/{ids[1]}",
+        {"modality": "phone", "phone": "040 123 4567"},
     )
     assert response.status_code == 409
     mine = bookings(db)[0]
@@ -471,7 +475,8 @@ def test_after_the_cut_off_the_page_tells_whom_to_call_and_nothing_changes(app, 
     refused = client_fi.post(f"/appointments/{booking.id}/cancel", data={"csrf_token": token})
     assert refused.status_code == 409
     moved = client_fi.post(
-        f"/appointments/{booking.id}/move/{ids[0]}", data={"csrf_token": token, "modality": "phone"}
+        f"/appointments/{booking.id}/move/{ids[0]}",
+        data={"csrf_token": token, "modality": "phone", "phone": "040 123 4567"},
     )
     assert moved.status_code == 409
     assert bookings(db)[0].status == "booked"
@@ -500,7 +505,8 @@ def test_another_clients_booking_is_not_found_and_stays_as_it_was(app, db, demo)
     assert intruder.post(f"/appointments/{booking.id}/cancel", data={"csrf_token": token}).status_code == 404
     assert (
         intruder.post(
-            f"/appointments/{booking.id}/move/{ids[1]}", data={"csrf_token": token, "modality": "phone"}
+            f"/appointments/{booking.id}/move/{ids[1]}",
+            data={"csrf_token": token, "modality": "phone", "phone": "040 123 4567"},
         ).status_code
         == 404
     )
@@ -566,7 +572,10 @@ def test_staff_book_move_and_cancel_on_the_clients_behalf(app, db, demo):
     base = f"/staff/booking/clients/{client.id}/book/{INTERVIEW}"
     assert str(ids[0]) in staff.get(base).get_data(as_text=True)
     booked = post_with_token(
-        staff, f"{base}/{ids[0]}", f"{base}/{ids[0]}", {"modality": "phone", "interpreter": "no"}
+        staff,
+        f"{base}/{ids[0]}",
+        f"{base}/{ids[0]}",
+        {"modality": "phone", "phone": "040 123 4567", "interpreter": "no"},
     )
     assert booked.status_code == 302
     booking = bookings(db)[0]
@@ -576,7 +585,7 @@ def test_staff_book_move_and_cancel_on_the_clients_behalf(app, db, demo):
         staff,
         f"/staff/bookings/{booking.id}/move/{ids[1]}",
         f"/staff/bookings/{booking.id}/move/{ids[1]}",
-        {"modality": "phone"},
+        {"modality": "phone", "phone": "040 123 4567"},
     )
     assert moved.status_code == 302
     cancelled = post_with_token(

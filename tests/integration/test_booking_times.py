@@ -139,7 +139,7 @@ def test_reminders_of_a_moved_or_cancelled_booking_are_never_sent(app, db, demo,
     old_start = booking.starts_at
     if change == "moved":
         url = f"/appointments/{booking.id}/move/{ids[-1]}"
-        response = post_with_token(browser, url, url, {"modality": "phone"})
+        response = post_with_token(browser, url, url, {"modality": "phone", "phone": "040 123 4567"})
     else:
         url = f"/appointments/{booking.id}/cancel"
         response = post_with_token(browser, url, url)

@@ -284,7 +284,12 @@ def test_a_booking_for_a_client_sent_after_the_timeout_is_not_made_but_comes_bac
     browser = sign_in(live_server.url, RIIKKA).browser
     client_id = demo["client_fi"].id
     url = f"{live_server.url}/staff/booking/clients/{client_id}/book/rehabilitation_interview/{ids[0]}"
-    details = {"modality": "phone", "interpreter": "no", "message": "Soitan asiakkaalle tulkin kanssa."}
+    details = {
+        "modality": "phone",
+        "phone": "040 123 4567",
+        "interpreter": "no",
+        "message": "Soitan asiakkaalle tulkin kanssa.",
+    }
 
     _sent_after_timeout(db, browser, demo["adviser"].id, url, details, staff=True)
     back = sign_in(live_server.url, RIIKKA, browser).response
@@ -308,6 +313,7 @@ def test_the_page_sending_itself_at_the_limit_keeps_the_form_without_acting_on_i
         "action_url": f"{live_server.url}/session/keep",
         "return_to": path,
         "modality": "phone",
+        "phone": "040 123 4567",
         "interpreter": "no",
         "message": "Soittakaa iltapäivällä.",
     }

@@ -55,6 +55,7 @@ class SlotTaken(BookingRefused):
 @dataclass(frozen=True)
 class Needs:
     modality: str
+    phone: str | None = None  # E.164; kept only for a meeting by phone
     interpreter_language: str | None = None
     accessibility: str | None = None
     message: str | None = None
@@ -236,6 +237,7 @@ def book_slot(
             status="booked",
             is_current=True,
             modality=needs.modality,
+            phone=needs.phone if needs.modality == "phone" else None,
             interpreter_language=(needs.interpreter_language or None),
             accessibility_encrypted=_seal(needs.accessibility, ACCESSIBILITY_CONTEXT),
             message_encrypted=_seal(needs.message, MESSAGE_CONTEXT),
@@ -307,6 +309,7 @@ def move_booking(
     booking: Booking,
     slot_id: int,
     modality: str,
+    phone: str | None = None,
     *,
     now: datetime | None = None,
 ) -> Booking:
@@ -338,6 +341,7 @@ def move_booking(
                 starts_at=slot.starts_at,
                 ends_at=slot.ends_at,
                 modality=modality,
+                phone=phone if modality == "phone" else None,
                 sequence=Booking.sequence + 1,
                 updated_at=moment,
             ),

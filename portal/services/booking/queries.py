@@ -339,6 +339,7 @@ def export_for_client(db: Session, client: Client) -> list[dict[str, Any]]:
                 "interpreter_language": booking.interpreter_language,
                 "accessibility_needs": accessibility_text(booking) or None,
                 "message": message_text(booking) or None,
+                "phone": booking.phone,
                 "video_url": booking.video_url,
                 "booked_at": booking.created_at.isoformat(),
                 "booked_by_staff": booking.booked_by_staff_id is not None,

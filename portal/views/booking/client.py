@@ -8,7 +8,14 @@ from werkzeug.wrappers import Response
 from portal.auditing import current_actor
 from portal.db import get_db
 from portal.extensions import limiter
-from portal.forms.booking import BookingForm, ConfirmForm, MoveForm, set_modalities
+from portal.forms.booking import (
+    BookingForm,
+    ConfirmForm,
+    MoveForm,
+    call_number,
+    offer_call_number,
+    set_modalities,
+)
 from portal.identity.access import current_client, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.models import Booking
@@ -21,6 +28,7 @@ from portal.views.booking import bp
 from portal.views.booking.common import (
     appointment_type_or_404,
     cutoff_page,
+    needs_of,
     office_of,
     refused,
     requested_week,
@@ -93,6 +101,8 @@ def confirm(type_key: str, slot_id: int) -> Page:
     # Sent after the session had timed out: what was typed comes back, nothing booked yet.
     form, kept = form_or_kept(BookingForm)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
+    client = current_client()
+    offer_call_number(form, client.phone)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form}
     if not form.is_submitted():
         if slot.status != "free" or slot.starts_at <= utcnow():
@@ -106,15 +116,8 @@ def confirm(type_key: str, slot_id: int) -> Page:
         return render_template("booking/confirm.html", kept=kept, **page)
     if not form.validate():
         return render_template("booking/confirm.html", **page), 422
-    interpreter = form.interpreter.data == "yes"
-    needs = service.Needs(
-        modality=form.modality.data or "",
-        interpreter_language=(form.interpreter_language.data or "").strip() if interpreter else None,
-        accessibility=form.accessibility.data,
-        message=form.message.data,
-    )
     try:
-        booking = service.book_slot(get_db(), current_actor(), current_client(), kind.key, slot.id, needs)
+        booking = service.book_slot(get_db(), current_actor(), client, kind.key, slot.id, needs_of(form))
     except service.BookingRefused as error:
         return refused(error, kind=kind, around=slot.starts_at)
     return redirect(url_for("booking.detail", booking_id=booking.id, done="booked"))
@@ -168,6 +171,7 @@ def move_confirm(booking_id: int, slot_id: int) -> Page:
         return refused(service.BookingRefused("other_type"), kind=kind)
     form = MoveForm(data={"modality": booking.modality} if not request.form else None)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
+    offer_call_number(form, booking.phone or current_client().phone)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "booking": booking}
     if not form.is_submitted():
         if service.cutoff_passed(booking):
@@ -179,7 +183,9 @@ def move_confirm(booking_id: int, slot_id: int) -> Page:
     if not form.validate():
         return render_template("booking/move_confirm.html", **page), 422
     try:
-        service.move_booking(get_db(), current_actor(), booking, slot.id, form.modality.data or "")
+        service.move_booking(
+            get_db(), current_actor(), booking, slot.id, form.modality.data or "", call_number(form)
+        )
     except service.BookingRefused as error:
         return refused(error, kind=kind, around=slot.starts_at, booking=booking)
     return redirect(url_for("booking.detail", booking_id=booking.id, done="moved"))

@@ -10,10 +10,11 @@ from flask import abort, current_app, render_template, request
 from portal.content import contact
 from portal.content.appointments import AppointmentType, catalogue, office
 from portal.db import get_db
+from portal.forms.booking import BookingForm, call_number
 from portal.i18n import lazy_gettext as _l
 from portal.models import Booking, Slot
 from portal.models.base import utcnow
-from portal.services.booking.bookings import BookingRefused, adviser_of
+from portal.services.booking.bookings import BookingRefused, Needs, adviser_of
 from portal.services.booking.queries import FreeTime, first_free_day, free_slots, nearest_free
 from portal.services.booking.times import dates, local_date, week_start
 from portal.services.reads import by_id
@@ -46,6 +47,18 @@ REFUSALS_FOR_STAFF = {
         "The client already has an appointment of this kind. You can move it to another time instead."
     ),
 }
+
+
+def needs_of(form: BookingForm) -> Needs:
+    """What a validated booking form asks for, as the booking service takes it."""
+    interpreter = form.interpreter.data == "yes"
+    return Needs(
+        modality=form.modality.data or "",
+        phone=call_number(form),
+        interpreter_language=(form.interpreter_language.data or "").strip() if interpreter else None,
+        accessibility=form.accessibility.data,
+        message=form.message.data,
+    )
 
 
 def appointment_type_or_404(key: str) -> AppointmentType:

@@ -20,6 +20,8 @@ from portal.forms.booking import (
     PublishForm,
     StaffCancelForm,
     VideoLinkForm,
+    call_number,
+    offer_call_number,
     set_modalities,
 )
 from portal.i18n import current_locale
@@ -37,6 +39,7 @@ from portal.views.booking import bp
 from portal.views.booking.common import (
     appointment_type_or_404,
     asked_day,
+    needs_of,
     office_of,
     refused,
     requested_week,
@@ -295,20 +298,14 @@ def staff_confirm(client_id: int, type_key: str, slot_id: int) -> Page:
     # Sent after the session had timed out: what was typed comes back, nothing booked yet.
     form, kept = form_or_kept(BookingForm)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
+    offer_call_number(form, client.phone)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "client": client}
     if not form.is_submitted():
         return render_template("booking/confirm.html", kept=kept, **page)
     if not form.validate():
         return render_template("booking/confirm.html", **page), 422
-    interpreter = form.interpreter.data == "yes"
-    needs = service.Needs(
-        modality=form.modality.data or "",
-        interpreter_language=(form.interpreter_language.data or "").strip() if interpreter else None,
-        accessibility=form.accessibility.data,
-        message=form.message.data,
-    )
     try:
-        booking = service.book_slot(get_db(), current_actor(), client, kind.key, slot.id, needs)
+        booking = service.book_slot(get_db(), current_actor(), client, kind.key, slot.id, needs_of(form))
     except service.BookingRefused as error:
         return refused(error, kind=kind, around=slot.starts_at, client=client)
     return redirect(url_for("booking.staff_booking", booking_id=booking.id))
@@ -335,13 +332,16 @@ def staff_move_confirm(booking_id: int, slot_id: int) -> Page:
         return refused(service.BookingRefused("other_type"), kind=kind)
     form = MoveForm(data={"modality": booking.modality} if not request.form else None)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
+    offer_call_number(form, booking.phone or booking.client.phone)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "booking": booking}
     if not form.is_submitted():
         return render_template("booking/move_confirm.html", client=booking.client, **page)
     if not form.validate():
         return render_template("booking/move_confirm.html", client=booking.client, **page), 422
     try:
-        service.move_booking(get_db(), current_actor(), booking, slot.id, form.modality.data or "")
+        service.move_booking(
+            get_db(), current_actor(), booking, slot.id, form.modality.data or "", call_number(form)
+        )
     except service.BookingRefused as error:
         return refused(error, kind=kind, around=slot.starts_at, booking=booking, client=booking.client)
     return redirect(url_for("booking.staff_booking", booking_id=booking.id))

@@ -1,0 +1,32 @@
+"""Phone numbers: stored in E.164, typed and shown the way people in Finland write them."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+def e164(value: str) -> str | None:
+    """A Finnish or international number in E.164 form, or None when it is not a number."""
+    try:
+        number = phonenumbers.parse(value, "FI")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def readable(value: str | None) -> str:
+    """A stored number as a person reads it: 040 1234567 for a Finnish one, +46 70 123 45 67 otherwise."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "FI")
+    except phonenumbers.NumberParseException:
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 358
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)

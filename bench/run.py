@@ -41,7 +41,7 @@ class Profile:
 
 
 FULL = Profile(21, 100, 1000, 10, 1000, 100, 200, 60, 1000, 100_000, 200)
-QUICK = Profile(9, 50, 200, 10, 300, 100, 200, 15, 600, 20_000, 50)
+QUICK = Profile(9, 50, 200, 10, 300, 100, 200, 10, 600, 10_000, 50)
 NO_POSTGRES = "skipped (no PostgreSQL)"
 
 

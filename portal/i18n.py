@@ -178,8 +178,10 @@ TIME_PATTERN = "H.mm"
 def local_datetime(value: datetime, format: str = "long") -> str:
     moment, language = _in_helsinki(value), _language()
     if format == "long":
-        # "28. marraskuuta 2026 14.30" reads better than Babel's long form with seconds.
-        return f"{_date_text(moment.date(), 'long', language)} {_time_text(moment, TIME_PATTERN, language)}"
+        # "28. marraskuuta 2026 klo 14.30" reads better than Babel's long form with seconds, and
+        # klo / kl. keeps the time from reading as part of the date.
+        day, clock = _date_text(moment.date(), "long", language), _time_text(moment, TIME_PATTERN, language)
+        return str(lazy_gettext("%(date)s at %(time)s", date=day, time=clock))
     return _datetime_text(moment, format, language)
 
 

@@ -66,6 +66,6 @@ def test_dates_are_formatted_in_helsinki_time_in_the_users_language(app):
     # 22:30 UTC on the last Sunday of October 2026 is already Monday 00:30 in Helsinki (UTC+2).
     moment = datetime(2026, 10, 25, 22, 30, tzinfo=UTC)
     with app.test_request_context(headers={"Accept-Language": "fi"}):
-        assert local_datetime(moment) == "26. lokakuuta 2026 0.30"
+        assert local_datetime(moment) == "26. lokakuuta 2026 klo 0.30"
     with app.test_request_context(headers={"Accept-Language": "sv"}):
-        assert local_datetime(moment) == "26 oktober 2026 0.30"
+        assert local_datetime(moment) == "26 oktober 2026 kl. 0.30"

@@ -43,16 +43,41 @@ def _context(owner: str) -> str:
     return f"kept_form:{owner}"
 
 
+def _sealed(form: MultiDict[str, str], owner: str) -> str:
+    fields = {key: values for key, values in form.lists() if key not in (CSRF_FIELD, "return_to")}
+    return base64.b64encode(crypto.encrypt(json.dumps(fields), _context(owner))).decode()
+
+
 def keep(form: MultiDict[str, str], return_to: str, owner: str, *, reason: str) -> None:
     """Put the sent form (without its CSRF token) in the session until `owner` identifies again."""
-    fields = {key: values for key, values in form.lists() if key not in (CSRF_FIELD, "return_to")}
-    sealed = crypto.encrypt(json.dumps(fields), _context(owner))
     session[PENDING] = {
         "return_to": return_to,
         "owner": owner,
         "reason": reason,
-        "form": base64.b64encode(sealed).decode(),
+        "form": _sealed(form, owner),
     }
+
+
+def hold(form: MultiDict[str, str], pages: str, user: Client | StaffUser) -> None:
+    """Keep a sent form that could not be acted on for the pages whose address starts with `pages`:
+    a booking refused because the time was just taken fills in the next time's form. It stays until
+    the page lets it go (`let_go`), so going back and choosing yet another time finds it too."""
+    owner = _owner_of_user(user)
+    if owner is not None:
+        session[READY] = {"return_to": pages, "under": True, "owner": owner, "form": _sealed(form, owner)}
+
+
+def held(pages: str) -> bool:
+    """Whether a form is held for the pages under `pages` (see `hold`)."""
+    kept = session.get(READY)
+    return isinstance(kept, dict) and bool(kept.get("under")) and kept.get("return_to") == pages
+
+
+def let_go() -> None:
+    """The held form has been acted on."""
+    kept = session.get(READY)
+    if isinstance(kept, dict) and kept.get("under"):
+        session.pop(READY)
 
 
 def pending(reason: str | None = None) -> dict[str, Any] | None:
@@ -79,11 +104,20 @@ def hand_back(kept: dict[str, Any]) -> str:
 
 
 def restored_form() -> MultiDict[str, str] | None:
-    """The form the person had filled in on this page before identifying again, once."""
+    """The form the person had filled in on this page before identifying again, once (or, held for
+    a set of pages, each time until the page lets it go)."""
     kept = session.get(READY)
-    if not isinstance(kept, dict) or urlsplit(str(kept.get("return_to"))).path != request.path:
+    if not isinstance(kept, dict):
         return None
-    session.pop(READY)
+    path = urlsplit(str(kept.get("return_to"))).path
+    if kept.get("under"):
+        signed_in = owner_of(getattr(session, "client_id", None), getattr(session, "staff_user_id", None))
+        if not request.path.startswith(path) or kept.get("owner") != signed_in:
+            return None
+    elif request.path != path:
+        return None
+    else:
+        session.pop(READY)
     try:
         sealed = base64.b64decode(kept["form"])
         fields = json.loads(crypto.decrypt(sealed, _context(str(kept["owner"]))))

@@ -16,6 +16,7 @@ from portal.forms.booking import (
     offer_call_number,
     set_modalities,
 )
+from portal.identity import kept_forms
 from portal.identity.access import current_client, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.models import Booking
@@ -28,6 +29,7 @@ from portal.views.booking import bp
 from portal.views.booking.common import (
     appointment_type_or_404,
     cutoff_page,
+    hold_for_another_time,
     needs_of,
     office_of,
     refused,
@@ -98,28 +100,34 @@ def confirm(type_key: str, slot_id: int) -> Page:
     slot = slot_or_404(slot_id)
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind)
-    # Sent after the session had timed out: what was typed comes back, nothing booked yet.
+    times = url_for("booking.choose_time", type_key=kind.key) + "/"
+    if request.method == "GET" and (slot.status != "free" or slot.starts_at <= utcnow()):
+        # Before the form is filled: a form kept for the next time chosen keeps waiting.
+        return refused(
+            service.BookingRefused("withdrawn" if slot.status == "withdrawn" else "past")
+            if slot.status != "booked"
+            else service.SlotTaken(),
+            kind=kind,
+            around=slot.starts_at,
+            held=kept_forms.held(times),
+        )
+    # Sent after the session had timed out, or for a time that was then taken: what was typed comes
+    # back, nothing booked yet.
     form, kept = form_or_kept(BookingForm)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
     client = current_client()
     offer_call_number(form, client.phone)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form}
     if not form.is_submitted():
-        if slot.status != "free" or slot.starts_at <= utcnow():
-            return refused(
-                service.BookingRefused("withdrawn" if slot.status == "withdrawn" else "past")
-                if slot.status != "booked"
-                else service.SlotTaken(),
-                kind=kind,
-                around=slot.starts_at,
-            )
         return render_template("booking/confirm.html", kept=kept, **page)
     if not form.validate():
         return render_template("booking/confirm.html", **page), 422
     try:
         booking = service.book_slot(get_db(), current_actor(), client, kind.key, slot.id, needs_of(form))
     except service.BookingRefused as error:
-        return refused(error, kind=kind, around=slot.starts_at)
+        held = hold_for_another_time(error, request.form, times, client)
+        return refused(error, kind=kind, around=slot.starts_at, held=held)
+    kept_forms.let_go()
     return redirect(url_for("booking.detail", booking_id=booking.id, done="booked"))
 
 

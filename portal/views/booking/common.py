@@ -6,13 +6,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import abort, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
 
 from portal.content import contact
 from portal.content.appointments import AppointmentType, catalogue, office
 from portal.db import get_db
 from portal.forms.booking import BookingForm, call_number
 from portal.i18n import lazy_gettext as _l
-from portal.models import Booking, Slot
+from portal.identity import kept_forms
+from portal.models import Booking, Client, Slot, StaffUser
 from portal.models.base import utcnow
 from portal.services.booking.bookings import BookingRefused, Needs, adviser_of
 from portal.services.booking.queries import FreeTime, first_free_day, free_slots, nearest_free
@@ -41,6 +43,8 @@ REFUSALS = {
     "changed": _l("The appointment was changed at the same time. Check its details and try again."),
     "not_started": _l("You can mark the outcome once the appointment has begun."),
 }
+# A time refused for one of these reasons can be swapped for another one: what was typed waits for it.
+ANOTHER_TIME_HELPS = frozenset({"taken", "past", "withdrawn", "too_far", "modality"})
 # A professional booking for a client reads about the client, not about themselves.
 REFUSALS_FOR_STAFF = {
     "already_booked": _l(
@@ -59,6 +63,16 @@ def needs_of(form: BookingForm) -> Needs:
         accessibility=form.accessibility.data,
         message=form.message.data,
     )
+
+
+def hold_for_another_time(
+    error: BookingRefused, form: MultiDict[str, str], pages: str, user: Client | StaffUser
+) -> bool:
+    """Keep what was typed for the confirmation page of the next time chosen (under `pages`)."""
+    if error.reason not in ANOTHER_TIME_HELPS:
+        return False
+    kept_forms.hold(form, pages, user)
+    return True
 
 
 def appointment_type_or_404(key: str) -> AppointmentType:

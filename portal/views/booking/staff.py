@@ -25,6 +25,7 @@ from portal.forms.booking import (
     set_modalities,
 )
 from portal.i18n import current_locale
+from portal.identity import kept_forms
 from portal.identity.access import current_staff, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.models import Booking, Role, Slot, StaffUser
@@ -39,6 +40,7 @@ from portal.views.booking import bp
 from portal.views.booking.common import (
     appointment_type_or_404,
     asked_day,
+    hold_for_another_time,
     needs_of,
     office_of,
     refused,
@@ -307,7 +309,10 @@ def staff_confirm(client_id: int, type_key: str, slot_id: int) -> Page:
     try:
         booking = service.book_slot(get_db(), current_actor(), client, kind.key, slot.id, needs_of(form))
     except service.BookingRefused as error:
-        return refused(error, kind=kind, around=slot.starts_at, client=client)
+        times = url_for("booking.staff_choose_time", client_id=client.id, type_key=kind.key) + "/"
+        held = hold_for_another_time(error, request.form, times, current_staff())
+        return refused(error, kind=kind, around=slot.starts_at, client=client, held=held)
+    kept_forms.let_go()
     return redirect(url_for("booking.staff_booking", booking_id=booking.id))
 
 

@@ -1,0 +1,142 @@
+"""A time taken (or withdrawn) while the client was typing: what they typed waits for the next time."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from portal.models import Booking, Slot, UserSession
+from tests.conftest import csrf_token_from, login_as
+from tests.integration.booking_support import book_as_client, bookings, may_book, publish_times
+
+INTERVIEW = "rehabilitation_interview"
+KEPT_FI = "Kirjoittamasi tiedot ovat tallessa: ne täytetään valmiiksi, kun valitset toisen ajan."
+NOT_BOOKED_YET_FI = "Aikaa ei ole vielä varattu"
+NEEDS = "Tarvitsen pyörätuolipaikan ja induktiosilmukan."
+TYPED = {
+    "modality": "phone",
+    "phone": "040 765 4321",
+    "interpreter": "yes",
+    "interpreter_language": "arabia",
+    "accessibility": NEEDS,
+    "message": "Soittakaa mieluiten aamulla.",
+}
+
+
+@pytest.fixture
+def ids(app, db, demo):
+    """Free interview times that both Maija and Sofia may book."""
+    times = publish_times(app, db, demo["adviser"], days=2)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    may_book(app, db, demo["client_sv"], demo["adviser"])
+    return times
+
+
+def taken_by_sofia(app, demo, slot_id):
+    assert book_as_client(signed_in(app, demo["client_sv"]), slot_id).status_code == 302
+
+
+def signed_in(app, user):
+    browser = app.test_client()
+    login_as(app, browser, user)
+    return browser
+
+
+def send_late(browser, url, page_html, data):
+    """The form of a page opened earlier, sent now."""
+    return browser.post(url, data={"csrf_token": csrf_token_from(page_html), **data})
+
+
+def test_a_time_taken_meanwhile_keeps_what_was_typed_for_the_next_time_chosen(app, db, demo, ids):
+    maija = signed_in(app, demo["client_fi"])
+    url = f"/appointments/book/{INTERVIEW}/{ids[0]}"
+    opened = maija.get(url).get_data(as_text=True)
+    taken_by_sofia(app, demo, ids[0])
+
+    taken = send_late(maija, url, opened, TYPED)
+    assert taken.status_code == 409
+    assert KEPT_FI in taken.get_data(as_text=True)
+    db.expire_all()
+    rows = db.scalars(select(UserSession.data).where(UserSession.client_id == demo["client_fi"].id)).all()
+    assert "form_kept" in json.dumps(rows)
+    assert "pyörätuolipaikan" not in json.dumps(rows, ensure_ascii=False), (
+        "sealed: the needs can tell of health"
+    )
+
+    for other in (ids[1], ids[2]):  # the next time, and after going back, yet another one
+        page = maija.get(f"/appointments/book/{INTERVIEW}/{other}").get_data(as_text=True)
+        assert NOT_BOOKED_YET_FI in page
+        assert NEEDS in page
+        assert 'value="040 765 4321"' in page
+        assert 'value="arabia"' in page
+        assert 'value="phone" checked' in page
+    second = f"/appointments/book/{INTERVIEW}/{ids[2]}"
+    assert send_late(maija, second, page, TYPED).status_code == 302
+    mine = [b for b in bookings(db) if b.client_id == demo["client_fi"].id]
+    assert [(b.slot_id, b.phone, b.interpreter_language) for b in mine] == [
+        (ids[2], "+358407654321", "arabia")
+    ]
+
+    later = maija.get(f"/appointments/book/{INTERVIEW}/{ids[3]}").get_data(as_text=True)
+    assert NEEDS not in later, "let go once the booking was made"
+    assert NOT_BOOKED_YET_FI not in later
+
+
+def test_a_time_withdrawn_keeps_it_too_and_opening_a_taken_time_does_not_lose_it(app, db, demo, ids):
+    maija = signed_in(app, demo["client_fi"])
+    url = f"/appointments/book/{INTERVIEW}/{ids[0]}"
+    opened = maija.get(url).get_data(as_text=True)
+    with app.app_context():
+        db.get(Slot, ids[0]).status = "withdrawn"
+        db.commit()
+
+    refused = send_late(maija, url, opened, TYPED)
+    assert refused.status_code == 409
+    html = refused.get_data(as_text=True)
+    assert KEPT_FI in html
+    assert f'href="/appointments/book/{INTERVIEW}"' in html, "a way straight to the other times"
+
+    taken_by_sofia(app, demo, ids[1])
+    opened_taken = maija.get(f"/appointments/book/{INTERVIEW}/{ids[1]}")
+    assert opened_taken.status_code == 409
+    assert KEPT_FI in opened_taken.get_data(as_text=True)
+    assert NEEDS in maija.get(f"/appointments/book/{INTERVIEW}/{ids[2]}").get_data(as_text=True)
+
+
+def test_nothing_is_kept_for_a_refusal_another_time_would_not_mend(app, db, demo, ids):
+    maija = signed_in(app, demo["client_fi"])
+    assert book_as_client(maija, ids[0]).status_code == 302
+    url = f"/appointments/book/{INTERVIEW}/{ids[1]}"
+    again = send_late(maija, url, maija.get(url).get_data(as_text=True), TYPED)
+    assert again.status_code == 409, "one coming interview at a time"
+    assert KEPT_FI not in again.get_data(as_text=True)
+    assert NEEDS not in maija.get(f"/appointments/book/{INTERVIEW}/{ids[2]}").get_data(as_text=True)
+
+
+def test_a_new_session_of_the_same_browser_gets_nothing_back(app, db, demo, ids):
+    browser = signed_in(app, demo["client_fi"])
+    url = f"/appointments/book/{INTERVIEW}/{ids[0]}"
+    opened = browser.get(url).get_data(as_text=True)
+    taken_by_sofia(app, demo, ids[0])
+    assert send_late(browser, url, opened, TYPED).status_code == 409
+    login_as(app, browser, demo["client_sv"])  # someone else signs in on the same browser
+    assert NEEDS not in browser.get(f"/appointments/book/{INTERVIEW}/{ids[1]}").get_data(as_text=True)
+
+
+def test_a_professional_booking_for_a_client_keeps_it_for_the_next_time_too(app, db, demo, ids):
+    riikka = signed_in(app, demo["adviser"])
+    base = f"/staff/booking/clients/{demo['client_fi'].id}/book/{INTERVIEW}"
+    opened = riikka.get(f"{base}/{ids[0]}").get_data(as_text=True)
+    taken_by_sofia(app, demo, ids[0])
+    taken = send_late(riikka, f"{base}/{ids[0]}", opened, TYPED)
+    assert taken.status_code == 409
+    assert KEPT_FI in taken.get_data(as_text=True)
+    page = riikka.get(f"{base}/{ids[1]}").get_data(as_text=True)
+    assert NEEDS in page
+    assert send_late(riikka, f"{base}/{ids[1]}", page, TYPED).status_code == 302
+    db.expire_all()
+    booking = db.scalars(select(Booking).where(Booking.client_id == demo["client_fi"].id)).one()
+    assert (booking.slot_id, booking.phone) == (ids[1], "+358407654321")
+    assert NEEDS not in riikka.get(f"{base}/{ids[2]}").get_data(as_text=True)

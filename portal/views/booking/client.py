@@ -125,7 +125,7 @@ def confirm(type_key: str, slot_id: int) -> Page:
     try:
         booking = service.book_slot(get_db(), current_actor(), client, kind.key, slot.id, needs_of(form))
     except service.BookingRefused as error:
-        held = hold_for_another_time(error, request.form, times, client)
+        held = hold_for_another_time(error, times, client)
         return refused(error, kind=kind, around=slot.starts_at, held=held)
     kept_forms.let_go()
     return redirect(url_for("booking.detail", booking_id=booking.id, done="booked"))

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import abort, current_app, render_template, request
-from werkzeug.datastructures import MultiDict
 
 from portal.content import contact
 from portal.content.appointments import AppointmentType, catalogue, office
@@ -65,13 +64,11 @@ def needs_of(form: BookingForm) -> Needs:
     )
 
 
-def hold_for_another_time(
-    error: BookingRefused, form: MultiDict[str, str], pages: str, user: Client | StaffUser
-) -> bool:
-    """Keep what was typed for the confirmation page of the next time chosen (under `pages`)."""
+def hold_for_another_time(error: BookingRefused, pages: str, user: Client | StaffUser) -> bool:
+    """Keep the form sent for the confirmation page of the next time chosen (under `pages`)."""
     if error.reason not in ANOTHER_TIME_HELPS:
         return False
-    kept_forms.hold(form, pages, user)
+    kept_forms.hold(request.form, pages, user)
     return True
 
 

@@ -310,7 +310,7 @@ def staff_confirm(client_id: int, type_key: str, slot_id: int) -> Page:
         booking = service.book_slot(get_db(), current_actor(), client, kind.key, slot.id, needs_of(form))
     except service.BookingRefused as error:
         times = url_for("booking.staff_choose_time", client_id=client.id, type_key=kind.key) + "/"
-        held = hold_for_another_time(error, request.form, times, current_staff())
+        held = hold_for_another_time(error, times, current_staff())
         return refused(error, kind=kind, around=slot.starts_at, client=client, held=held)
     kept_forms.let_go()
     return redirect(url_for("booking.staff_booking", booking_id=booking.id))

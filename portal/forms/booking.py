@@ -55,7 +55,7 @@ def call_number(form: BookingForm | MoveForm) -> str | None:
     return e164(form.phone.data or "") if form.modality.data == "phone" else None
 
 
-def offer_call_number(form: BookingForm | MoveForm, known: str | None) -> None:
+def offer_call_number(form: BookingForm | MoveForm | CallNumberForm, known: str | None) -> None:
     """Fill in the number Polku already has, unless the form came with one (sent, or kept over a timeout)."""
     if form.phone.data is None:
         form.phone.data = readable(known)
@@ -109,6 +109,19 @@ class MoveForm(FlaskForm):
 
     def validate_phone(self, field: StringField) -> None:
         check_call_number(self.modality.data, field)
+
+
+class CallNumberForm(FlaskForm):
+    """Another number for a call already booked."""
+
+    phone = StringField(_l("Phone number for the call"), description=_l("For example 040 123 4567."))
+
+    def validate_phone(self, field: StringField) -> None:
+        check_call_number("phone", field)
+
+    def number(self) -> str:
+        """The validated number, in E.164."""
+        return e164(self.phone.data or "") or ""
 
 
 def set_modalities(form: BookingForm | MoveForm, modalities: list[str]) -> None:

@@ -43,6 +43,8 @@ RULES: Rules = {
         f"/appointments/{NO_SUCH}/move/{NO_SUCH}",
         client_route(404, post=True),
     ),
+    ("GET", "booking.change_number"): (f"/appointments/{NO_SUCH}/number", client_route(404)),
+    ("POST", "booking.change_number"): (f"/appointments/{NO_SUCH}/number", client_route(404, post=True)),
     ("GET", "booking.cancel"): (f"/appointments/{NO_SUCH}/cancel", client_route(404)),
     ("POST", "booking.cancel"): (f"/appointments/{NO_SUCH}/cancel", client_route(404, post=True)),
     ("GET", "booking.schedule"): ("/staff/schedule", staff_route(200, 200)),
@@ -63,6 +65,10 @@ RULES: Rules = {
     ("POST", "booking.outcome"): (f"/staff/bookings/{NO_SUCH}/outcome", staff_route(404, 404, post=True)),
     ("POST", "booking.video_link"): (
         f"/staff/bookings/{NO_SUCH}/video-link",
+        staff_route(404, 404, post=True),
+    ),
+    ("POST", "booking.staff_call_number"): (
+        f"/staff/bookings/{NO_SUCH}/number",
         staff_route(404, 404, post=True),
     ),
     ("GET", "booking.staff_move"): (f"/staff/bookings/{NO_SUCH}/move", staff_route(404, 404)),

@@ -31,6 +31,10 @@ CASES = {
         "no_number": "Kirjoita puhelinnumero, johon neuvoja voi soittaa sinulle.",
         "calls_you": "Neuvoja soittaa sinulle numeroon 040 1234567 sovittuun aikaan.",
         "number_to_call": "Soitettava numero",
+        "change_number": "Vaihda numero",
+        "save_number": "Tallenna numero",
+        "not_a_number": "Kirjoita puhelinnumero, esimerkiksi 040 123 4567 tai +358 40 123 4567.",
+        "number_changed": "Puhelinnumero on vaihdettu",
         "confirm": "Vahvista varaus",
         "booked": "Aikasi on varattu",
         "move": "Siirrä toiseen aikaan",
@@ -56,6 +60,10 @@ CASES = {
         "no_number": "Skriv det telefonnummer som rådgivaren kan ringa dig på.",
         "calls_you": "Rådgivaren ringer dig på numret 040 1234567 vid den bokade tiden.",
         "number_to_call": "Nummer att ringa",
+        "change_number": "Byt nummer",
+        "save_number": "Spara numret",
+        "not_a_number": "Skriv ett telefonnummer, till exempel 040 123 4567 eller +358 40 123 4567.",
+        "number_changed": "Telefonnumret har ändrats",
         "confirm": "Bekräfta bokningen",
         "booked": "Din tid är bokad",
         "move": "Flytta till en annan tid",
@@ -167,12 +175,29 @@ def test_a_client_books_moves_and_cancels_an_interview_on_a_phone(
     assert case["summary"] in calendar
     assert "BEGIN:VALARM" in calendar
 
+    # Another number to call, the time kept.
+    with phone.expect_navigation():
+        phone.get_by_role("link", name=case["change_number"]).click()
+    check_page(phone, f"booking-number-{locale}")
+    phone.get_by_label(case["number"]).fill("050 76")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name=case["save_number"]).click()
+    assert phone.locator(".error-summary").get_by_role("link", name=case["not_a_number"]).is_visible()
+    assert phone.get_by_label(case["number"]).input_value() == "050 76"
+    check_page(phone, f"booking-number-error-{locale}")
+    phone.get_by_label(case["number"]).fill("050 765 4321")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name=case["save_number"]).click()
+    assert case["number_changed"] in phone.locator("h1").inner_text()
+    assert "050 7654321" in phone.locator("main").inner_text()
+    check_page(phone, f"booking-number-changed-{locale}")
+
     booked_week = schedule_text(adviser, base, monday, "booking-schedule-booked", locale)
     assert case["name"] in booked_week
     with adviser.expect_navigation():
         adviser.get_by_role("link", name=case["name"]).first.click()
     check_page(adviser, f"booking-staff-booking-{locale}")
-    assert f"{case['number_to_call']}\n040 1234567" in adviser.locator("main dl").inner_text()
+    assert f"{case['number_to_call']}\n050 7654321" in adviser.locator("main dl").inner_text()
 
     with phone.expect_navigation():
         phone.get_by_role("link", name=case["move"]).click()

@@ -6,9 +6,20 @@ import io
 import json
 import zipfile
 
-from portal.models import Booking, Client
+import pytest
+from sqlalchemy import select
+
+from portal.models import AccessLogEntry, Booking, Client
+from portal.services.booking import bookings as booking_service
 from tests.conftest import csrf_token_from, error_summary_of, login_as
-from tests.integration.booking_support import bookings, may_book, post_with_token, publish_times
+from tests.integration.booking_support import (
+    actor_for,
+    book_as_client,
+    bookings,
+    may_book,
+    post_with_token,
+    publish_times,
+)
 
 INTERVIEW = "rehabilitation_interview"
 NEEDS_NUMBER_FI = "Kirjoita puhelinnumero, johon neuvoja voi soittaa sinulle."
@@ -148,3 +159,119 @@ def test_an_adviser_booking_a_call_for_a_client_gives_the_number(app, db, demo):
     with app.app_context():
         booking = db.query(Booking).one()
         assert booking.phone == "+35891234567"
+
+
+def test_the_client_changes_the_number_without_moving_the_time(app, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    maija = signed_in(app, demo["client_fi"])
+    assert book_as_client(maija, ids[0], modality="phone").status_code == 302
+    (booking,) = bookings(db)
+    detail = f"/appointments/{booking.id}"
+    number = f"/appointments/{booking.id}/number"
+    assert f'href="{number}">Vaihda numero</a>' in maija.get(detail).get_data(as_text=True)
+    page = maija.get(number).get_data(as_text=True)
+    assert "<h1>Vaihda puhelinnumero</h1>" in page
+    assert 'value="040 1234567"' in page, "the number given when booking"
+
+    emptied = post_with_token(maija, number, number, {"phone": ""})
+    assert emptied.status_code == 422
+    html = emptied.get_data(as_text=True)
+    assert NEEDS_NUMBER_FI in error_summary_of(html)
+    assert f'id="phone-error"><span class="visually-hidden">Virhe:</span> {NEEDS_NUMBER_FI}' in html
+    wrong = post_with_token(maija, number, number, {"phone": "040-abc"})
+    assert wrong.status_code == 422
+    assert NOT_A_NUMBER_FI in error_summary_of(wrong.get_data(as_text=True))
+    assert 'value="040-abc"' in wrong.get_data(as_text=True), "what was typed stays in the field"
+    assert bookings(db)[0].phone == "+358401234567", "nothing saved from a wrong number"
+
+    changed = post_with_token(maija, number, number, {"phone": "+46 70 123 45 67"})
+    assert changed.status_code == 302
+    assert changed.headers["Location"].endswith(f"{detail}?done=number")
+    (after,) = bookings(db)
+    assert (after.slot_id, after.modality, after.phone, after.sequence) == (
+        booking.slot_id,
+        "phone",
+        "+46701234567",
+        booking.sequence,
+    )
+    shown = maija.get(f"{detail}?done=number").get_data(as_text=True)
+    assert "<h1>Puhelinnumero on vaihdettu</h1>" in shown
+    assert "Neuvoja soittaa sinulle numeroon +46 70 123 45 67." in shown
+    changes = db.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "change")).all()
+    assert [(e.actor_role, e.actor_id, e.object_id, e.purpose) for e in changes] == [
+        ("client", demo["client_fi"].id, str(booking.id), "call number")
+    ]
+
+    riikka = signed_in(app, demo["adviser"])
+    staff_page = riikka.get(f"/staff/bookings/{booking.id}").get_data(as_text=True)
+    assert '<dd class="summary-list__value">+46 70 123 45 67</dd>' in staff_page
+
+    sofia = signed_in(app, demo["client_sv"])
+    assert sofia.get(number).status_code == 404, "another client's appointment is not found"
+    assert post_with_token(sofia, "/appointments", number, {"phone": "0401112222"}).status_code == 404
+    assert bookings(db)[0].phone == "+46701234567"
+
+
+def test_only_a_call_still_to_come_has_a_number_to_change(app, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_sv"], demo["adviser"])
+    sofia = signed_in(app, demo["client_sv"])
+    sofia.get("/language/sv")
+    assert book_as_client(sofia, ids[0], modality="video").status_code == 302
+    (booking,) = bookings(db)
+    number = f"/appointments/{booking.id}/number"
+    assert number not in sofia.get(f"/appointments/{booking.id}").get_data(as_text=True)
+    refused = sofia.get(number)
+    assert refused.status_code == 409
+    assert "Det här mötet är inte ett telefonsamtal." in refused.get_data(as_text=True)
+    token = csrf_token_from(sofia.get("/appointments").get_data(as_text=True))
+    assert sofia.post(number, data={"csrf_token": token, "phone": "0401234567"}).status_code == 409
+    assert bookings(db)[0].phone is None
+
+    cancel = f"/appointments/{booking.id}/cancel"
+    assert post_with_token(sofia, cancel, cancel).status_code == 302
+    assert "redan avbokats" in sofia.get(number).get_data(as_text=True)
+
+
+def test_a_number_sent_for_an_appointment_moved_meanwhile_to_video_is_refused(app, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    maija = signed_in(app, demo["client_fi"])
+    book_as_client(maija, ids[0], modality="phone")
+    with app.app_context():
+        seen = db.get(Booking, bookings(db)[0].id)  # the page was opened while it was a call
+        db.execute(Booking.__table__.update().values(modality="video", phone=None))
+        db.commit()
+        with pytest.raises(booking_service.BookingRefused) as refused:
+            booking_service.change_call_number(db, actor_for(demo["adviser"]), seen, "+358401112222")
+        assert refused.value.reason == "changed"
+    (booking,) = bookings(db)
+    assert (booking.modality, booking.phone) == ("video", None)
+
+
+def test_the_adviser_saves_a_number_the_client_gave_on_the_phone(app, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_sv"], demo["adviser"])
+    sofia = signed_in(app, demo["client_sv"])
+    sofia.get("/language/sv")
+    book_as_client(sofia, ids[0], modality="phone")
+    (booking,) = bookings(db)
+    riikka = signed_in(app, demo["adviser"])
+    page_url = f"/staff/bookings/{booking.id}"
+    action = f"/staff/bookings/{booking.id}/number"
+    page = riikka.get(page_url).get_data(as_text=True)
+    assert '<h2 id="number-heading">Vaihda puhelinnumero</h2>' in page
+    assert 'value="040 1234567"' in page
+    assert 'autocomplete="off"' in page
+
+    wrong = post_with_token(riikka, page_url, action, {"phone": "123"})
+    assert wrong.status_code == 422
+    html = wrong.get_data(as_text=True)
+    assert NOT_A_NUMBER_FI in error_summary_of(html)
+    assert 'value="123"' in html
+
+    assert post_with_token(riikka, page_url, action, {"phone": "050 765 4321"}).status_code == 302
+    assert bookings(db)[0].phone == "+358507654321"
+    detail = sofia.get(f"/appointments/{booking.id}").get_data(as_text=True)
+    assert "Rådgivaren ringer dig på numret 050 7654321 vid den bokade tiden." in detail

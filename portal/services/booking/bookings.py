@@ -363,19 +363,24 @@ def move_booking(
             idempotency_key=f"booking:{booking_id}:moved:{current.sequence}",
         )
         schedule_reminders(db, current.client, current, moment)
-        record_access(
-            db,
-            actor=actor,
-            action="change",
-            object_type="booking",
-            object_id=booking_id,
-            client_id=current.client_id,
-            purpose="moved",
-        )
+        _log_change(db, actor, booking_id, current.client_id, "moved")
         db.commit()
         return current
 
     return _retrying(db, lambda: _classified_move(db, attempt))
+
+
+def _log_change(db: Session, actor: Actor, booking_id: int, client_id: int, what: str) -> None:
+    """The access log's entry for a change to a booking; `what` goes in its purpose."""
+    record_access(
+        db,
+        actor=actor,
+        action="change",
+        object_type="booking",
+        object_id=booking_id,
+        client_id=client_id,
+        purpose=what,
+    )
 
 
 def _classified_move(db: Session, attempt: Callable[[], Booking]) -> Booking:
@@ -434,15 +439,7 @@ def cancel_booking(
             params=params,
             idempotency_key=f"booking:{booking_id}:cancelled",
         )
-        record_access(
-            db,
-            actor=actor,
-            action="change",
-            object_type="booking",
-            object_id=booking_id,
-            client_id=current.client_id,
-            purpose="cancelled",
-        )
+        _log_change(db, actor, booking_id, current.client_id, "cancelled")
         db.commit()
         return db.get(Booking, booking_id, populate_existing=True) or current
 
@@ -468,15 +465,7 @@ def mark_outcome(
         db.rollback()
         raise BookingRefused("not_active")
     cancel_pending(db, f"booking:{booking.id}:reminder:")
-    record_access(
-        db,
-        actor=actor,
-        action="change",
-        object_type="booking",
-        object_id=booking.id,
-        client_id=booking.client_id,
-        purpose=outcome,
-    )
+    _log_change(db, actor, booking.id, booking.client_id, outcome)
     db.commit()
 
 
@@ -489,16 +478,35 @@ def set_video_link(db: Session, actor: Actor, booking: Booking, url: str | None)
     db.flush()
     cancel_pending(db, f"booking:{booking.id}:reminder:")
     schedule_reminders(db, booking.client, booking, utcnow())
-    record_access(
-        db,
-        actor=actor,
-        action="change",
-        object_type="booking",
-        object_id=booking.id,
-        client_id=booking.client_id,
-        purpose="video link",
-    )
+    _log_change(db, actor, booking.id, booking.client_id, "video link")
     db.commit()
+
+
+def change_call_number(
+    db: Session, actor: Actor, booking: Booking, phone: str, *, now: datetime | None = None
+) -> None:
+    """Another number (E.164) for a booked call, until the call's time is over."""
+    moment = now or utcnow()
+    changed = db.execute(
+        update(Booking)
+        .where(
+            Booking.id == booking.id,
+            Booking.status == "booked",
+            Booking.modality == "phone",
+            Booking.ends_at > moment,
+        )
+        .values(phone=phone, updated_at=moment),
+        execution_options={"synchronize_session": False},
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        db.rollback()
+        current = db.get(Booking, booking.id, populate_existing=True)
+        # Moved to another way of meeting meanwhile: the page the person saw is out of date.
+        live = current is not None and current.status == "booked" and current.ends_at > moment
+        raise BookingRefused("changed" if live else "not_active")
+    _log_change(db, actor, booking.id, booking.client_id, "call number")
+    db.commit()
+    db.refresh(booking)
 
 
 def offer_type(db: Session, actor: Actor, client: Client, type_key: str) -> bool:

@@ -10,6 +10,7 @@ from portal.db import get_db
 from portal.extensions import limiter
 from portal.forms.booking import (
     BookingForm,
+    CallNumberForm,
     ConfirmForm,
     MoveForm,
     call_number,
@@ -143,6 +144,7 @@ def detail(booking_id: int) -> str:
         office=office_of(booking.slot),
         adviser=service.adviser_of(db, booking),
         cutoff_passed=service.cutoff_passed(booking),
+        ended=booking.ends_at <= utcnow(),
         done=request.args.get("done"),
         interpreter=booking.interpreter_language,
     )
@@ -197,6 +199,30 @@ def move_confirm(booking_id: int, slot_id: int) -> Page:
     except service.BookingRefused as error:
         return refused(error, kind=kind, around=slot.starts_at, booking=booking)
     return redirect(url_for("booking.detail", booking_id=booking.id, done="moved"))
+
+
+@bp.route("/appointments/<int:booking_id>/number", methods=["GET", "POST"])
+@keeps_typed
+def change_number(booking_id: int) -> Page:
+    """Another number for the adviser to call, without moving the time."""
+    booking = own_booking_or_404(booking_id)
+    kind = appointment_type_or_404(booking.appointment_type)
+    if booking.status != "booked" or booking.ends_at <= utcnow():
+        return refused(service.BookingRefused("not_active"), kind=kind)
+    if booking.modality != "phone":
+        return refused(service.BookingRefused("not_a_call"), kind=kind)
+    form, kept = form_or_kept(CallNumberForm)
+    offer_call_number(form, booking.phone or current_client().phone)
+    page = {"booking": booking, "kind": kind, "form": form}
+    if not form.is_submitted():
+        return render_template("booking/call_number.html", kept=kept, **page)
+    if not form.validate():
+        return render_template("booking/call_number.html", **page), 422
+    try:
+        service.change_call_number(get_db(), current_actor(), booking, form.number())
+    except service.BookingRefused as error:
+        return refused(error, kind=kind)
+    return redirect(url_for("booking.detail", booking_id=booking.id, done="number"))
 
 
 @bp.route("/appointments/<int:booking_id>/cancel", methods=["GET", "POST"])

@@ -39,6 +39,9 @@ REFUSALS = {
     ),
     "modality": _l("That way of meeting is not available at that time."),
     "not_active": _l("This appointment has already been cancelled or has ended."),
+    "not_a_call": _l(
+        "This appointment is not a phone call. You can choose a call when you move it to another time."
+    ),
     "changed": _l("The appointment was changed at the same time. Check its details and try again."),
     "not_started": _l("You can mark the outcome once the appointment has begun."),
 }

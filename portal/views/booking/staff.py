@@ -14,6 +14,7 @@ from portal.db import get_db
 from portal.forms.booking import (
     BlockDayForm,
     BookingForm,
+    CallNumberForm,
     MoveForm,
     OfferForm,
     OutcomeForm,
@@ -30,6 +31,7 @@ from portal.identity.access import current_staff, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.models import Booking, Role, Slot, StaffUser
 from portal.models.base import utcnow
+from portal.phone_numbers import readable
 from portal.services import clients as client_service
 from portal.services.booking import availability
 from portal.services.booking import bookings as service
@@ -192,6 +194,9 @@ def _staff_booking_page(booking: Booking, **forms: object) -> str:
     log_view(db, client_id=booking.client_id, object_type="booking", object_id=booking.id)
     outcome_form = forms.get("outcome_form") or OutcomeForm()
     video_form = forms.get("video_form") or VideoLinkForm(data={"video_url": booking.video_url or ""})
+    number_form = forms.get("number_form") or CallNumberForm(
+        data={"phone": readable(booking.phone or booking.client.phone)}
+    )
     return render_template(
         "booking/staff_booking.html",
         booking=booking,
@@ -204,9 +209,11 @@ def _staff_booking_page(booking: Booking, **forms: object) -> str:
         message=service.message_text(booking),
         can_see_client=client_service.can_see_client(db, current_staff(), booking.client_id),
         started=booking.starts_at <= utcnow(),
+        ended=booking.ends_at <= utcnow(),
         outcome_form=outcome_form,
         video_form=video_form,
-        form=outcome_form if "outcome_form" in forms else video_form,
+        number_form=number_form,
+        form=next(iter(forms.values()), video_form),  # the one sent, for the error summary
         questionnaire_link="questionnaire.review_queue" in current_app.view_functions,
     )
 
@@ -257,6 +264,20 @@ def video_link(booking_id: int) -> Page:
         return _staff_booking_page(booking, video_form=form), 422
     try:
         service.set_video_link(get_db(), current_actor(), booking, (form.video_url.data or "").strip())
+    except service.BookingRefused as error:
+        return refused(error)
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id))
+
+
+@bp.post("/staff/bookings/<int:booking_id>/number")
+def staff_call_number(booking_id: int) -> Page:
+    """The client gave another number to call (by phone, say): the time stays."""
+    booking = booking_for_staff_or_404(booking_id)
+    form = CallNumberForm()
+    if not form.validate():
+        return _staff_booking_page(booking, number_form=form), 422
+    try:
+        service.change_call_number(get_db(), current_actor(), booking, form.number())
     except service.BookingRefused as error:
         return refused(error)
     return redirect(url_for("booking.staff_booking", booking_id=booking.id))

@@ -140,3 +140,53 @@ def test_a_professional_booking_for_a_client_keeps_it_for_the_next_time_too(app,
     booking = db.scalars(select(Booking).where(Booking.client_id == demo["client_fi"].id)).one()
     assert (booking.slot_id, booking.phone) == (ids[1], "+358407654321")
     assert NEEDS not in riikka.get(f"{base}/{ids[2]}").get_data(as_text=True)
+
+
+NOT_MOVED_YET_FI = "Aikaa ei ole vielä siirretty"
+
+
+def test_a_move_to_a_time_taken_meanwhile_keeps_the_way_of_meeting_and_number(app, db, demo, ids):
+    maija = signed_in(app, demo["client_fi"])
+    assert book_as_client(maija, ids[0], modality="in_person").status_code == 302
+    (booking,) = bookings(db)
+    move = f"/appointments/{booking.id}/move"
+    opened = maija.get(f"{move}/{ids[1]}").get_data(as_text=True)
+    assert 'value="in_person" checked' in opened
+    taken_by_sofia(app, demo, ids[1])
+
+    chosen = {"modality": "phone", "phone": "040 765 4321"}
+    taken = send_late(maija, f"{move}/{ids[1]}", opened, chosen)
+    assert taken.status_code == 409
+    assert KEPT_FI in taken.get_data(as_text=True)
+    page = maija.get(f"{move}/{ids[2]}").get_data(as_text=True)
+    assert NOT_MOVED_YET_FI in page
+    assert 'value="phone" checked' in page
+    assert 'value="040 765 4321"' in page
+    assert send_late(maija, f"{move}/{ids[2]}", page, chosen).status_code == 302
+    mine = [b for b in bookings(db) if b.client_id == demo["client_fi"].id]
+    assert [(b.slot_id, b.modality, b.phone) for b in mine] == [(ids[2], "phone", "+358407654321")]
+
+    later = maija.get(f"{move}/{ids[3]}").get_data(as_text=True)
+    assert NOT_MOVED_YET_FI not in later, "let go once moved"
+    assert 'value="phone" checked' in later, "the way of meeting now booked"
+
+
+def test_a_move_refused_for_a_withdrawn_time_leads_back_to_the_times_of_the_move(app, db, demo, ids):
+    riikka = signed_in(app, demo["adviser"])
+    maija = signed_in(app, demo["client_fi"])
+    assert book_as_client(maija, ids[0], modality="video").status_code == 302
+    (booking,) = bookings(db)
+    move = f"/staff/bookings/{booking.id}/move"
+    opened = riikka.get(f"{move}/{ids[1]}").get_data(as_text=True)
+    with app.app_context():
+        db.get(Slot, ids[1]).status = "withdrawn"
+        db.commit()
+    refused = send_late(riikka, f"{move}/{ids[1]}", opened, {"modality": "phone", "phone": "09 123 4567"})
+    assert refused.status_code == 409
+    html = refused.get_data(as_text=True)
+    assert KEPT_FI in html
+    assert f'class="button" href="{move}"' in html, "choose another time for this appointment"
+    page = riikka.get(f"{move}/{ids[2]}").get_data(as_text=True)
+    assert 'value="phone" checked' in page
+    assert 'value="09 1234567"' not in page
+    assert 'value="09 123 4567"' in page, "as typed"

@@ -172,6 +172,7 @@ def move(booking_id: int) -> Page:
 
 
 @bp.route("/appointments/<int:booking_id>/move/<int:slot_id>", methods=["GET", "POST"])
+@keeps_typed
 @booking_limit
 def move_confirm(booking_id: int, slot_id: int) -> Page:
     booking = own_booking_or_404(booking_id)
@@ -179,7 +180,9 @@ def move_confirm(booking_id: int, slot_id: int) -> Page:
     slot = slot_or_404(slot_id)
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind)
-    form = MoveForm(data={"modality": booking.modality} if not request.form else None)
+    times = url_for("booking.move", booking_id=booking.id) + "/"
+    # As when booking: the way of meeting and number chosen for a time just taken come back.
+    form, kept = form_or_kept(MoveForm, data={"modality": booking.modality} if not request.form else None)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
     offer_call_number(form, booking.phone or current_client().phone)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "booking": booking}
@@ -188,8 +191,9 @@ def move_confirm(booking_id: int, slot_id: int) -> Page:
             return cutoff_page(booking)
         if slot.status != "free" or slot.starts_at <= utcnow():
             error = service.SlotTaken() if slot.status == "booked" else service.BookingRefused("withdrawn")
-            return refused(error, kind=kind, around=slot.starts_at, booking=booking)
-        return render_template("booking/move_confirm.html", **page)
+            held = kept_forms.held(times)
+            return refused(error, kind=kind, around=slot.starts_at, booking=booking, held=held)
+        return render_template("booking/move_confirm.html", kept=kept, **page)
     if not form.validate():
         return render_template("booking/move_confirm.html", **page), 422
     try:
@@ -197,7 +201,9 @@ def move_confirm(booking_id: int, slot_id: int) -> Page:
             get_db(), current_actor(), booking, slot.id, form.modality.data or "", call_number(form)
         )
     except service.BookingRefused as error:
-        return refused(error, kind=kind, around=slot.starts_at, booking=booking)
+        held = hold_for_another_time(error, times, current_client())
+        return refused(error, kind=kind, around=slot.starts_at, booking=booking, held=held)
+    kept_forms.let_go()
     return redirect(url_for("booking.detail", booking_id=booking.id, done="moved"))
 
 

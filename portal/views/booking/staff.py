@@ -350,18 +350,20 @@ def staff_move(booking_id: int) -> Page:
 
 
 @bp.route("/staff/bookings/<int:booking_id>/move/<int:slot_id>", methods=["GET", "POST"])
+@keeps_typed
 def staff_move_confirm(booking_id: int, slot_id: int) -> Page:
     booking = booking_for_staff_or_404(booking_id)
     kind = appointment_type_or_404(booking.appointment_type)
     slot = slot_or_404(slot_id)
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind)
-    form = MoveForm(data={"modality": booking.modality} if not request.form else None)
+    times = url_for("booking.staff_move", booking_id=booking.id) + "/"
+    form, kept = form_or_kept(MoveForm, data={"modality": booking.modality} if not request.form else None)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
     offer_call_number(form, booking.phone or booking.client.phone)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "booking": booking}
     if not form.is_submitted():
-        return render_template("booking/move_confirm.html", client=booking.client, **page)
+        return render_template("booking/move_confirm.html", client=booking.client, kept=kept, **page)
     if not form.validate():
         return render_template("booking/move_confirm.html", client=booking.client, **page), 422
     try:
@@ -369,5 +371,9 @@ def staff_move_confirm(booking_id: int, slot_id: int) -> Page:
             get_db(), current_actor(), booking, slot.id, form.modality.data or "", call_number(form)
         )
     except service.BookingRefused as error:
-        return refused(error, kind=kind, around=slot.starts_at, booking=booking, client=booking.client)
+        held = hold_for_another_time(error, times, current_staff())
+        return refused(
+            error, kind=kind, around=slot.starts_at, booking=booking, client=booking.client, held=held
+        )
+    kept_forms.let_go()
     return redirect(url_for("booking.staff_booking", booking_id=booking.id))

@@ -7,6 +7,7 @@ import re
 import secrets
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -38,16 +39,21 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         upgrade(url)
         yield url
         return
-    # A database of our own per run, so that parallel runs on one server never meet.
+    with database_of_our_own(server_url) as url:
+        upgrade(url)
+        yield url
+
+
+@contextmanager
+def database_of_our_own(server_url: str) -> Iterator[str]:
+    """An empty database on the server, dropped afterwards: parallel runs on one server never meet."""
     base = make_url(server_url)
     name = f"{base.database}_{os.getpid()}_{secrets.token_hex(3)}"
     admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade(url)
-        yield url
+        yield base.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     event,
@@ -67,7 +68,9 @@ class ConsentRequest(Base):
     template_key: Mapped[str] = mapped_column(String(64))
     template_version: Mapped[int] = mapped_column(Integer)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
-    message: Mapped[str | None] = mapped_column(Text)
+    # The professional's message to the client, sealed (portal.services.consent.MESSAGE_CONTEXT):
+    # free text, which can tell of health.
+    message_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     # The last day the client can sign; after it an unsigned request has expired.
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=ConsentStatus.PENDING.value)
@@ -141,7 +144,10 @@ class ConsentEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(Integer)
     # "self-service" when the client acted in Polku, "assisted" when a professional did it for them.
     channel: Mapped[str] = mapped_column(String(20), default="self-service")
+    # What Polku notes itself (the new request of a reissue, "#12").
     reason: Mapped[str | None] = mapped_column(Text)
+    # The reason a person gave for declining or revoking, sealed (REASON_CONTEXT): it can tell of health.
+    reason_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 # The same statements as in migration 0005, for databases built from the models (create_all).

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from portal import crypto
 from portal.content.consents import ConsentTemplate, expires_on, latest, text_sha256
 from portal.i18n import LOCALES, supported_locale
 from portal.models import (
@@ -43,6 +44,9 @@ from portal.services.consent_status import (
 from portal.services.outbox import enqueue, notify_client
 
 REMINDER_INTERVAL = timedelta(days=1)
+# Encryption contexts of the free text a consent request carries.
+MESSAGE_CONTEXT = "consent_request.message"
+REASON_CONTEXT = "consent_event.reason"
 
 
 class ConsentError(Exception):
@@ -188,7 +192,7 @@ def _new_request(
         template_key=template.key,
         template_version=template.version,
         issued_by_id=staff.id,
-        message=_text(message),
+        message_encrypted=_sealed(message, MESSAGE_CONTEXT),
         due_on=due_on,
         status=ConsentStatus.PENDING.value,
         reissued_from_id=reissued_from.id if reissued_from else None,
@@ -286,7 +290,7 @@ def reissue(
         staff,
         request.client,
         latest(request.template_key),
-        message=request.message,
+        message=request_message(request),
         due_on=due_on,
         reissued_from=request,
     )
@@ -393,10 +397,13 @@ def decline(db: Session, client: Client, request: ConsentRequest, *, reason: str
         db, request, ConsentStatus.PENDING, ConsentStatus.DECLINED, owned, ConsentRequest.due_on >= today()
     ):
         raise _refused(db, request)
-    _event(db, request, ConsentEventKind.DECLINED, Actor(id=client.id, role="client"), reason=_text(reason))
+    client_actor = Actor(id=client.id, role="client")
+    _event(
+        db, request, ConsentEventKind.DECLINED, client_actor, reason_encrypted=_sealed(reason, REASON_CONTEXT)
+    )
     record_access(
         db,
-        actor=Actor(id=client.id, role="client"),
+        actor=client_actor,
         action="change",
         object_type="consent_request",
         object_id=request.id,
@@ -415,7 +422,14 @@ def revoke(db: Session, actor: Actor, request: ConsentRequest, *, reason: str | 
     if not _transition(db, request, ConsentStatus.SIGNED, ConsentStatus.REVOKED):
         raise _refused(db, request)
     channel = "self-service" if actor.role == "client" else "assisted"
-    _event(db, request, ConsentEventKind.REVOKED, actor, channel=channel, reason=_text(reason))
+    _event(
+        db,
+        request,
+        ConsentEventKind.REVOKED,
+        actor,
+        channel=channel,
+        reason_encrypted=_sealed(reason, REASON_CONTEXT),
+    )
     issuer = request.issued_by
     if issuer is not None and issuer.active and issuer.email:
         enqueue(
@@ -439,9 +453,23 @@ def revoke(db: Session, actor: Actor, request: ConsentRequest, *, reason: str | 
     db.commit()
 
 
-def _text(value: str | None) -> str | None:
-    """Free text as stored: trimmed, at most 1,000 characters, without NUL (which PostgreSQL refuses)."""
-    return (value or "").replace("\x00", "").strip()[:1000] or None
+def _sealed(value: str | None, context: str) -> bytes | None:
+    """Free text as stored: trimmed, at most 1,000 characters, without NUL (no page shows one), sealed;
+    None when nothing was written."""
+    text = (value or "").replace("\x00", "").strip()[:1000]
+    return crypto.encrypt(text, context) if text else None
+
+
+def request_message(request: ConsentRequest) -> str:
+    """The professional's message to the client ("" when none)."""
+    sealed = request.message_encrypted
+    return crypto.decrypt(sealed, MESSAGE_CONTEXT) if sealed else ""
+
+
+def event_reason(event: ConsentEvent) -> str:
+    """The reason given for declining or revoking ("" when none)."""
+    sealed = event.reason_encrypted
+    return crypto.decrypt(sealed, REASON_CONTEXT) if sealed else ""
 
 
 # --- Demo ----------------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from portal.models import AccessLogEntry, ConsentEvent, ConsentRequest, ConsentStatus, OutboxMessage
+from portal.services.consent import request_message
 from portal.services.consent_status import today
 from tests.conftest import lists_logged, login_as, post_form
 from tests.integration.consent_helpers import TYM, assign, count, issue, request_row, sign
@@ -63,7 +64,9 @@ def test_staff_issue_a_request_from_the_client_overview_and_the_client_is_notifi
         "pending",
     )
     assert (consent.template_key, consent.template_version, consent.due_on) == (TYM, 2, due)
-    assert consent.message == "Hei Maija, lue tämä rauhassa."
+    with app.app_context():
+        assert request_message(consent) == "Hei Maija, lue tämä rauhassa."
+    assert "rauhassa" not in repr(db.execute(text("SELECT * FROM consent_request")).all()), "sealed"
     messages = db.scalars(select(OutboxMessage).order_by(OutboxMessage.channel)).all()
     assert [(m.channel, m.recipient) for m in messages] == [("email", maija.email), ("sms", "+358401234567")]
     assert {m.template_key for m in messages} == {"consent_requested"}

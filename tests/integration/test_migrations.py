@@ -1,10 +1,19 @@
 """The migrations build exactly the schema the models describe."""
 
+import os
+from datetime import date
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
+from portal.db import make_engine
+from portal.migrations import upgrade
 from portal.models import Base
+from tests.conftest import database_of_our_own
 
 
 # SQLite's reflection skips indexes on expressions (the review queue's order); PostgreSQL compares them.
@@ -15,3 +24,66 @@ def test_models_and_migrations_do_not_drift(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+@pytest.fixture
+def scratch_database_url(tmp_path):
+    """An empty database of its own, on the server the suite runs on (else a SQLite file)."""
+    server_url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+        return
+    with database_of_our_own(server_url) as url:
+        yield url
+
+
+def test_text_written_before_revision_13_is_sealed_by_it(app, scratch_database_url):
+    """A message and a revocation reason stored as plain text come out sealed, readable as before."""
+    from portal.models import ConsentEvent, ConsentRequest
+    from portal.services import consent as consent_service
+    from tests.integration.booking_support import make_clients
+
+    upgrade(scratch_database_url, "0012")
+    engine = make_engine(scratch_database_url)
+    with Session(engine) as db:
+        (client,) = make_clients(db, 1)
+        client_id = client.id
+    # UTC without a zone, as the portal writes times on SQLite.
+    written = {"at": "2026-11-30 09:00:00", "on": date(2026, 12, 14), "c": client_id}
+    with engine.begin() as connection:
+        request_id = connection.execute(
+            text(
+                "INSERT INTO consent_request (client_id, template_key, template_version, message, due_on,"
+                " status, created_at, updated_at, version)"
+                " VALUES (:c, 'tym_data_exchange', 1, 'Hei, muistathan tämän.', :on, 'revoked', :at, :at, 3)"
+                " RETURNING id"
+            ),
+            written,
+        ).scalar_one()
+        history = (("issued", None), ("revoked", "Masennukseni on pahentunut."), ("reissued", "#9"))
+        for kind, reason in history:
+            connection.execute(
+                text(
+                    "INSERT INTO consent_event (request_id, kind, at, actor_role, actor_id, channel, reason)"
+                    " VALUES (:r, :kind, :at, 'client', :c, 'self-service', :reason)"
+                ),
+                {**written, "r": request_id, "kind": kind, "reason": reason},
+            )
+    with app.app_context():
+        upgrade(scratch_database_url)
+        with Session(engine) as db:
+            request = db.get(ConsentRequest, request_id)
+            events = db.scalars(select(ConsentEvent).order_by(ConsentEvent.id)).all()
+            assert consent_service.request_message(request) == "Hei, muistathan tämän."
+            assert [(e.reason, consent_service.event_reason(e)) for e in events] == [
+                (None, ""),
+                (None, "Masennukseni on pahentunut."),
+                ("#9", ""),
+            ]
+    with engine.connect() as connection:
+        raw = connection.execute(text("SELECT * FROM consent_event")).all()
+        assert "Masennukseni" not in repr(raw)
+        assert "message" not in {c["name"] for c in inspect(connection).get_columns("consent_request")}
+    with pytest.raises(DBAPIError), engine.begin() as connection:
+        connection.execute(text("UPDATE consent_event SET channel = 'assisted'"))  # still append-only
+    engine.dispose()

@@ -74,6 +74,7 @@ def _sign_page(consent: ConsentRequest, form: SignForm, *, restored: bool = Fals
         locale=locale,
         other_locale=other_locales()[0],
         document=document_html(template, locale),
+        message=consent_service.request_message(consent),
         form=form,
         restored=restored,
     )

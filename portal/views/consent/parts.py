@@ -11,6 +11,7 @@ from portal.content.consents import ConsentTemplate, Purpose, load_all
 from portal.i18n import lazy_gettext as _l
 from portal.i18n import supported_locale
 from portal.models import Client
+from portal.services import consent as consent_service
 from portal.services.consent_status import (
     Cover,
     Shown,
@@ -85,6 +86,7 @@ def export_data(db: Session, client: Client) -> list[dict[str, Any]]:
                 "status": row.status.value,
                 "requested_at": row.request.created_at.isoformat(),
                 "answer_by": row.request.due_on.isoformat(),
+                "message": consent_service.request_message(row.request) or None,
                 "signature": None
                 if signature is None
                 else {

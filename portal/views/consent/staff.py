@@ -163,7 +163,8 @@ def staff_request(request_id: int) -> str:
         verification=verification,
         status=shown_status(consent, signature, today()),
         reissuable=can_be_reissued(consent, signature, today()),
-        events=events,
+        message=consent_service.request_message(consent),
+        events=[(event, consent_service.event_reason(event)) for event in events],
         notice=request.args.get("notice"),
         can_notify=consent_service.can_be_notified(consent.client),
     )

@@ -387,3 +387,23 @@ def test_the_consents_are_ready_for_the_clients_data_download(app, db, demo, fi_
     assert [item["status"] for item in exported] == ["signed"]
     assert exported[0]["signature"]["text_sha256"] == db.scalars(select(ConsentSignature.text_sha256)).one()
     assert "signer_hetu_hmac" not in str(exported)
+
+
+def test_the_consent_in_brief_of_a_signed_consent_lists_only_what_it_covers(app, db, demo, fi_client):
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    before = fi_client.get(f"/consents/{request_id}").get_data(as_text=True)
+    assert "Kelan etuus- ja kuntoutuspäätökset, Esitietokyselyn vastauksesi</td>" in before
+    assert sign(fi_client, request_id, purposes=("provider_contact",)).status_code == 303
+
+    def brief(page: str) -> str:
+        return page.split("Suostumus lyhyesti")[1]
+
+    signed = brief(fi_client.get(f"/consents/{request_id}").get_data(as_text=True))
+    assert "Esitietokyselyn vastauksesi" not in signed, "left out when signing, so not in the tables"
+    assert "<td>Henkilö- ja yhteystiedot, Kelan etuus- ja kuntoutuspäätökset</td>" in signed
+    provider_contact = "<td>Yhteydenpito kuntoutuksen palveluntuottajaan kuntoutuksesi aikana</td>"
+    assert f"{provider_contact}\n    <td>Mukana</td>" in signed, "the optional purpose chosen"
+    staff = app.test_client()
+    login_as(app, staff, demo["staff"])
+    overview = brief(staff.get(f"/staff/consents/requests/{request_id}").get_data(as_text=True))
+    assert "Esitietokyselyn vastauksesi" not in overview

@@ -6,6 +6,19 @@
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
 
+  // A link of the error summary: focus the field, with its label or question in view above it
+  // (the browser's own jump puts the field at the top edge, its label and error out of sight).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    var group = field.closest("fieldset");
+    var label = group ? group.querySelector("legend") : document.querySelector("label[for='" + field.id + "']");
+    event.preventDefault();
+    (label || field).scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+
   // Session timeout warning (WCAG 2.2.1): warn before the idle limit and let the person continue.
   var notice = document.querySelector("[data-session-deadline]");
   var dialog = document.getElementById("session-dialog");

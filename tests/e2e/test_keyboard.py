@@ -31,10 +31,20 @@ def test_feedback_can_be_given_with_the_keyboard_alone(phone, live_server, db):
     assert page.title().startswith("Virhe: ")
     check_page(page, "keyboard-feedback-errors")
 
-    # The error summary takes focus; its first link moves to the first choice.
+    # The error summary takes focus; its first link moves to the first choice, with the question
+    # and its error in view above it.
     page.locator(".error-summary a").first.focus()
     press(page, "Enter")
     assert page.evaluate("document.activeElement.id") == "topic-0"
+    question = page.locator("fieldset:has(#topic-0) legend")
+    assert question.evaluate("e => e.getBoundingClientRect().top") >= 0, "the question is in view"
+    assert page.locator("#topic-error").evaluate("e => e.getBoundingClientRect().top") >= 0
+    # A text field's label too.
+    page.locator(".error-summary a").last.focus()
+    press(page, "Enter")
+    assert page.evaluate("document.activeElement.id") == "message"
+    assert page.locator("label[for=message]").evaluate("e => e.getBoundingClientRect().top") >= 0
+    page.locator("#topic-0").focus()
     press(page, "Space")
     press(page, "Tab", 2)
     assert page.evaluate("document.activeElement.id") == "message"

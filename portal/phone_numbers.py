@@ -16,6 +16,16 @@ def e164(value: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def is_mobile(value: str) -> bool:
+    """Whether a number (as typed or stored) can take text messages: a mobile, not a landline."""
+    try:
+        number = phonenumbers.parse(value, "FI")
+    except phonenumbers.NumberParseException:
+        return False
+    kind = phonenumbers.number_type(number)
+    return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
 def readable(value: str | None) -> str:
     """A stored number as a person reads it: 040 1234567 for a Finnish one, +46 70 123 45 67 otherwise."""
     if not value:

@@ -25,8 +25,11 @@ CHOOSE_OUTCOME = _l("Choose the outcome.")
 PHONE_INVALID = _l("Enter a mobile phone number, for example 040 123 4567 or +358 40 123 4567.")
 CHOOSE_CHANNEL = _l("Choose how you want to be told about new things in Polku.")
 CHOOSE_LANGUAGE = _l("Choose the language of the messages.")
-CHANNEL_NEEDS_EMAIL = _l("To get e-mail, enter your e-mail address above.")
-CHANNEL_NEEDS_PHONE = _l("To get text messages, enter your mobile phone number above.")
+CHANNEL_NEEDS_EMAIL = _l("To get e-mail, enter your e-mail address.")
+CHANNEL_NEEDS_PHONE = _l("To get text messages, enter your mobile phone number.")
+PHONE_NOT_MOBILE = _l(
+    "Text messages can only be sent to a mobile phone. Enter a mobile phone number, for example 040 123 4567."
+)
 # Booking
 CHOOSE_MODALITY = _l("Choose how you want to meet.")
 CHOOSE_INTERPRETER = _l("Choose whether you need an interpreter.")

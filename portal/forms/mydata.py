@@ -11,7 +11,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from portal.forms import messages
 from portal.i18n import lazy_gettext as _l
-from portal.phone_numbers import e164
+from portal.phone_numbers import e164, is_mobile
 
 CHANNELS = [
     SelectChoice("email", _l("By e-mail")),
@@ -54,11 +54,21 @@ class ContactForm(FlaskForm):
         if field.data and e164(field.data) is None:
             raise ValidationError(str(messages.PHONE_INVALID))
 
-    def validate_notify_by(self, field: RadioField) -> None:
-        if field.data in ("email", "both") and not self.email.data:
-            raise ValidationError(str(messages.CHANNEL_NEEDS_EMAIL))
-        if field.data in ("sms", "both") and not self.phone.data:
-            raise ValidationError(str(messages.CHANNEL_NEEDS_PHONE))
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The way of hearing chosen needs its address: the error goes to the field to fill in."""
+        valid: bool = super().validate(extra_validators)
+        wanted = self.notify_by.data
+        if wanted in ("email", "both") and not self.email.errors and not (self.email.data or "").strip():
+            self.email.errors.append(str(messages.CHANNEL_NEEDS_EMAIL))
+            valid = False
+        if wanted in ("sms", "both") and not self.phone.errors:
+            if not (self.phone.data or "").strip():
+                self.phone.errors.append(str(messages.CHANNEL_NEEDS_PHONE))
+                valid = False
+            elif not is_mobile(self.phone.data or ""):
+                self.phone.errors.append(str(messages.PHONE_NOT_MOBILE))
+                valid = False
+        return valid
 
     def cleaned(self) -> dict[str, Any]:
         return {

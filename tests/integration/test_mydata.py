@@ -14,7 +14,7 @@ from portal.models import AccessLogEntry, Client
 from portal.services.audit import SYSTEM, audit_key
 from portal.services.audit_verify import verify_chain
 from portal.services.clients import assign
-from tests.conftest import csrf_token_from, login_as, post_form
+from tests.conftest import csrf_token_from, error_summary_of, login_as, post_form
 
 
 def signed_in(app, user):
@@ -70,11 +70,31 @@ def test_wrong_contact_details_are_explained_and_kept(app, db, demo):
     assert db.get(Client, demo["client_fi"].id).phone is None
 
 
-def test_text_messages_need_a_number(app, demo):
+def test_text_messages_need_a_mobile_number_and_the_error_is_at_that_field(app, db, demo):
     anna = signed_in(app, demo["client_sv"])
     anna.set_cookie("polku_lang", "sv")
-    page = post_form(anna, "/my-data/contact", {"email": "", "phone": "", "notify_by": "sms", "locale": "sv"})
-    assert "För att få textmeddelanden" in page.get_data(as_text=True)
+    sent = {"email": "", "phone": "", "notify_by": "sms", "locale": "sv"}
+    page = post_form(anna, "/my-data/contact", sent).get_data(as_text=True)
+    needs = "Om du vill få textmeddelanden, skriv ditt mobilnummer."
+    assert f'<a href="#phone">{needs}</a>' in error_summary_of(page), "the summary leads to the number"
+    assert f'id="phone-error"><span class="visually-hidden">Fel:</span> {needs}' in page
+
+    landline = post_form(anna, "/my-data/contact", {**sent, "phone": "09 123 4567", "notify_by": "both"})
+    assert landline.status_code == 422
+    html = landline.get_data(as_text=True)
+    assert "Textmeddelanden kan bara skickas till en mobiltelefon." in error_summary_of(html)
+    assert '<a href="#email">Om du vill få e-post, skriv din e-postadress.</a>' in error_summary_of(html)
+    assert 'value="09 123 4567"' in html
+    db.expire_all()
+    assert db.get(Client, demo["client_sv"].id).phone is None
+
+    landline_for_calls = {**sent, "phone": "09 123 4567", "notify_by": "none"}
+    assert post_form(anna, "/my-data/contact", landline_for_calls).status_code == 302, (
+        "a landline is fine when no text messages are wanted"
+    )
+    assert post_form(anna, "/my-data/contact", {**sent, "phone": "050 123 4567"}).status_code == 302
+    db.expire_all()
+    assert db.get(Client, demo["client_sv"].id).phone == "+358501234567"
 
 
 def test_the_client_sees_who_opened_their_page(app, db, demo):

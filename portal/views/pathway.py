@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from portal.auditing import current_actor, log_view
 from portal.content import pathways as pathway_content
-from portal.content.pathways import Action, PathwayTemplate
+from portal.content.pathways import Action, PathwayTemplate, Step
 from portal.db import get_db
 from portal.forms.pathway import (
     OUTCOME_LABELS,
@@ -44,6 +44,7 @@ from portal.models.base import in_text
 from portal.services import pathway as service
 from portal.services.pathway import Change, PathwayRefused
 from portal.services.reads import prepared, read_values
+from portal.services.step_actions import ActionState, action_state
 from portal.views import panels
 from portal.views.clients import client_for_staff_or_404
 
@@ -54,6 +55,54 @@ ACTION_ENDPOINTS = {
     "questionnaire": "questionnaire.client_list",
     "booking": "booking.client_list",
 }
+
+
+# What the step asks, once the client has done it, or before anything has been issued to them.
+ACTION_DONE = {
+    "consent": _l("You have given this consent. Nothing more is needed from you in this step."),
+    "questionnaire": _l("You have sent your answers. Nothing more is needed from you in this step."),
+    "booking": _l("You have booked a time. You can see it under your appointments."),
+}
+ACTION_NOT_YET = {
+    "consent": _l(
+        "The consent request has not been sent to you yet. You will be told when it is waiting for you."
+    ),
+    "questionnaire": _l(
+        "The questionnaire has not been opened for you yet. You will be told when you can answer it."
+    ),
+    "booking": _l("You cannot book this time yet. You will be told when you can."),
+}
+DONE_LINKS = {
+    "consent": _l("See your consents"),
+    "questionnaire": _l("See your questionnaires"),
+    "booking": _l("See your appointments"),
+}
+
+
+class StepAction(NamedTuple):
+    """What the client's pages say of the current step's action: the text, and a link if any."""
+
+    text: str
+    url: str | None
+    label: str
+
+
+def step_action(db: Session, client: Client, step: Step) -> StepAction | None:
+    """The step's request to the client, as it stands for them now; None when it asks nothing."""
+    locale = current_locale()
+    asked = step.client_action.get(locale)
+    if not asked:
+        return None
+    action = step.action
+    url = action_link(action)
+    if action is None or url is None:
+        return StepAction(asked, None, "")
+    state = action_state(db, client, action)
+    if state is ActionState.DONE:
+        return StepAction(str(ACTION_DONE[action.kind]), url, str(DONE_LINKS[action.kind]))
+    if state is ActionState.NOT_YET:
+        return StepAction(str(ACTION_NOT_YET[action.kind]), None, "")
+    return StepAction(asked, url, action.label[locale])
 
 
 def action_link(action: Action | None) -> str | None:
@@ -237,7 +286,7 @@ def client_pathway() -> str:
             step_states=tuple((row["step"].key, row["state"]) for row in steps),
             current=template.step(shown.current_step),
             history=client_history(template, events),
-            action_url=action_link(template.step(shown.current_step).action),
+            action=step_action(db, client, template.step(shown.current_step)) if active else None,
         )
     return render_template(
         "pathway/client.html",
@@ -429,7 +478,7 @@ def _home_panel(db: Session, client: Client) -> dict[str, Any] | None:
     _client_id, key, version, current_step = found
     template = pathway_content.load_all()[(key, version)]
     step = template.step(current_step)
-    return {"step": step, "action_url": action_link(step.action), "template": template}
+    return {"step": step, "action": step_action(db, client, step), "template": template}
 
 
 def _overview_panel(db: Session, client: Client) -> dict[str, Any] | None:

@@ -1,0 +1,64 @@
+"""What the current step asks of the client, as it stands for them: not yet issued, waiting, or done."""
+
+from __future__ import annotations
+
+from portal.i18n import today
+from portal.services.pathway import Change, move_to_step, start_pathway
+from tests.conftest import login_as
+from tests.integration import consent_helpers as consents
+from tests.integration import questionnaire_helpers as questionnaires
+from tests.integration.booking_support import actor_for
+
+TEMPLATE = "kela_vocational_rehabilitation"
+
+
+def on_step(app, db, client, adviser, step):
+    """The adviser works with the client, whose pathway is at `step`."""
+    consents.assign(app, db, adviser, client)
+    with app.app_context():
+        pathway = start_pathway(db, actor_for(adviser), client, TEMPLATE, Change(today()))
+        move_to_step(db, actor_for(adviser), client, pathway, step, Change(today()), pathway.version)
+
+
+def pages(app, client, locale="fi"):
+    """The client's home and pathway pages, read anew at each call."""
+    browser = app.test_client()
+    login_as(app, browser, client)
+    browser.get(f"/language/{locale}")
+    return lambda: [browser.get(url).get_data(as_text=True) for url in ("/home", "/pathway")]
+
+
+def test_the_consent_step_says_what_stands_for_the_client(app, db, demo):
+    maija = demo["client_fi"]
+    on_step(app, db, maija, demo["adviser"], "consent")
+    home_and_pathway = pages(app, maija)
+    for page in home_and_pathway():
+        assert "Suostumuspyyntöä ei ole vielä lähetetty sinulle." in page
+        assert "Avaa suostumus" not in page, "no link to a consent that does not exist"
+
+    request_id = consents.issue(app, db, demo["staff"], maija)
+    for page in home_and_pathway():
+        assert "Lue suostumus Polussa ja päätä, annatko sen." in page
+        assert 'href="/consents">Avaa suostumus</a>' in page
+
+    browser = app.test_client()
+    login_as(app, browser, maija)
+    assert consents.sign(browser, request_id).status_code == 303
+    for page in home_and_pathway():
+        assert "Olet antanut tämän suostumuksen. Tässä vaiheessa sinulta ei tarvita muuta." in page
+        assert "Katso suostumuksesi" in page
+        assert "Avaa suostumus" not in page
+
+
+def test_the_questionnaire_step_stops_asking_once_the_answers_are_sent(app, db, demo):
+    anna_lena = demo["client_sv"]
+    on_step(app, db, anna_lena, demo["adviser"], "pre_interview_questionnaire")
+    home_and_pathway = pages(app, anna_lena, "sv")
+    for page in home_and_pathway():
+        assert "Frågeformuläret har inte öppnats för dig ännu." in page
+
+    questionnaires.submitted(app, db, anna_lena, demo["adviser"], questionnaires.ALL_PAGES)
+    for page in home_and_pathway():
+        assert "Svara på frågorna före rehabiliteringsintervjun." not in page
+        assert "Du har skickat dina svar. Mer behövs inte av dig i det här skedet." in page
+        assert "Se dina frågeformulär" in page

@@ -189,7 +189,7 @@ def client_history(template: PathwayTemplate, events: Sequence[EventLine]) -> li
 
 
 def professionals_of(db: Session, client_id: int) -> list[Any]:
-    """The client's professionals: name, title in Finnish and Swedish, organisation."""
+    """The client's professionals: name, title in Finnish and Swedish, organisation, work e-mail."""
     return list(read_values(db, _professionals(), {"client_id": client_id}))
 
 
@@ -207,9 +207,11 @@ def _events(db: Session, pathway_id: int) -> list[EventLine]:
 
 
 @prepared
-def _professionals() -> Select[tuple[str, str, str, str]]:
+def _professionals() -> Select[tuple[str, str, str, str, str]]:
     return (
-        select(StaffUser.name, StaffUser.title_fi, StaffUser.title_sv, StaffUser.organisation)
+        select(
+            StaffUser.name, StaffUser.title_fi, StaffUser.title_sv, StaffUser.organisation, StaffUser.email
+        )
         .join(ClientAssignment, ClientAssignment.staff_user_id == StaffUser.id)
         .where(ClientAssignment.client_id == bindparam("client_id"), ClientAssignment.ended_at.is_(None))
         .order_by(StaffUser.name)

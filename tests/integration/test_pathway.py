@@ -302,3 +302,10 @@ def test_a_note_with_errors_is_shown_in_its_open_box(people, db):
     # The summary's link leads to a field the adviser can see, not one inside a closed box.
     assert re.search(r'<details class="action-box" open>\s*<summary><h2>Lisää muistiinpano</h2>', page)
     assert not re.search(r'<details class="action-box" open>\s*<summary><h2>Päätä polku</h2>', page)
+
+
+def test_the_client_finds_how_to_reach_their_adviser(people):
+    page = people["maija"].get("/pathway").get_data(as_text=True)
+    assert "Riikka Rantanen" in page
+    assert '<a href="mailto:riikka.rantanen@kela.example">riikka.rantanen@kela.example</a>' in page
+    assert "Sähköposti ei ole salattu: älä kirjoita siihen terveydestäsi." in page

@@ -426,11 +426,14 @@ def test_the_client_home_page_offers_to_continue_answering(app, db, demo, client
     assert "Vastaa ennen haastatteluasi, joka on 10. joulukuuta 2026 klo" in home
     assert "Jatka vastaamista" in home
     assert f'href="/questionnaires/{response.id}/pages/services"' in home
-    assert "Olet vastannut 1 sivuun" in home
+    assert "Olet vastannut 0 osaan 8 osasta." in home, "started, no part done yet"
     # Saved again (from another device, say): the page seen before shows the new place and count.
-    put_answers(
-        app, db, response, {"current_situation": ["unemployed"]}, page="now", seen=("now", "services")
-    )
+    first_part = {
+        "current_situation": ["unemployed"],
+        "current_services": ["none"],
+        "everyday_coping": "mostly",
+    }
+    put_answers(app, db, response, first_part, page="now", seen=("now", "services", "coping"))
     home = client.get("/home").get_data(as_text=True)
     assert f'href="/questionnaires/{response.id}/pages/now"' in home
-    assert "Olet vastannut 2 sivuun" in home
+    assert "Olet vastannut 1 osaan 8 osasta." in home

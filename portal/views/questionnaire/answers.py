@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -14,6 +14,7 @@ from portal.content.questionnaires import (
     Item,
     Page,
     Questionnaire,
+    Section,
     flagged_answers,
     is_answered,
     prune_hidden,
@@ -93,12 +94,26 @@ def flagged(questionnaire: Questionnaire, answers: Mapping[str, object], locale:
     return rows
 
 
-def progress(questionnaire: Questionnaire, draft: Draft) -> tuple[int, int]:
-    """Pages answered (saved, nothing required left open) of the pages shown for the current answers."""
+def parts_shown(questionnaire: Questionnaire, shown: Iterable[Page]) -> list[Section]:
+    """The parts (sections) with a page shown for the current answers, in order."""
+    ids = {page.id for page in shown}
+    return [section for section in questionnaire.sections if any(page.id in ids for page in section.pages)]
+
+
+def progress(questionnaire: Questionnaire, draft: Draft) -> tuple[int, int, bool]:
+    """Parts answered (each of their pages shown saved, nothing required left open) of the parts, and
+    whether any page has been saved. Counted in parts: the pages shown grow as answers open
+    follow-up questions, and a count of pages that grew as the client answered kept moving the end."""
     shown = visible_pages(questionnaire, draft.answers)
+    ids = {page.id for page in shown}
     incomplete = {page.id for page in missing_pages(questionnaire, draft.answers)}
-    answered = sum(1 for page in shown if page.id in draft.seen and page.id not in incomplete)
-    return answered, len(shown)
+
+    def answered(page: Page) -> bool:
+        return page.id in draft.seen and page.id not in incomplete
+
+    parts = parts_shown(questionnaire, shown)
+    done = sum(1 for part in parts if all(answered(page) for page in part.pages if page.id in ids))
+    return done, len(parts), any(answered(page) for page in shown)
 
 
 def resume_page(questionnaire: Questionnaire, draft: Draft) -> str | None:
@@ -128,10 +143,12 @@ def resume_url(response_id: int, questionnaire: Questionnaire, draft: Draft) -> 
 
 
 class Standing(NamedTuple):
-    """How far the client has come in a draft, and the page they continue on (None: the check page)."""
+    """How far the client has come in a draft (in parts), and the page they continue on (None: the
+    check page)."""
 
     done: int
     total: int
+    started: bool
     resume_page: str | None
 
     def resume_url(self, response_id: int) -> str:

@@ -47,6 +47,7 @@ def client_home(db: Session, client: Client) -> dict[str, Any] | None:
                 "title": questionnaire.title[current_locale()],
                 "done": standing.done,
                 "total": standing.total,
+                "started": standing.started,
                 "resume": standing.resume_url(response.id),
             }
         )

@@ -58,6 +58,7 @@ def client_list() -> str:
                 "title": questionnaire.title[current_locale()],
                 "done": standing.done,
                 "total": standing.total,
+                "started": standing.started,
             }
         )
     return render_template("questionnaire/client_list.html", entries=entries)
@@ -78,6 +79,7 @@ def start(response_id: int) -> View:
         resume=standing.resume_url(response.id),
         done=standing.done,
         total=standing.total,
+        started=standing.started,
     )
 
 
@@ -101,7 +103,9 @@ def _render_page(
     """The page with the draft's answers; `shown` are the draft's visible pages when known already."""
     if shown is None:
         shown = visible_pages(questionnaire, draft.answers)
-    position = next((number for number, p in enumerate(shown, start=1) if p.id == page.id), len(shown))
+    section = questionnaire.section_of(page.id)
+    parts = shown_answers.parts_shown(questionnaire, shown)
+    position = parts.index(section) + 1 if section in parts else len(parts)
     locale = current_locale()
     saved = [
         {"key": item.label[locale], "value": shown_answers.display(item, draft.answers.get(item.id), locale)}
@@ -113,11 +117,11 @@ def _render_page(
         "questionnaire/page.html",
         response=response,
         questionnaire=questionnaire,
-        section=questionnaire.section_of(page.id),
+        section=section,
         page=page,
         form=form,
         position=position,
-        total=len(shown),
+        total=len(parts),
         returning=returning,
         action_url=url_for("questionnaire.page", response_id=response.id, page_id=page.id, **extra),
         changed_elsewhere=changed_elsewhere,

@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from portal.auditing import current_actor, log_client_views, log_views
@@ -52,9 +52,7 @@ def my_clients() -> str:
         if hetu.is_valid(term, allow_test_codes=True):
             query = query.where(Client.hetu_hash == hetu.lookup(hetu.normalise(term)))
         else:
-            pattern = f"%{term.lower()}%"
-            full_name = func.lower(Client.given_name + " " + Client.family_name)
-            query = query.where(or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern)))
+            query = query.where(client_service.name_matches(term))
     page = page_number()
     offset = (page - 1) * PAGE_SIZE
     if term:

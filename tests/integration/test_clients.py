@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -10,6 +12,7 @@ from portal.services.audit import SYSTEM
 from portal.services.clients import assign
 from tests.conftest import error_summary_of, login_as, post_form
 from tests.factories import make_client
+from tests.integration.questionnaire_helpers import ALL_PAGES, submitted
 
 
 def signed_in(app, user):
@@ -79,6 +82,59 @@ def test_search_finds_by_name_and_by_hetu_among_own_clients_only(app, db, demo):
     by_hetu = riikka.get("/staff/clients?q=020792-902s").get_data(as_text=True)
     assert "Anna-Lena Björkqvist" in by_hetu
     assert "Maija" not in by_hetu.split("<main")[1]
+
+
+# The name search is the same on the client list and the review queue: each test runs on both.
+NAME_SEARCHES = pytest.mark.parametrize(
+    ("url", "logged_as"),
+    [("/staff/clients", "client_list"), ("/staff/questionnaires", "questionnaire_queue")],
+)
+SHOWN_NAME = re.compile(r'<th scope="row"><a href="[^"]+">([^<]+)</a>')
+
+
+def searchable(app, db, demo):
+    """The demo clients and a few more, each assigned to the adviser with sent answers: found by
+    a search on either list. The adviser's test client is returned."""
+    people = [demo[key] for key in ("client_fi", "client_sv", "client_young", "client_new_sign")]
+    for given_name, family_name in (("Åsa", "Öberg"), ("Testi", "Ala_Aho"), ("Testi", "Alanaho")):
+        people.append(make_client(app, db, given_name=given_name, family_name=family_name))
+    for person in people:
+        submitted(app, db, person, demo["adviser"], ALL_PAGES)
+    return signed_in(app, demo["adviser"])
+
+
+def names_found(browser, url, typed):
+    response = browser.get(url, query_string={"q": typed})
+    assert response.status_code == 200, typed
+    return SHOWN_NAME.findall(response.get_data(as_text=True))
+
+
+@NAME_SEARCHES
+def test_percent_and_underscore_in_a_name_search_match_only_themselves(app, db, demo, url, logged_as):
+    riikka = searchable(app, db, demo)
+    assert len(names_found(riikka, url, "")) == 7
+    assert names_found(riikka, url, "%") == []
+    assert names_found(riikka, url, "a%o") == []
+    assert names_found(riikka, url, "_") == ["Testi Ala_Aho"]
+    assert names_found(riikka, url, "la_a") == ["Testi Ala_Aho"]  # not Alanaho
+
+
+@NAME_SEARCHES
+def test_a_name_search_ignores_case_in_every_alphabet(app, db, demo, url, logged_as):
+    riikka = searchable(app, db, demo)
+    for typed, name in (
+        ("Veeti Šalin", "Veeti Šalin"),
+        ("šalin", "Veeti Šalin"),
+        ("ŠALIN", "Veeti Šalin"),
+        ("ÅSA", "Åsa Öberg"),
+        ("åsa öberg", "Åsa Öberg"),
+        ("ÖBERG", "Åsa Öberg"),
+        ("YLÖNEN", "Aino Ylönen"),
+        ("ylönen", "Aino Ylönen"),
+        ("BJÖRKQVIST", "Anna-Lena Björkqvist"),
+        ("meikäläinen", "Maija Meikäläinen"),
+    ):
+        assert names_found(riikka, url, typed) == [name], typed
 
 
 def test_staff_assign_an_adviser_and_advisers_cannot(app, db, demo):

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, func, literal_column, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from portal import crypto
@@ -21,7 +21,7 @@ from portal.models import (
 )
 from portal.models.base import in_text, outer_first, utcnow
 from portal.services.audit import Actor, record_access
-from portal.services.clients import assigned_to
+from portal.services.clients import assigned_to, name_matches
 from portal.services.counting import Listing, count_params, counted
 from portal.services.questionnaire.drafts import Draft, KeptBySeal, NotSubmitted, ReviewChanged
 from portal.services.reads import prepared, read_values
@@ -124,9 +124,7 @@ def review_queue(
     page = max(page, 1)
     params = {"staff_id": staff.id, "offset": (page - 1) * page_size, **count_params()}
     if term:
-        pattern = f"%{term.lower()}%"
-        full_name = func.lower(Client.given_name + " " + Client.family_name)
-        query = _queue(show).where(or_(full_name.like(pattern), func.lower(Client.family_name).like(pattern)))
+        query = _queue(show).where(name_matches(term))
         total = read_values(db, counted(query), params).scalar() or 0
         listed = _in_queue_order(query)
     else:

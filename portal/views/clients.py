@@ -42,12 +42,15 @@ def client_for_staff_or_404(client_id: int) -> Client:
 
 
 @bp.get("")
-def my_clients() -> str:
+def my_clients() -> str | tuple[str, int]:
     db = get_db()
     staff = current_staff()
     form = ClientSearchForm(request.args)
+    if not form.validate():
+        # The search with its error and no list: the whole list under it would read as what was found.
+        return render_template("clients/list.html", form=form), 422
     query = client_service.assigned_clients(staff)
-    term = (form.q.data or "").strip() if form.validate() else ""
+    term = (form.q.data or "").strip()
     if term:
         if hetu.is_valid(term, allow_test_codes=True):
             query = query.where(Client.hetu_hash == hetu.lookup(hetu.normalise(term)))

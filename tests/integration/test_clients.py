@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from portal.models import AccessLogEntry, Client, ClientAssignment
 from portal.services.audit import SYSTEM
 from portal.services.clients import assign
-from tests.conftest import error_summary_of, login_as, post_form
+from tests.conftest import error_summary_of, lists_logged, login_as, post_form
 from tests.factories import make_client
 from tests.integration.questionnaire_helpers import ALL_PAGES, submitted
 
@@ -135,6 +135,26 @@ def test_a_name_search_ignores_case_in_every_alphabet(app, db, demo, url, logged
         ("meikäläinen", "Maija Meikäläinen"),
     ):
         assert names_found(riikka, url, typed) == [name], typed
+
+
+@NAME_SEARCHES
+def test_a_search_too_long_is_explained_in_the_error_summary_and_lists_no_one(app, db, demo, url, logged_as):
+    riikka = searchable(app, db, demo)
+    response = riikka.get(url, query_string={"q": "Meikäläinen" * 500})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    summary = error_summary_of(html)
+    assert 'href="#q">Haku voi olla enintään 100 merkkiä pitkä.</a>' in summary
+    assert '<p class="field-error" id="q-error">' in html
+    assert "<title>Virhe: " in html
+    # Not the whole list under the error, as if it were what the search found; nobody shown, nobody logged.
+    assert SHOWN_NAME.findall(html) == []
+    assert lists_logged(db, logged_as) == []
+    riikka.set_cookie("polku_lang", "sv")
+    swedish = riikka.get(url, query_string={"q": "x" * 101}).get_data(as_text=True)
+    assert 'href="#q">Sökningen får vara högst 100 tecken lång.</a>' in error_summary_of(swedish)
+    assert "<title>Fel: " in swedish
+    assert riikka.get(url, query_string={"q": "x" * 100}).status_code == 200
 
 
 def test_staff_assign_an_adviser_and_advisers_cannot(app, db, demo):

@@ -44,10 +44,13 @@ def response_for_staff_or_404(response_id: int) -> QuestionnaireResponse:
 
 
 @bp.get("/staff/questionnaires")
-def review_queue() -> str:
+def review_queue() -> View:
     db = get_db()
     form = QueueFilterForm(request.args)
-    term = (form.q.data or "").strip() if form.validate() else ""
+    if not form.validate():
+        # The filter with its error and no answers: all of them under it would read as what was found.
+        return render_template("questionnaire/queue.html", form=form), 422
+    term = (form.q.data or "").strip()
     show = form.shown()
     page = page_number()
     listing = service.review_queue(db, current_staff(), show=show, term=term, page=page, page_size=PAGE_SIZE)

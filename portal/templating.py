@@ -19,6 +19,7 @@ from portal.identity.access import current_user
 from portal.identity.sessions import ServerSession, idle_deadline
 from portal.models.base import utcnow
 from portal.security import csrf_token
+from portal.views.language import switch_returns_to
 
 # Navigation: a feature's entry appears once its endpoint exists.
 CLIENT_NAV = (
@@ -208,7 +209,7 @@ def init_app(app: Flask) -> None:
             "current_user": user,
             "navigation": navigation(app, user),
             "session_deadline": deadline,
-            "here": request.full_path.rstrip("?") if request else "/",
+            "here": switch_returns_to() if request else "/",
             # In place of Flask-WTF's (the same token), which this context processor follows.
             "csrf_token": csrf_token,
         }

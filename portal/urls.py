@@ -33,6 +33,11 @@ def page_number() -> int:
 
 def safe_next(target: str | None, default_endpoint: str = "pages.start") -> str:
     """A local path from a ?next= value, or the default page: never another site."""
+    return local_path(target) or url_for(default_endpoint)
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` (stripped) when it is a path on this site, with its query; else None."""
     if target:
         target = target.strip()
         parts = urlsplit(target)
@@ -45,4 +50,4 @@ def safe_next(target: str | None, default_endpoint: str = "pages.start") -> str:
             and not any(ord(ch) < 32 for ch in target)
         ):
             return target
-    return url_for(default_endpoint)
+    return None

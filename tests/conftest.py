@@ -8,6 +8,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import unescape
 from typing import Any
 
 import pytest
@@ -122,6 +123,22 @@ def csrf_token_from(html: str) -> str:
     match = CSRF_PATTERN.search(html)
     assert match, "the page has no CSRF token"
     return match.group(1)
+
+
+SWITCH_TO_SWEDISH = re.compile(r'href="(/language/sv\?next=[^"]*)"')
+
+
+def switch_to_swedish_on(html: str) -> str:
+    """The address of the page's language switch to Swedish."""
+    found = SWITCH_TO_SWEDISH.search(html)
+    assert found, "no switch to Swedish on the page"
+    return unescape(found.group(1))
+
+
+def lands_in_swedish(browser: FlaskClient, address: str) -> bool:
+    """The address, redirects followed, answers with a page in Swedish."""
+    page = browser.get(address, follow_redirects=True)
+    return page.status_code == 200 and '<html lang="sv">' in page.get_data(as_text=True)
 
 
 def error_summary_of(html: str) -> str:

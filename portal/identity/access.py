@@ -55,6 +55,17 @@ def keeps_typed_for(page_endpoint: str) -> Callable[[F], F]:
 
     def mark(view: F) -> F:
         view.keeps_typed = page_endpoint  # type: ignore[attr-defined]
+        return form_shown_on(page_endpoint)(view)
+
+    return mark
+
+
+def form_shown_on(page_endpoint: str) -> Callable[[F], F]:
+    """Mark a route that only takes a form posted to it: the form is on `page_endpoint` (with the
+    same URL arguments), the page the language switch leads to from a page sent in answer."""
+
+    def mark(view: F) -> F:
+        view.form_page = page_endpoint  # type: ignore[attr-defined]
         return view
 
     return mark

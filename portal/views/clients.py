@@ -13,7 +13,7 @@ from portal.auditing import current_actor, log_client_views, log_views
 from portal.db import get_db
 from portal.forms.clients import AssignForm, ClientSearchForm, FindClientForm
 from portal.identity import hetu
-from portal.identity.access import current_staff, roles_only
+from portal.identity.access import current_staff, form_shown_on, roles_only
 from portal.models import Client, Role, StaffRole, StaffUser
 from portal.services import clients as client_service
 from portal.services.counting import Listing, count_params, counted
@@ -155,6 +155,7 @@ def _assign_form() -> AssignForm:
 
 
 @bp.post("/<int:client_id>/assign")
+@form_shown_on("clients.overview")
 def assign(client_id: int) -> Response | str | tuple[str, int]:
     if not current_staff().has_role(Role.STAFF):
         abort(403)

@@ -12,7 +12,7 @@ from portal.forms.mydata import ContactForm
 from portal.i18n import current_locale, today
 from portal.i18n import lazy_gettext as _l
 from portal.identity import hetu
-from portal.identity.access import clients_only, current_client, keeps_typed
+from portal.identity.access import clients_only, current_client, form_shown_on, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.models import Client
 from portal.phone_numbers import readable
@@ -117,6 +117,7 @@ def older_log() -> str:
 
 
 @bp.post("/download")
+@form_shown_on("mydata.overview")
 def download() -> Response:
     client = current_client()
     db = get_db()

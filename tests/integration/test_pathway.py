@@ -11,7 +11,7 @@ from portal.i18n import today
 from portal.models import AccessLogEntry, OutboxMessage, Pathway, PathwayEvent
 from portal.services.audit import SYSTEM
 from portal.services.clients import assign
-from tests.conftest import csrf_token_from, login_as
+from tests.conftest import csrf_token_from, lands_in_swedish, login_as, switch_to_swedish_on
 
 
 @pytest.fixture
@@ -309,3 +309,24 @@ def test_the_client_finds_how_to_reach_their_adviser(people):
     assert "Riikka Rantanen" in page
     assert '<a href="mailto:riikka.rantanen@kela.example">riikka.rantanen@kela.example</a>' in page
     assert "Sähköposti ei ole salattu: älä kirjoita siihen terveydestäsi." in page
+
+
+def test_the_language_switch_on_a_move_sent_wrong_leads_to_the_pathway_page(people, db):
+    start(people)
+    url = manage_url(people["client"])
+    sent = post(
+        people["adviser"],
+        url + "/move",
+        url,
+        {
+            "move-step": "no_such_step",
+            "move-version": current_version(db, people["client"]),
+            **today_parts("move"),
+        },
+    )
+    assert sent.status_code == 422
+    # The page stands at the address the form was posted to, which answers POST only.
+    switch = switch_to_swedish_on(sent.get_data(as_text=True))
+    assert switch == f"/language/sv?next={url}"
+    assert people["adviser"].get(switch).headers["Location"] == url
+    assert lands_in_swedish(people["adviser"], url)

@@ -18,7 +18,14 @@ from portal.models import (
     ReviewNote,
 )
 from portal.services import clients as client_service
-from tests.conftest import csrf_token_from, lists_logged, login_as, post_form
+from tests.conftest import (
+    csrf_token_from,
+    lands_in_swedish,
+    lists_logged,
+    login_as,
+    post_form,
+    switch_to_swedish_on,
+)
 from tests.integration.questionnaire_helpers import (
     ALL_PAGES,
     NO_TREATMENT,
@@ -275,6 +282,16 @@ def test_notes_are_private_encrypted_and_logged(app, db, demo, adviser, client):
     # The client never sees the notes.
     login_as(app, client, demo["client_fi"])
     assert "asumisesta" not in client.get(f"/questionnaires/{response.id}/view").get_data(as_text=True)
+
+
+def test_the_language_switch_on_a_note_sent_wrong_leads_to_the_answers(app, db, demo, adviser):
+    response = submitted(app, db, demo["client_fi"], demo["adviser"], ALL_PAGES)
+    url = f"/staff/questionnaires/{response.id}"
+    empty = post_form(adviser, url, {"text": "  "}, action=f"{url}/notes")
+    assert empty.status_code == 422
+    switch = switch_to_swedish_on(empty.get_data(as_text=True))
+    assert adviser.get(switch).headers["Location"] == url
+    assert lands_in_swedish(adviser, url)
 
 
 def test_two_advisers_marking_reviewed_from_stale_pages_the_second_is_told_the_first_is_kept(

@@ -27,7 +27,7 @@ from portal.forms.booking import (
 )
 from portal.i18n import current_locale
 from portal.identity import kept_forms
-from portal.identity.access import current_staff, keeps_typed
+from portal.identity.access import current_staff, form_shown_on, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.models import Booking, Role, Slot, StaffUser
 from portal.models.base import utcnow
@@ -244,6 +244,7 @@ def staff_cancel(booking_id: int) -> Page:
 
 
 @bp.post("/staff/bookings/<int:booking_id>/outcome")
+@form_shown_on("booking.staff_booking")
 def outcome(booking_id: int) -> Page:
     booking = booking_for_staff_or_404(booking_id)
     form = OutcomeForm()
@@ -257,6 +258,7 @@ def outcome(booking_id: int) -> Page:
 
 
 @bp.post("/staff/bookings/<int:booking_id>/video-link")
+@form_shown_on("booking.staff_booking")
 def video_link(booking_id: int) -> Page:
     booking = booking_for_staff_or_404(booking_id)
     form = VideoLinkForm()
@@ -270,6 +272,7 @@ def video_link(booking_id: int) -> Page:
 
 
 @bp.post("/staff/bookings/<int:booking_id>/number")
+@form_shown_on("booking.staff_booking")
 def staff_call_number(booking_id: int) -> Page:
     """The client gave another number to call (by phone, say): the time stays."""
     booking = booking_for_staff_or_404(booking_id)
@@ -287,6 +290,7 @@ def staff_call_number(booking_id: int) -> Page:
 
 
 @bp.post("/staff/booking/clients/<int:client_id>/offer")
+@form_shown_on("clients.overview")
 def offer(client_id: int) -> Page:
     client = client_for_staff_or_404(client_id)
     form = OfferForm()

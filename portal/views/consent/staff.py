@@ -12,7 +12,7 @@ from portal.content.consents import ConsentTemplate, latest, load_all
 from portal.db import get_db
 from portal.forms.consent import IssueByHetuForm, IssueForm
 from portal.i18n import current_locale
-from portal.identity.access import current_staff, keeps_typed
+from portal.identity.access import current_staff, form_shown_on, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.identity.keys import portal_keys
 from portal.models import Client, ConsentRequest
@@ -171,6 +171,7 @@ def staff_request(request_id: int) -> str:
 
 
 @bp.post("/staff/consents/requests/<int:request_id>/remind")
+@form_shown_on("consent.staff_request")
 @professionals_only
 def remind(request_id: int) -> Page:
     consent = request_for_staff_or_404(request_id)
@@ -182,6 +183,7 @@ def remind(request_id: int) -> Page:
 
 
 @bp.post("/staff/consents/requests/<int:request_id>/cancel")
+@form_shown_on("consent.staff_request")
 @professionals_only
 def cancel(request_id: int) -> Page:
     consent = request_for_staff_or_404(request_id)
@@ -193,6 +195,7 @@ def cancel(request_id: int) -> Page:
 
 
 @bp.post("/staff/consents/requests/<int:request_id>/reissue")
+@form_shown_on("consent.staff_request")
 @professionals_only
 def reissue(request_id: int) -> Page:
     consent = request_for_staff_or_404(request_id)

@@ -15,7 +15,7 @@ from portal.content.questionnaires import latest, load_all
 from portal.db import get_db
 from portal.forms.questionnaire import AssignQuestionnaireForm, NoteForm, QueueFilterForm, ReviewForm
 from portal.i18n import current_locale
-from portal.identity.access import current_staff, keeps_typed_for
+from portal.identity.access import current_staff, form_shown_on, keeps_typed_for
 from portal.identity.kept_forms import form_or_kept
 from portal.models import QuestionnaireResponse, ReviewNote, StaffUser
 from portal.services import clients as client_service
@@ -131,6 +131,7 @@ def add_note(response_id: int) -> View:
 
 
 @bp.post("/staff/questionnaires/<int:response_id>/reviewed")
+@form_shown_on("questionnaire.review")
 def mark_reviewed(response_id: int) -> View:
     response = response_for_staff_or_404(response_id)
     form = ReviewForm()

@@ -19,7 +19,7 @@ from portal.content.questionnaires import (
 from portal.db import get_db
 from portal.forms.questionnaire import ACTIONS, PageForm, SubmitForm, form_data, page_form_class
 from portal.i18n import current_locale
-from portal.identity.access import current_client, keeps_typed
+from portal.identity.access import current_client, form_shown_on, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.models import QuestionnaireResponse
 from portal.services import questionnaire as service
@@ -269,6 +269,7 @@ def check(response_id: int) -> View:
 
 
 @bp.post("/questionnaires/<int:response_id>/submit")
+@form_shown_on("questionnaire.check")
 def submit(response_id: int) -> View:
     response = own_response_or_404(response_id)
     if not response.is_draft:

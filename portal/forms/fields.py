@@ -8,7 +8,7 @@ from typing import Any
 
 from wtforms import Field, StringField
 from wtforms.utils import unset_value
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.forms import messages
 from portal.i18n import lazy_gettext as _l
@@ -80,9 +80,11 @@ class HetuField(StringField):
             _l("Personal identity code"),
             description=_l("For example 150385-9013. The search is recorded in the access log."),
             validators=[
-                InputRequired(message=messages.HETU_REQUIRED),
+                DataRequired(message=messages.HETU_REQUIRED),  # nothing but spaces is nothing
                 Length(max=11, message=messages.HETU_INVALID),
             ],
+            # As the code module reads it: a pasted code often brings spaces around it.
+            filters=[_normalised_hetu],
             **kwargs,
         )
 
@@ -90,3 +92,7 @@ class HetuField(StringField):
         allow = bool(getattr(form, "allow_test_codes", False))
         if self.data and not hetu.is_valid(self.data, allow_test_codes=allow):
             raise ValidationError(str(messages.HETU_INVALID))
+
+
+def _normalised_hetu(value: Any) -> Any:
+    return hetu.normalise(value) if isinstance(value, str) else value

@@ -52,6 +52,13 @@ def test_finding_an_existing_client_does_not_duplicate_them(app, db, demo):
     assert db.scalar(select(func.count()).select_from(Client)) == 4
 
 
+def test_a_pasted_hetu_with_spaces_around_it_finds_the_client(app, db, demo):
+    sami = signed_in(app, demo["staff"])
+    response = post_form(sami, "/staff/clients/find", {"hetu": " 240600a903e "})
+    assert response.headers["Location"] == f"/staff/clients/{demo['client_young'].id}"
+    assert db.scalar(select(func.count()).select_from(Client)) == 4
+
+
 def test_a_wrong_hetu_is_explained_next_to_the_field(app, db, demo):
     sami = signed_in(app, demo["staff"])
     response = post_form(sami, "/staff/clients/find", {"hetu": "150385-9014"})

@@ -114,6 +114,17 @@ def test_issuing_by_hetu_is_validated_and_logged_and_the_client_joins_my_clients
     assert "Veeti Šalin" in staff_browser.get("/staff/clients").get_data(as_text=True)
 
 
+def test_a_pasted_hetu_with_spaces_around_it_is_read_as_typed(app, db, demo, staff_browser):
+    url = "/staff/consents/new"
+    blank = post_form(staff_browser, url, {"hetu": " \t ", "template": TYM, **due_fields(today())})
+    assert blank.status_code == 422
+    assert "Kirjoita henkilötunnus." in blank.get_data(as_text=True)
+    pasted = {"hetu": " 240600a903e\u00a0", "template": TYM, **due_fields(today())}
+    assert post_form(staff_browser, url, pasted).status_code == 303
+    consent = db.scalars(select(ConsentRequest)).one()
+    assert consent.client_id == demo["client_young"].id
+
+
 def test_the_same_consent_is_not_requested_twice(app, db, demo, staff_browser):
     first = issue(app, db, demo["staff"], demo["client_fi"])
     url = f"/staff/clients/{demo['client_fi'].id}/consents/new"

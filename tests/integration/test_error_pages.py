@@ -69,6 +69,21 @@ def test_a_post_without_csrf_token_is_refused_and_nothing_is_written(client, db)
     assert db.query(Feedback).count() == 0
 
 
+def test_a_refused_form_says_why_without_blaming_time_the_token_does_not_have(client, db):
+    # CSRF tokens have no time limit (WTF_CSRF_TIME_LIMIT None); the session they belong to ends.
+    for code, heading, reason in (
+        ("fi", "Sivu oli vanhentunut", "kun palvelua ei ole käytetty vähään aikaan"),
+        ("sv", "Sidan har gått ut", "när tjänsten inte har använts på en stund"),
+    ):
+        client.set_cookie("polku_lang", code)
+        page = client.post("/accessibility/feedback", data={"message": "Hei", "topic": "other"})
+        text = page.get_data(as_text=True)
+        assert heading in text
+        assert reason in text
+        assert "liian kauan" not in text
+        assert "för länge" not in text
+
+
 def test_a_post_with_a_stale_token_is_refused(client, app, db):
     other = app.test_client()
     other.get("/accessibility/feedback")

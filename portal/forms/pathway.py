@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from portal.content.pathways import PathwayTemplate
 from portal.forms import messages
 from portal.forms.fields import DatePartsField, posted_number
 from portal.i18n import lazy_gettext as _l
-from portal.i18n import today
+from portal.i18n import local_date, today
+
+# A pathway entered in Polku after it had begun may be dated back this far, and no further.
+EARLIEST_START = timedelta(days=731)
 
 OUTCOME_LABELS = {
     "rehabilitation_completed": _l("Rehabilitation completed"),
@@ -34,6 +40,12 @@ def _date() -> DatePartsField:
     )
 
 
+def _not_in_future(field: DatePartsField) -> None:
+    # The date says when the change happened: the client reads "Moved to the step" under it.
+    if field.data is not None and field.data > today():
+        raise ValidationError(str(messages.PATHWAY_DATE_IN_FUTURE))
+
+
 class NoteFields(FlaskForm):
     note = _note(_l("Note (optional)"))
     note_for_client = BooleanField(
@@ -48,13 +60,30 @@ class StartPathwayForm(NoteFields):
     template = RadioField(_l("Pathway"), validators=[InputRequired(message=messages.CHOOSE_PATHWAY)])
     effective_on = _date()
 
+    def validate_effective_on(self, field: DatePartsField) -> None:
+        _not_in_future(field)
+        if field.data is not None and field.data < today() - EARLIEST_START:
+            raise ValidationError(str(messages.PATHWAY_START_TOO_EARLY))
+
 
 class VersionedForm(NoteFields):
+    """A change to a pathway that has begun: dated from the day it began until today."""
+
     version = HiddenField()
+
+    def __init__(self, *args: Any, began: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.began = began
 
     def posted_version(self) -> int:
         """The version the page was made from; 0, which no pathway has, for anything tampered."""
         return posted_number(self.version.data) or 0
+
+    def validate_effective_on(self, field: DatePartsField) -> None:
+        _not_in_future(field)
+        if field.data is not None and field.data < self.began:
+            began = local_date(self.began, "d.M.yyyy")
+            raise ValidationError(str(messages.PATHWAY_DATE_BEFORE_START) % {"began": began})
 
 
 class MoveForm(VersionedForm):
@@ -71,7 +100,7 @@ class NoteForm(VersionedForm):
     note = TextAreaField(
         _l("Note"),
         validators=[
-            InputRequired(message=messages.NOTE_REQUIRED),
+            DataRequired(message=messages.NOTE_REQUIRED),  # also a note of only spaces
             Length(max=2000, message=messages.NOTE_TOO_LONG),
         ],
     )

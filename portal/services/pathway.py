@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from portal import crypto
 from portal.content import pathways as pathway_content
 from portal.content.pathways import PathwayTemplate
+from portal.i18n import HELSINKI
 from portal.models import Client, EventKind, Pathway, PathwayEvent, PathwayStatus
 from portal.models.base import in_text, utcnow
 from portal.services.audit import Actor, record_access
@@ -71,6 +72,12 @@ def _active_pathway() -> Select[tuple[Pathway]]:
     return select(Pathway).where(
         Pathway.client_id == bindparam("client_id"), Pathway.status == in_text(PathwayStatus.ACTIVE)
     )
+
+
+def began_on(pathway: Pathway) -> date:
+    """The day the pathway began, as its start was dated: no later change may be dated before it."""
+    started = (event.effective_on for event in pathway.events if event.kind == EventKind.STARTED)
+    return next(started, pathway.started_at.astimezone(HELSINKI).date())
 
 
 def decrypt_note(event: PathwayEvent) -> str:

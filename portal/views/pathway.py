@@ -303,16 +303,21 @@ def client_pathway() -> str:
 
 
 def _forms(
-    template: PathwayTemplate | None, pathway: Pathway | None, kept: MultiDict[str, str] | None = None
+    template: PathwayTemplate | None,
+    pathway: Pathway | None,
+    kept: MultiDict[str, str] | None = None,
+    sent: str | None = None,
 ) -> dict[str, Any]:
-    """The page's forms; the one whose fields `kept` holds is filled from it (restored_form)."""
+    """The page's forms: the one sent in this request (`sent`) filled from it, the one whose fields
+    `kept` holds from that (restored_form), and the others as on a page just opened."""
     locale = current_locale()
     forms: dict[str, Any] = {}
+    kept_name = _kept_form_name(kept)
 
-    def made(form_class: Any, name: str) -> Any:
-        if name == _kept_form_name(kept):
-            return form_class(prefix=name, formdata=kept)
-        return form_class(prefix=name)
+    def made(form_class: Any, name: str, **bounds: Any) -> Any:
+        if name == sent:
+            return form_class(prefix=name, **bounds)  # Flask-WTF reads the request's form
+        return form_class(prefix=name, formdata=kept if name == kept_name else None, **bounds)
 
     start = made(StartPathwayForm, "start")
     start.template.choices = [
@@ -320,14 +325,15 @@ def _forms(
     ]
     forms["start"] = start
     if template is not None and pathway is not None:
+        began = service.began_on(pathway)
         for name, form_class in (
             ("move", MoveForm),
             ("skip", SkipForm),
             ("note", NoteForm),
             ("close", CloseForm),
         ):
-            form = made(form_class, name)
-            if not form.is_submitted():
+            form = made(form_class, name, began=began)
+            if name != sent:
                 # A kept form too: the page shows the pathway as it is now, and the change applies to it.
                 form.version.data = str(pathway.version)
             forms[name] = form
@@ -343,12 +349,16 @@ def _kept_form_name(kept: MultiDict[str, str] | None) -> str | None:
 
 
 def _manage(
-    client: Client, status: int = 200, kept: MultiDict[str, str] | None = None, **overrides: Any
+    client: Client,
+    status: int = 200,
+    kept: MultiDict[str, str] | None = None,
+    sent: str | None = None,
+    **overrides: Any,
 ) -> tuple[str, int]:
     db = get_db()
     pathway = service.active_pathway(db, client.id)
     template = service.template_of(pathway) if pathway else None
-    forms = {**_forms(template, pathway, kept), **overrides}
+    forms = {**_forms(template, pathway, kept, sent), **overrides}
     failed, failed_form = next(
         ((name, form) for name, form in overrides.items() if getattr(form, "errors", None)), (None, None)
     )
@@ -403,21 +413,21 @@ def _change(form: Any) -> Change:
     )
 
 
-def _refused(client: Client, reason: str) -> tuple[str, int]:
-    return _manage(client, 409 if reason == "changed" else 422, error=reason)
+def _refused(client: Client, reason: str, sent: str) -> tuple[str, int]:
+    return _manage(client, 409 if reason == "changed" else 422, sent=sent, error=reason)
 
 
 @bp.post("/staff/clients/<int:client_id>/pathway/start")
 @keeps_typed_for("pathway.manage")
 def start(client_id: int) -> Response | tuple[str, int]:
     client = _staff_only(client_id)
-    form = _forms(None, None)["start"]
+    form = _forms(None, None, sent="start")["start"]
     if not form.validate_on_submit():
         return _manage(client, 422, start=form)
     try:
         service.start_pathway(get_db(), current_actor(), client, form.template.data, _change(form))
     except PathwayRefused as refused:
-        return _refused(client, refused.reason)
+        return _refused(client, refused.reason, "start")
     return redirect(url_for("pathway.manage", client_id=client.id))
 
 
@@ -450,8 +460,8 @@ def _act(client_id: int, name: str) -> Response | tuple[str, int]:
     db, actor = get_db(), current_actor()
     pathway = service.active_pathway(db, client.id)
     if pathway is None:
-        return _refused(client, "closed")
-    form = _forms(service.template_of(pathway), pathway)[name]
+        return _refused(client, "closed", name)
+    form = _forms(service.template_of(pathway), pathway, sent=name)[name]
     if not form.validate_on_submit():
         return _manage(client, 422, **{name: form})
     change, version = _change(form), form.posted_version()
@@ -465,7 +475,7 @@ def _act(client_id: int, name: str) -> Response | tuple[str, int]:
         else:
             service.close_pathway(db, actor, client, pathway, form.outcome.data, change, version)
     except PathwayRefused as refused:
-        return _refused(client, refused.reason)
+        return _refused(client, refused.reason, name)
     return redirect(url_for("pathway.manage", client_id=client.id))
 
 

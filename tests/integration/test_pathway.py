@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +12,7 @@ from portal.i18n import today
 from portal.models import AccessLogEntry, OutboxMessage, Pathway, PathwayEvent
 from portal.services.audit import SYSTEM
 from portal.services.clients import assign
-from tests.conftest import csrf_token_from, lands_in_swedish, login_as, switch_to_swedish_on
+from tests.conftest import csrf_token_from, error_summary_of, lands_in_swedish, login_as, switch_to_swedish_on
 
 
 @pytest.fixture
@@ -35,18 +36,22 @@ def post(browser, url, page_url, data):
     return browser.post(url, data={"csrf_token": token, **data})
 
 
-def today_parts(prefix: str) -> dict[str, str]:
-    now = today()
+def date_parts(prefix: str, day: date) -> dict[str, str]:
     return {
-        f"{prefix}-effective_on-day": str(now.day),
-        f"{prefix}-effective_on-month": str(now.month),
-        f"{prefix}-effective_on-year": str(now.year),
+        f"{prefix}-effective_on-day": str(day.day),
+        f"{prefix}-effective_on-month": str(day.month),
+        f"{prefix}-effective_on-year": str(day.year),
     }
 
 
-def start(people, template="kela_vocational_rehabilitation"):
+def today_parts(prefix: str) -> dict[str, str]:
+    return date_parts(prefix, today())
+
+
+def start(people, template="kela_vocational_rehabilitation", on=None):
     url = manage_url(people["client"])
-    return post(people["adviser"], url + "/start", url, {"start-template": template, **today_parts("start")})
+    dated = date_parts("start", on or today())
+    return post(people["adviser"], url + "/start", url, {"start-template": template, **dated})
 
 
 def current_version(db, client) -> str:
@@ -330,3 +335,118 @@ def test_the_language_switch_on_a_move_sent_wrong_leads_to_the_pathway_page(peop
     assert switch == f"/language/sv?next={url}"
     assert people["adviser"].get(switch).headers["Location"] == url
     assert lands_in_swedish(people["adviser"], url)
+
+
+def field_error(page: str, field_id: str) -> str:
+    """The message shown next to a field."""
+    found = re.search(rf'<p class="field-error" id="{field_id}-error">(.*?)</p>', page, re.S)
+    assert found, f"no error next to {field_id}"
+    return re.sub(r"<[^>]+>", "", found.group(1)).replace("Virhe:", "").replace("Fel:", "").strip()
+
+
+def move_on(people, db, day, **extra):
+    url = manage_url(people["client"])
+    typed = {"move-step": "consent", "move-version": current_version(db, people["client"])}
+    return post(people["adviser"], url + "/move", url, {**typed, **date_parts("move", day), **extra})
+
+
+@pytest.mark.parametrize("when", ["year 3000", "tomorrow"])
+def test_a_move_cannot_be_dated_in_the_future(people, db, when):
+    start(people)
+    version = current_version(db, people["client"])
+    response = move_on(people, db, date(3000, 1, 1) if when == "year 3000" else today() + timedelta(days=1))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    message = "Päivämäärä ei voi olla tulevaisuudessa. Kirjoita tämä päivä tai aiempi päivä."
+    assert field_error(page, "move-effective_on") == message
+    assert f'href="#move-effective_on-day">{message}</a>' in error_summary_of(page)
+    assert current_version(db, people["client"]) == version
+    assert "3000" not in people["maija"].get("/pathway").get_data(as_text=True)
+
+
+def test_a_move_cannot_be_dated_before_the_pathway_began(people, db):
+    began = today() - timedelta(days=40)
+    start(people, on=began)
+    version = current_version(db, people["client"])
+    response = move_on(people, db, date(1900, 1, 1))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    message = f"Päivämäärä ei voi olla aiempi kuin polun alkamispäivä {began.day}.{began.month}.{began.year}."
+    assert field_error(page, "move-effective_on") == message
+    assert f'href="#move-effective_on-day">{message}</a>' in error_summary_of(page)
+    assert current_version(db, people["client"]) == version
+    # The day it began, and any day after it, will do.
+    assert move_on(people, db, began).status_code == 302
+
+
+def test_the_swedish_adviser_reads_why_a_date_is_refused_in_swedish(people, db):
+    began = today() - timedelta(days=3)
+    start(people, on=began)
+    people["adviser"].set_cookie("polku_lang", "sv")
+    early = move_on(people, db, began - timedelta(days=1)).get_data(as_text=True)
+    assert field_error(early, "move-effective_on") == (
+        f"Datumet kan inte vara tidigare än den dag stigen började, {began.day}.{began.month}.{began.year}."
+    )
+    late = move_on(people, db, date(3000, 1, 1)).get_data(as_text=True)
+    assert field_error(late, "move-effective_on") == (
+        "Datumet kan inte vara i framtiden. Skriv dagens datum eller ett tidigare datum."
+    )
+
+
+@pytest.mark.parametrize("name", ["skip", "note", "close"])
+def test_every_change_is_dated_between_the_start_and_today(people, db, name):
+    start(people)
+    fields = {
+        "skip": {"skip-step": "health_check_b_statement"},
+        "note": {"note-note": "Soitettu asiakkaalle."},
+        "close": {"close-outcome": "other_service"},
+    }[name]
+    url = manage_url(people["client"])
+    version = current_version(db, people["client"])
+    for day in (date(1900, 1, 1), date(3000, 1, 1)):
+        typed = {**fields, f"{name}-version": version, **date_parts(name, day)}
+        response = post(people["adviser"], url + f"/{name}", url, typed)
+        assert response.status_code == 422
+        assert f'id="{name}-effective_on-error"' in response.get_data(as_text=True)
+    assert current_version(db, people["client"]) == version
+
+
+def test_a_pathway_is_started_at_most_two_years_back_and_not_in_the_future(people, db):
+    for day in (date(1900, 1, 1), today() - timedelta(days=732), date(3000, 1, 1)):
+        response = start(people, on=day)
+        assert response.status_code == 422
+        assert 'id="start-effective_on-error"' in response.get_data(as_text=True)
+    page = start(people, on=date(1900, 1, 1)).get_data(as_text=True)
+    message = "Polun alkamispäivä voi olla enintään kaksi vuotta sitten."
+    assert field_error(page, "start-effective_on") == message
+    assert f'href="#start-effective_on-day">{message}</a>' in error_summary_of(page)
+    assert db.scalar(select(func.count()).select_from(Pathway)) == 0
+    assert start(people, on=today() - timedelta(days=700)).status_code == 302
+
+
+@pytest.mark.parametrize("note", ["   ", " \t\r\n "])
+def test_a_note_of_only_spaces_is_asked_for_like_an_empty_one(people, db, note):
+    start(people)
+    url = manage_url(people["client"])
+    version = current_version(db, people["client"])
+    typed = {"note-note": note, "note-version": version, **today_parts("note")}
+    response = post(people["adviser"], url + "/note", url, typed)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, "note-note") == "Kirjoita muistiinpano."
+    assert 'href="#note-note">Kirjoita muistiinpano.</a>' in error_summary_of(page)
+    assert "Muutosta ei voitu tehdä" not in page
+    assert db.scalar(select(func.count()).select_from(PathwayEvent).where(PathwayEvent.kind == "note")) == 0
+
+
+def test_the_other_forms_on_the_page_keep_their_values_when_one_is_sent_wrong(people, db):
+    start(people)
+    url = manage_url(people["client"])
+    version = current_version(db, people["client"])
+    typed = {"note-note": "   ", "note-version": version, **today_parts("note")}
+    page = post(people["adviser"], url + "/note", url, typed).get_data(as_text=True)
+    now = today()
+    for name in ("move", "skip", "close"):
+        assert f'name="{name}-version" value="{version}"' in page
+        for part, value in (("day", now.day), ("month", now.month), ("year", now.year)):
+            assert re.search(rf'name="{name}-effective_on-{part}"[^>]* value="{value}"', page)

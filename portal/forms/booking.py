@@ -15,6 +15,7 @@ from portal.forms import messages
 from portal.forms.fields import DatePartsField
 from portal.i18n import lazy_gettext as _l
 from portal.phone_numbers import e164, readable
+from portal.services.booking.availability import FURTHEST_AHEAD
 from portal.services.booking.times import parse_clock
 
 WEEKDAY_LABELS = (
@@ -193,6 +194,8 @@ class BlockDayForm(FlaskForm):
     def validate_day(self, field: DatePartsField) -> None:
         if field.data is not None and field.data < self.today:
             raise ValidationError(str(messages.DATE_IN_PAST))
+        if field.data is not None and field.data > self.today + FURTHEST_AHEAD:
+            raise ValidationError(str(messages.BLOCK_TOO_FAR))
 
 
 class PublishForm(FlaskForm):
@@ -222,6 +225,12 @@ class PublishForm(FlaskForm):
         description=_l("Needed when you offer meetings in person."),
         validate_choice=False,
     )
+    valid_from = DatePartsField(
+        _l("First day"),
+        description=_l("For one time, the day of the appointment."),
+        validators=[InputRequired(message=messages.DATE_REQUIRED)],
+    )
+    valid_until = DatePartsField(_l("Last day"), description=_l("For weekly times only."))
     weekdays = MultiCheckboxField(
         _l("Weekdays"),
         coerce=int,
@@ -230,12 +239,6 @@ class PublishForm(FlaskForm):
         invalid_choice_message=messages.CHOOSE_WEEKDAYS,
         invalid_value_message=messages.CHOOSE_WEEKDAYS,
     )
-    valid_from = DatePartsField(
-        _l("First day"),
-        description=_l("For one time, the day of the appointment."),
-        validators=[InputRequired(message=messages.DATE_REQUIRED)],
-    )
-    valid_until = DatePartsField(_l("Last day"), description=_l("For weekly times only."))
     start_time = StringField(
         _l("Start time"),
         description=_l("Hours and minutes, for example 9.00."),
@@ -245,6 +248,10 @@ class PublishForm(FlaskForm):
         _l("End time"),
         description=_l("Weekly times: times are made from the start until this time."),
     )
+
+    # The page has two dates, and a message about a date does not say which: the summary names it
+    # always, whether one of them is wrong or both (macros/forms.html, error_summary).
+    named_in_summary = ("valid_from", "valid_until")
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,6 +271,8 @@ class PublishForm(FlaskForm):
     def validate_valid_from(self, field: DatePartsField) -> None:
         if field.data is not None and field.data < self.today:
             raise ValidationError(str(messages.DATE_IN_PAST))
+        if field.data is not None and field.data > self.today + FURTHEST_AHEAD:
+            raise ValidationError(str(messages.PUBLISH_TOO_FAR))
 
     def validate_valid_until(self, field: DatePartsField) -> None:
         if self.kind.data != "weekly":
@@ -275,6 +284,8 @@ class PublishForm(FlaskForm):
             raise ValidationError(str(messages.UNTIL_BEFORE_FROM))
         if first is not None and (field.data - first).days > MAX_RANGE_DAYS:
             raise ValidationError(str(messages.RANGE_TOO_LONG))
+        if field.data > self.today + FURTHEST_AHEAD:
+            raise ValidationError(str(messages.PUBLISH_TOO_FAR))
 
     def validate_start_time(self, field: StringField) -> None:
         if parse_clock(field.data or "") is None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.models import AccessLogEntry, Booking, Slot, StaffRole, StaffUser
+from portal.models import AccessLogEntry, BlockedDay, Booking, Slot, StaffRole, StaffUser
 from portal.models.base import utcnow
+from portal.services.booking.availability import AvailabilityRefused
 from portal.services.booking.times import local_date
 from tests.conftest import error_summary_of, lists_logged, login_as
 from tests.integration.booking_support import (
@@ -145,6 +147,76 @@ def test_an_error_no_other_field_shares_is_shown_alone_in_the_summary(adviser_br
     assert ">Kirjoita aika tunteina ja minuutteina, esimerkiksi 9.30.</a>" in summary
 
 
+def summary_links(html):
+    return re.findall(r'<li><a href="#([^"]+)">([^<]*)</a></li>', error_summary_of(html))
+
+
+def test_the_summary_lists_the_errors_in_the_order_of_the_fields_on_the_page(adviser_browser, db):
+    data = publish_form(monday_after(), action="preview")
+    data.pop("weekdays")
+    for part in ("day", "month", "year"):
+        data[f"valid_from-{part}"] = data[f"valid_until-{part}"] = ""
+    response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
+    assert response.status_code == 422
+    assert summary_links(response.get_data(as_text=True)) == [
+        ("valid_from-day", "Ensimmäinen päivä: Kirjoita päivämäärä."),
+        ("valid_until-day", "Viimeinen päivä: Kirjoita päivämäärä."),
+        ("weekdays-0", "Valitse vähintään yksi viikonpäivä."),
+    ]
+
+
+def test_the_summary_names_the_date_for_one_time_as_for_weekly_times(adviser_browser, db):
+    data = publish_form(monday_after(), kind="one_off", action="preview")
+    for part in ("day", "month", "year"):
+        data[f"valid_from-{part}"] = ""
+    response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert summary_links(html) == [("valid_from-day", "Ensimmäinen päivä: Kirjoita päivämäärä.")]
+    assert "</span> Kirjoita päivämäärä.</p>" in html  # next to the field, under its label
+
+
+@pytest.mark.parametrize("action", ["preview", "publish"])
+def test_a_one_off_time_more_than_a_year_ahead_is_not_published(adviser_browser, db, action):
+    data = publish_form(date(2999, 6, 1), kind="one_off", action=action)
+    response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    message = "Aikoja voi julkaista enintään vuoden päähän tästä päivästä. Kirjoita aiempi päivämäärä."
+    assert f"</span> {message}</p>" in html
+    assert summary_links(html) == [("valid_from-day", f"Ensimmäinen päivä: {message}")]
+    assert count(db, Slot) == 0
+
+
+def until(day):
+    return {"valid_until-day": day.day, "valid_until-month": day.month, "valid_until-year": day.year}
+
+
+def test_weekly_times_end_at_most_a_year_ahead(adviser_browser, db):
+    furthest = local_date(utcnow()) + timedelta(days=366)
+    # One time a week on the weekday of the furthest day, so that the preview lists them all.
+    data = publish_form(
+        monday_after(), end_time="10.00", weekdays=[str(furthest.weekday())], action="preview"
+    )
+    data.update(until(furthest + timedelta(days=1)))
+    adviser_browser.set_cookie("polku_lang", "sv")
+    response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
+    assert response.status_code == 422
+    message = "Du kan publicera tider högst ett år framåt från i dag. Skriv ett tidigare datum."
+    assert summary_links(response.get_data(as_text=True)) == [("valid_until-day", f"Sista dagen: {message}")]
+    data.update(until(furthest))
+    preview = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
+    assert preview.status_code == 200
+    assert f" {furthest.day}.{furthest.month}.{furthest.year} 9.00" in preview.get_data(as_text=True)
+
+
+def test_the_service_itself_publishes_no_time_more_than_a_year_ahead(app, db, demo):
+    too_far = local_date(utcnow()) + timedelta(days=367)
+    with pytest.raises(AvailabilityRefused, match="too_far"):
+        publish_times(app, db, demo["adviser"], first=too_far, days=1)
+    assert count(db, Slot) == 0
+
+
 def test_overlapping_times_of_one_adviser_are_refused(adviser_browser, db):
     first = monday_after()
     post_with_token(
@@ -193,6 +265,9 @@ def test_a_blocked_day_withdraws_its_free_times_and_is_left_out_later(app, advis
         {"day-day": first.day, "day-month": first.month, "day-year": first.year, "reason": "Loma"},
     )
     assert response.status_code == 200
+    weekday = ["ma", "ti", "ke", "to", "pe", "la", "su"][first.weekday()]
+    told = f"Päivä {weekday} {first.day}.{first.month}.{first.year} on estetty. 2 vapaata aikaa poistettiin."
+    assert told in response.get_data(as_text=True)
     assert count(db, Slot, Slot.status == "withdrawn") == 2
     preview = post_with_token(
         adviser_browser,
@@ -201,6 +276,37 @@ def test_a_blocked_day_withdraws_its_free_times_and_is_left_out_later(app, advis
         publish_form(first, start_time="13.00", end_time="16.00", action="preview"),
     )
     assert "1 estetty päivä jätetään pois" in preview.get_data(as_text=True)
+
+
+def test_a_blocked_day_is_told_as_a_sentence_in_swedish(adviser_browser, db):
+    day = monday_after()
+    adviser_browser.set_cookie("polku_lang", "sv")
+    typed = {"day-day": day.day, "day-month": day.month, "day-year": day.year}
+    response = post_with_token(adviser_browser, "/staff/schedule/block", "/staff/schedule/block", typed)
+    assert f"Dagen mån {day.day}.{day.month}.{day.year} är spärrad." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_a_day_more_than_a_year_ahead_is_not_blocked(adviser_browser, db, language):
+    adviser_browser.set_cookie("polku_lang", language)
+    too_far = local_date(utcnow()) + timedelta(days=367)
+    for day in (date(2999, 1, 1), too_far):
+        typed = {"day-day": day.day, "day-month": day.month, "day-year": day.year}
+        response = post_with_token(adviser_browser, "/staff/schedule/block", "/staff/schedule/block", typed)
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        message = {
+            "fi": "Päiviä voi estää enintään vuoden päähän tästä päivästä. Kirjoita aiempi päivämäärä.",
+            "sv": "Du kan spärra dagar högst ett år framåt från i dag. Skriv ett tidigare datum.",
+        }[language]
+        assert f"</span> {message}</p>" in html
+        assert summary_links(html) == [("day-day", message)]
+    assert count(db, BlockedDay) == 0
+    furthest = too_far - timedelta(days=1)
+    typed = {"day-day": furthest.day, "day-month": furthest.month, "day-year": furthest.year}
+    response = post_with_token(adviser_browser, "/staff/schedule/block", "/staff/schedule/block", typed)
+    assert response.status_code == 200
+    assert count(db, BlockedDay) == 1
 
 
 def test_the_adviser_withdraws_a_free_time_but_not_a_booked_one(app, adviser_browser, client_fi, db, demo):

@@ -12,10 +12,13 @@ from sqlalchemy.orm import Session
 from portal.content.appointments import appointment_type
 from portal.models import AvailabilityRule, BlockedDay, Booking, Slot, StaffUser
 from portal.models.base import utcnow
-from portal.services.booking.times import clock, dates, day_bounds, local_instant
+from portal.services.booking.times import clock, dates, day_bounds, local_date, local_instant
 
 MAX_RANGE_DAYS = 366
 MAX_SLOTS = 500
+# How far ahead times are published and days blocked: a year's weekly times, a coming summer's
+# holiday. Clients see a time only once it is within the type's bookable_days_ahead.
+FURTHEST_AHEAD = timedelta(days=366)
 
 
 class AvailabilityRefused(ValueError):
@@ -70,6 +73,8 @@ def plan(db: Session, adviser: StaffUser, spec: AvailabilitySpec, *, now: dateti
         raise AvailabilityRefused("range")
     if (spec.valid_until - spec.valid_from).days > MAX_RANGE_DAYS:
         raise AvailabilityRefused("range_too_long")
+    if spec.valid_until > local_date(now) + FURTHEST_AHEAD:
+        raise AvailabilityRefused("too_far")
     blocked = set(
         db.scalars(
             select(BlockedDay.day).where(

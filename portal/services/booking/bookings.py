@@ -28,6 +28,7 @@ from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.booking.times import local_date
 from portal.services.outbox import cancel_pending, notify_client
+from portal.services.questionnaire.answering import INTERVIEW_TYPE, follow_interview
 from portal.services.reads import prepared, read_values
 
 T = TypeVar("T")
@@ -245,6 +246,8 @@ def book_slot(
         )
         db.add(booking)
         db.flush()
+        if type_key == INTERVIEW_TYPE:
+            follow_interview(db, booking.id, client_id, booking.starts_at)
         _ensure_assignment(db, client_id, slot.adviser_id, actor)
         notify_client(
             db,
@@ -354,6 +357,8 @@ def move_booking(
         current = db.get(Booking, booking_id, populate_existing=True)
         if current is None:
             raise BookingRefused("changed")
+        if current.appointment_type == INTERVIEW_TYPE:
+            follow_interview(db, booking_id, current.client_id, current.starts_at)
         cancel_pending(db, f"booking:{booking_id}:reminder:")
         notify_client(
             db,
@@ -430,6 +435,8 @@ def cancel_booking(
             raise BookingRefused("not_active")
         if current.starts_at > moment:
             _release(db, current.slot_id)
+        if current.appointment_type == INTERVIEW_TYPE:
+            follow_interview(db, booking_id, current.client_id, None)
         cancel_pending(db, f"booking:{booking_id}:reminder:")
         params = {**message_params(current), "path": f"/appointments/book/{current.appointment_type}"}
         notify_client(

@@ -131,6 +131,30 @@ def _reschedule(
     return response
 
 
+# The appointment the pre-interview questionnaire is answered before.
+INTERVIEW_TYPE = "rehabilitation_interview"
+
+
+def follow_interview(db: Session, booking_id: int, client_id: int, starts_at: datetime | None) -> None:
+    """The client's interview was booked or moved (`starts_at`), or cancelled (None): the questionnaire
+    that waits for it says the same time. Part of the booking's own transaction; the caller commits.
+
+    Booked or moved: the client's pre-interview questionnaires not yet reviewed take the time (the
+    answers are not touched, so one already sent may too). Cancelled: those that had this
+    booking's time have none."""
+    responses = QuestionnaireResponse
+    if starts_at is None:
+        chosen = responses.booking_id == booking_id
+    else:
+        chosen = (responses.questionnaire_key == PRE_INTERVIEW) & responses.reviewed_at.is_(None)
+    db.execute(
+        update(responses)
+        .where(responses.client_id == client_id, chosen)
+        .values(interview_at=starts_at, booking_id=booking_id if starts_at is not None else None),
+        execution_options={"synchronize_session": False},
+    )
+
+
 # --- Answering ----------------------------------------------------------------------------
 
 

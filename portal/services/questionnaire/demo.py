@@ -16,9 +16,10 @@ from portal.services.audit import Actor
 from portal.services.questionnaire import answering
 from portal.services.questionnaire.drafts import CHECK_PAGE, Draft, seal_draft
 
-# Who gets what, and in how many days their interview is.
-OPEN = {"client_fi": 10, "client_sv": 12}
-SENT = {"client_young": 3}
+# Who gets what, and in how many days their interview is. Maija and Anna-Lena have not booked theirs
+# yet (the demo's free interview times): when they book one, their questionnaire takes its time.
+OPEN: dict[str, int | None] = {"client_fi": None, "client_sv": None}
+SENT: dict[str, int | None] = {"client_young": 3}
 # A young client's answers, in Finnish, with a few things the adviser should see first.
 YOUNG_ANSWERS: dict[str, Any] = {
     "current_situation": ["unemployed"],
@@ -63,7 +64,11 @@ def demo_questionnaires(db: Session, today: date | None = None) -> str:
         if client is None or _has_any(db, client.id):
             continue
         client_service.assign(db, actor, client, adviser, responsibility="adviser")
-        interview_at = datetime.combine(today + timedelta(days=days), time(10, 0), tzinfo=HELSINKI)
+        interview_at = (
+            None
+            if days is None
+            else datetime.combine(today + timedelta(days=days), time(10, 0), tzinfo=HELSINKI)
+        )
         response = answering.assign_questionnaire(db, actor, client, interview_at=interview_at)
         if key in SENT:
             _answer_and_send(db, response)

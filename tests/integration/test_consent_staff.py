@@ -310,6 +310,10 @@ def test_the_client_list_column_shows_validity_and_waiting_requests(app, db, dem
     assert "Voimassa " in page
     assert "1 pyyntö odottaa" in page
     assert "Ei suostumusta" in page
+    staff_browser.get("/language/sv")
+    swedish = staff_browser.get(f"/staff/clients/{demo['client_sv'].id}").get_data(as_text=True)
+    sent_on = today()
+    assert f"Skickad {sent_on.day}.{sent_on.month}.{sent_on.year}" in swedish, "dates written as in Finland"
 
 
 def test_every_staff_view_of_a_clients_consents_is_logged(app, db, demo, staff_browser):

@@ -87,7 +87,11 @@ class VersionedForm(NoteFields):
 
 
 class MoveForm(VersionedForm):
-    step = RadioField(_l("Move to step"), validators=[InputRequired(message=messages.CHOOSE_STEP)])
+    step = RadioField(
+        _l("Move to step"),
+        validators=[InputRequired(message=messages.CHOOSE_STEP)],
+        invalid_choice_message=messages.CHOOSE_STEP,
+    )
     effective_on = _date()
 
 

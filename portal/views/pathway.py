@@ -337,7 +337,10 @@ def _forms(
                 # A kept form too: the page shows the pathway as it is now, and the change applies to it.
                 form.version.data = str(pathway.version)
             forms[name] = form
-        forms["move"].step.choices = step_choices(template, locale)
+        # Not the step the client is on: moving there again would only repeat it in the history.
+        forms["move"].step.choices = [
+            choice for choice in step_choices(template, locale) if choice.value != pathway.current_step
+        ]
         forms["skip"].step.choices = step_choices(template, locale, skippable_only=True)
     return forms
 

@@ -450,3 +450,24 @@ def test_the_other_forms_on_the_page_keep_their_values_when_one_is_sent_wrong(pe
         assert f'name="{name}-version" value="{version}"' in page
         for part, value in (("day", now.day), ("month", now.month), ("year", now.year)):
             assert re.search(rf'name="{name}-effective_on-{part}"[^>]* value="{value}"', page)
+
+
+def test_the_step_the_client_is_on_is_not_offered_as_a_move(people, db):
+    start(people)
+    url = manage_url(people["client"])
+    page = people["adviser"].get(url).get_data(as_text=True)
+    assert 'id="move-step-0" name="move-step" type="radio" value="consent"' in page, "the next step first"
+    assert 'name="move-step" type="radio" value="referral"' not in page
+    again = post(
+        people["adviser"],
+        url + "/move",
+        url,
+        {
+            "move-step": "referral",
+            "move-version": current_version(db, people["client"]),
+            **today_parts("move"),
+        },
+    )
+    assert again.status_code == 422
+    assert "Valitse vaihe." in error_summary_of(again.get_data(as_text=True))
+    assert db.scalar(select(func.count()).select_from(PathwayEvent)) == 1, "only the start"

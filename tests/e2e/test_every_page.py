@@ -35,6 +35,10 @@ CUT_HEADING_WORDS = """() => {
   }
   return cut;
 }"""
+# The captions of tables wider than the screen whose text runs out of the table's scrolling box.
+CUT_CAPTIONS = """() => [...document.querySelectorAll(".table-wrap caption")]
+  .filter(c => c.getBoundingClientRect().right > c.closest(".table-wrap").getBoundingClientRect().right + 1)
+  .map(c => c.textContent.trim())"""
 # Compound words up to this long fit a 320 px screen's headings whole (in the test browser's wide
 # fallback font, so with room to spare on a phone); longer ones need the browser's hyphenation.
 WHOLE_WORD_LETTERS = 18
@@ -77,6 +81,7 @@ def test_every_linked_page_fits_a_320px_screen(browser, live_server, app, db, pe
         check_page(page, f"every-page-{locale}{kind.replace('/', '-')}")
         cut = [word for word in page.evaluate(CUT_HEADING_WORDS) if len(word) <= WHOLE_WORD_LETTERS]
         assert cut == [], f"{url} cuts heading words at 320px: {cut}"
+        assert page.evaluate(CUT_CAPTIONS) == [], f"{url} cuts a table's caption at 320px"
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
             target, _ = urldefrag(urljoin(url, href))
             if urlsplit(target).netloc == host and not NOT_PAGES.search(urlsplit(target).path):

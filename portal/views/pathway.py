@@ -362,6 +362,9 @@ def _manage(
     pathway = service.active_pathway(db, client.id)
     template = service.template_of(pathway) if pathway else None
     forms = {**_forms(template, pathway, kept, sent), **overrides}
+    if overrides.get("error") == "changed" and pathway is not None and sent in forms:
+        # The page now shows the pathway as it is: sent again, the change applies to that.
+        forms[sent].version.data = str(pathway.version)
     failed, failed_form = next(
         ((name, form) for name, form in overrides.items() if getattr(form, "errors", None)), (None, None)
     )

@@ -245,9 +245,18 @@ def test_a_stale_page_cannot_overwrite_another_advisers_change(people, db):
         },
     )
     assert response.status_code == 409
-    assert "Joku muu muutti tätä polkua" in response.get_data(as_text=True)
+    refused = response.get_data(as_text=True)
+    assert "Joku muu muutti tätä polkua" in refused
     db.expire_all()
     assert db.scalar(select(Pathway.current_step)) == "consent"
+    # Having seen the pathway as it is now, the adviser sends the same form again: it applies.
+    shown = re.search(r'name="move-version" value="(\d+)"', refused)
+    assert shown is not None
+    assert shown.group(1) == current_version(db, people["client"])
+    again = {"move-step": "decision", "move-version": shown.group(1), **today_parts("move")}
+    assert post(people["adviser"], url + "/move", url, again).status_code == 302
+    db.expire_all()
+    assert db.scalar(select(Pathway.current_step)) == "decision"
 
 
 @pytest.mark.parametrize("version", ["99999999999999999999999", "-1", "1e3", "²", ""])

@@ -55,6 +55,13 @@ class NoteFields(FlaskForm):
         ),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "note" not in vars(type(self)):
+            # The note comes after the form's own fields on the page: so in the error summary too.
+            for name in ("note", "note_for_client"):
+                self._fields[name] = self._fields.pop(name)
+
 
 class StartPathwayForm(NoteFields):
     template = RadioField(_l("Pathway"), validators=[InputRequired(message=messages.CHOOSE_PATHWAY)])

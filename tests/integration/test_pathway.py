@@ -480,3 +480,21 @@ def test_the_step_the_client_is_on_is_not_offered_as_a_move(people, db):
     assert again.status_code == 422
     assert "Valitse vaihe." in error_summary_of(again.get_data(as_text=True))
     assert db.scalar(select(func.count()).select_from(PathwayEvent)) == 1, "only the start"
+
+
+def test_the_summary_lists_a_moves_errors_in_the_order_of_the_page(people, db):
+    start(people)
+    url = manage_url(people["client"])
+    sent = post(
+        people["adviser"],
+        url + "/move",
+        url,
+        {
+            "move-note": "x" * 2001,
+            "move-version": current_version(db, people["client"]),
+            **today_parts("move"),
+        },
+    )
+    assert sent.status_code == 422
+    links = re.findall(r'<li><a href="#([^"]+)">', error_summary_of(sent.get_data(as_text=True)))
+    assert links == ["move-step-0", "move-note"], "the step is above the note on the page"

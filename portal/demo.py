@@ -83,7 +83,9 @@ DEMO_PATHWAYS = {
     "client_new_sign": ("kela_rehabilitation_assessment", [], 0),
 }
 DEMO_NOTES = {
-    "client_fi": ("Tervetuloa Polkuun! Allekirjoita ensin suostumus, niin voimme jatkaa.",),
+    "client_fi": (
+        "Tervetuloa Polkuun! Saat pian suostumuspyynnön. Lue se rauhassa ja päätä, annatko suostumuksen.",
+    ),
     "client_sv": ("Välkommen till Polku! Svara gärna på frågeformuläret före intervjun.",),
 }
 

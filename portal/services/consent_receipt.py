@@ -21,6 +21,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from portal import resource_dir
 from portal.content.consents import ConsentTemplate
 from portal.i18n import local_date, local_datetime
+from portal.identity.providers import ACR_RANK
 from portal.models import Client, ConsentSignature
 from portal.services.consent_document import blocks, plain
 from portal.services.consent_seal import format_code
@@ -161,7 +162,7 @@ def _summary(
         gettext("Strong electronic identification (%(provider)s) on %(when)s",
                 provider=signature.provider, when=_when(signature.auth_time)),
     )  # fmt: skip
-    pdf.row(gettext("Level of assurance"), signature.acr or "–")
+    pdf.row(gettext("Level of assurance"), _assurance(signature.acr))
     pdf.row(gettext("Verification code"), format_code(signature.verification_code))
     pdf.ln(1)
     pdf.text_block(
@@ -172,6 +173,14 @@ def _summary(
         ),
         size=10,
     )
+
+
+def _assurance(acr: str | None) -> str:
+    """The level in words a reader knows from identification services, the provider's value after it."""
+    level = {2: gettext("substantial"), 3: gettext("high")}.get(ACR_RANK.get(acr or "", 0))
+    if level is None:
+        return acr or "–"
+    return str(gettext("%(level)s (%(value)s)", level=level, value=acr))
 
 
 def _choices(pdf: Receipt, signature: ConsentSignature, template: ConsentTemplate) -> None:

@@ -49,6 +49,7 @@ def test_the_finnish_receipt_renders_salin_and_the_finnish_letters(app, db, demo
     assert format_code(signature.verification_code) in text
     assert signature.text_sha256 in text
     assert "Esitietokyselyn vastauksesi: mukana" in text
+    assert "korotettu (http://ftn.ficora.fi/2017/loa2)" in text, "the level in words, then as evidenced"
     assert "Yhteydenpito kuntoutuksen palveluntuottajaan kuntoutuksesi aikana: ei mukana" in text
     # The full text is there, to its last section.
     assert "Peruminen koskee vain tulevaa." in text
@@ -64,6 +65,7 @@ def test_the_swedish_receipt_is_in_swedish_with_a_and_o_rings(app, db, demo):
     assert "å" in text
     assert "ö" in text
     assert "Återkallandet gäller bara framåt." in text
+    assert "väsentlig (http://ftn.ficora.fi/2017/loa2)" in text
     assert signature.locale == "sv"
 
 

@@ -391,3 +391,18 @@ def test_the_demo_consents_can_be_loaded_twice(app, db, demo):
     clients = staff_page.get("/staff/clients").get_data(as_text=True)
     for name in ("Maija Meikäläinen", "Anna-Lena Björkqvist", "Veeti Šalin", "Aino Ylönen"):
         assert name in clients
+
+
+def test_asking_a_client_polku_cannot_reach_says_to_tell_them(app, db, demo, staff_browser):
+    veeti = demo["client_young"]
+    assign(app, db, demo["staff"], veeti)
+    with app.app_context():
+        db.get(type(veeti), veeti.id).email = None
+        db.commit()
+    page = staff_browser.get(f"/staff/clients/{veeti.id}/consents/new").get_data(as_text=True)
+    assert "Asiakkaalla ei ole Polussa sähköpostiosoitetta eikä matkapuhelinnumeroa." in page
+    maija = demo["client_fi"]
+    assign(app, db, demo["staff"], maija)
+    reachable = staff_browser.get(f"/staff/clients/{maija.id}/consents/new").get_data(as_text=True)
+    assert "Asiakkaalla ei ole Polussa" not in reachable
+    assert "Jos asiakas on antanut Polkuun sähköpostiosoitteen tai matkapuhelinnumeron" in reachable

@@ -122,10 +122,11 @@ def new_request() -> Page:
 def new_request_for_client(client_id: int) -> Page:
     client = client_for_staff_or_404(client_id)
     form, kept = _issue_form(IssueForm)
+    page = {"form": form, "client": client, "can_notify": consent_service.can_be_notified(client)}
     if not form.is_submitted():
-        return render_template("consent/new_request.html", form=form, client=client, kept=kept)
+        return render_template("consent/new_request.html", kept=kept, **page)
     if not form.validate():
-        return render_template("consent/new_request.html", form=form, client=client), 422
+        return render_template("consent/new_request.html", **page), 422
     return _issue(client, form)
 
 

@@ -7,9 +7,10 @@ consent or questionnaire that has not been issued to them yet.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from portal.content.appointments import appointment_type
@@ -24,6 +25,7 @@ from portal.models import (
     ResponseStatus,
 )
 from portal.services.booking.bookings import may_book
+from portal.services.reads import prepared, read_values
 
 
 class ActionState(StrEnum):
@@ -41,11 +43,8 @@ def action_state(db: Session, client: Client, action: Action) -> ActionState:
 
 
 def _consent(db: Session, client: Client, template_key: str) -> ActionState:
-    requests = db.execute(
-        select(ConsentRequest.status, ConsentRequest.due_on).where(
-            ConsentRequest.client_id == client.id, ConsentRequest.template_key == template_key
-        )
-    ).all()
+    params = {"client_id": client.id, "key": template_key}
+    requests = read_values(db, _consent_requests(), params).all()
     on = today()
     if any(status == ConsentStatus.PENDING and due_on >= on for status, due_on in requests):
         return ActionState.OPEN
@@ -55,32 +54,50 @@ def _consent(db: Session, client: Client, template_key: str) -> ActionState:
 
 
 def _questionnaire(db: Session, client: Client, key: str) -> ActionState:
-    statuses = set(
-        db.scalars(
-            select(QuestionnaireResponse.status).where(
-                QuestionnaireResponse.client_id == client.id, QuestionnaireResponse.questionnaire_key == key
-            )
-        )
-    )
+    params = {"client_id": client.id, "key": key}
+    statuses = set(read_values(db, _response_statuses(), params).scalars())
     if ResponseStatus.DRAFT in statuses:
         return ActionState.OPEN
     return ActionState.DONE if ResponseStatus.SUBMITTED in statuses else ActionState.NOT_YET
 
 
 def _booking(db: Session, client: Client, type_key: str) -> ActionState:
-    booked = db.scalar(
-        select(Booking.id)
-        .where(
-            Booking.client_id == client.id,
-            Booking.appointment_type == type_key,
-            Booking.status.in_(("booked", "done")),
-        )
-        .limit(1)
-    )
-    if booked is not None:
+    params = {"client_id": client.id, "key": type_key}
+    if read_values(db, _booked(), params).first() is not None:
         return ActionState.DONE
     try:
         kind = appointment_type(type_key)
     except KeyError:
         return ActionState.NOT_YET
     return ActionState.OPEN if may_book(db, client, kind) else ActionState.NOT_YET
+
+
+# The client's home and pathway pages ask one of these on every visit: built once, run prepared.
+
+
+@prepared
+def _consent_requests() -> Select[tuple[str, date]]:
+    return select(ConsentRequest.status, ConsentRequest.due_on).where(
+        ConsentRequest.client_id == bindparam("client_id"), ConsentRequest.template_key == bindparam("key")
+    )
+
+
+@prepared
+def _response_statuses() -> Select[tuple[str]]:
+    return select(QuestionnaireResponse.status).where(
+        QuestionnaireResponse.client_id == bindparam("client_id"),
+        QuestionnaireResponse.questionnaire_key == bindparam("key"),
+    )
+
+
+@prepared
+def _booked() -> Select[tuple[int]]:
+    return (
+        select(Booking.id)
+        .where(
+            Booking.client_id == bindparam("client_id"),
+            Booking.appointment_type == bindparam("key"),
+            Booking.status.in_(("booked", "done")),
+        )
+        .limit(1)
+    )

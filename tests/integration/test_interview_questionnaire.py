@@ -66,3 +66,15 @@ def test_answers_already_reviewed_keep_the_time_of_their_own_interview(app, db, 
     login_as(app, browser, demo["client_sv"])
     assert book_as_client(browser, ids[0]).status_code == 302
     assert response_row(db, earlier.id).interview_at is None, "a reviewed round is left as it was"
+
+
+def test_a_questionnaire_given_after_the_interview_was_booked_tells_its_time(app, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    maija = app.test_client()
+    login_as(app, maija, demo["client_fi"])
+    assert book_as_client(maija, ids[0]).status_code == 302
+    (booking,) = bookings(db)
+    response = assign(app, db, demo["client_fi"], demo["adviser"])
+    given = response_row(db, response.id)
+    assert (given.interview_at, given.booking_id) == (booking.starts_at, booking.id)

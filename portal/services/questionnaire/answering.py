@@ -23,7 +23,7 @@ from portal.content.questionnaires import (
     visible_items,
     visible_pages,
 )
-from portal.models import Client, QuestionnaireResponse, ResponseStatus
+from portal.models import Booking, Client, QuestionnaireResponse, ResponseStatus
 from portal.models.base import in_text, utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.outbox import notify_client
@@ -59,6 +59,11 @@ def assign_questionnaire(
     existing = _open_draft(db, client.id, key)
     if existing is not None:
         return _reschedule(db, actor, existing, interview_at, booking_id)
+    if interview_at is None and booking_id is None and key == PRE_INTERVIEW:
+        # The client has booked the interview already: the questionnaire tells its time from the start.
+        booked = _booked_interview(db, client.id)
+        if booked is not None:
+            booking_id, interview_at = booked
     response = QuestionnaireResponse(
         client_id=client.id,
         questionnaire_key=questionnaire.key,
@@ -133,6 +138,22 @@ def _reschedule(
 
 # The appointment the pre-interview questionnaire is answered before.
 INTERVIEW_TYPE = "rehabilitation_interview"
+
+
+def _booked_interview(db: Session, client_id: int) -> tuple[int, datetime] | None:
+    """The client's coming interview booked: its id and time."""
+    found = db.execute(
+        select(Booking.id, Booking.starts_at)
+        .where(
+            Booking.client_id == client_id,
+            Booking.appointment_type == INTERVIEW_TYPE,
+            Booking.status == "booked",
+            Booking.starts_at > utcnow(),
+        )
+        .order_by(Booking.starts_at)
+        .limit(1)
+    ).first()
+    return None if found is None else (found[0], found[1])
 
 
 def follow_interview(db: Session, booking_id: int, client_id: int, starts_at: datetime | None) -> None:

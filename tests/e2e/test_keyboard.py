@@ -9,6 +9,15 @@ def press(page, key, times=1):
         page.keyboard.press(key)
 
 
+FOCUSED_COLOURS = """() => {
+  const style = getComputedStyle(document.activeElement);
+  return [style.color, style.backgroundColor];
+}"""
+
+
+DARK_ON_YELLOW = ["rgb(27, 27, 27)", "rgb(255, 191, 71)"]
+
+
 def focused_text(page):
     return page.evaluate("document.activeElement.textContent.trim()")
 
@@ -18,6 +27,10 @@ def test_feedback_can_be_given_with_the_keyboard_alone(phone, live_server, db):
     page.goto(live_server.url + "/accessibility/feedback")
     press(page, "Tab")
     assert focused_text(page) == "Siirry suoraan sisältöön"
+    # A focused link is dark text on the focus yellow, in the header and the error summary too.
+    page.get_by_role("link", name="På svenska").focus()
+    assert page.evaluate(FOCUSED_COLOURS) == DARK_ON_YELLOW
+    page.locator(".skip-link").focus()
     press(page, "Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
@@ -34,6 +47,7 @@ def test_feedback_can_be_given_with_the_keyboard_alone(phone, live_server, db):
     # The error summary takes focus; its first link moves to the first choice, with the question
     # and its error in view above it.
     page.locator(".error-summary a").first.focus()
+    assert page.evaluate(FOCUSED_COLOURS) == DARK_ON_YELLOW
     press(page, "Enter")
     assert page.evaluate("document.activeElement.id") == "topic-0"
     question = page.locator("fieldset:has(#topic-0) legend")

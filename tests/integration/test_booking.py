@@ -642,7 +642,11 @@ def test_the_adviser_cancels_with_a_reason_and_the_client_is_told(app, adviser_b
     booking = bookings(db)[0]
     assert (booking.status, booking.cancelled_by) == ("cancelled", "adviser")
     assert outbox(db, f"booking:{booking.id}:cancelled")
-    assert "Neuvoja on sairaana." in client_fi.get(f"/appointments/{booking.id}").get_data(as_text=True)
+    seen = client_fi.get(f"/appointments/{booking.id}").get_data(as_text=True)
+    assert "Neuvoja on sairaana." in seen
+    assert f'href="/appointments/{booking.id}/calendar.ics" download>Poista se kalenteristasi' in seen, (
+        "the client takes it out of their calendar as when they cancel themselves"
+    )
 
 
 def test_the_schedule_shows_client_needs_and_links(app, adviser_browser, client_fi, db, demo):

@@ -773,6 +773,8 @@ def test_the_video_link_is_shown_only_in_the_portal_when_it_is_sensitive(
         {"video_url": link},
     )
     assert saved.status_code == 302
+    confirmed = adviser_browser.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Videotapaamisen linkki on tallennettu." in confirmed
     assert link in client_fi.get(f"/appointments/{booking.id}").get_data(as_text=True)
     assert all("meeting_url" not in m.params for m in outbox(db, f"booking:{booking.id}:"))
     assert link not in client_fi.get(f"/appointments/{booking.id}/calendar.ics").get_data(as_text=True)

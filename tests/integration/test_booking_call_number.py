@@ -271,7 +271,10 @@ def test_the_adviser_saves_a_number_the_client_gave_on_the_phone(app, db, demo):
     assert NOT_A_NUMBER_FI in error_summary_of(html)
     assert 'value="123"' in html
 
-    assert post_with_token(riikka, page_url, action, {"phone": "050 765 4321"}).status_code == 302
+    saved = post_with_token(riikka, page_url, action, {"phone": "050 765 4321"})
+    assert saved.status_code == 302
     assert bookings(db)[0].phone == "+358507654321"
+    assert "Soitettava numero on tallennettu." in riikka.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "on tallennettu" not in riikka.get(page_url).get_data(as_text=True), "said once, after saving"
     detail = sofia.get(f"/appointments/{booking.id}").get_data(as_text=True)
     assert "Rådgivaren ringer dig på numret 050 7654321 vid den bokade tiden." in detail

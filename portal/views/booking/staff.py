@@ -215,6 +215,7 @@ def _staff_booking_page(booking: Booking, **forms: object) -> str:
         number_form=number_form,
         form=next(iter(forms.values()), video_form),  # the one sent, for the error summary
         questionnaire_link="questionnaire.review_queue" in current_app.view_functions,
+        saved=request.args.get("saved") if not forms else None,
     )
 
 
@@ -268,7 +269,7 @@ def video_link(booking_id: int) -> Page:
         service.set_video_link(get_db(), current_actor(), booking, (form.video_url.data or "").strip())
     except service.BookingRefused as error:
         return refused(error)
-    return redirect(url_for("booking.staff_booking", booking_id=booking.id))
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id, saved="link"))
 
 
 @bp.post("/staff/bookings/<int:booking_id>/number")
@@ -283,7 +284,7 @@ def staff_call_number(booking_id: int) -> Page:
         service.change_call_number(get_db(), current_actor(), booking, form.number())
     except service.BookingRefused as error:
         return refused(error)
-    return redirect(url_for("booking.staff_booking", booking_id=booking.id))
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id, saved="number"))
 
 
 # --- on the client's behalf -------------------------------------------------------------

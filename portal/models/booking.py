@@ -159,7 +159,8 @@ class Booking(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_by: Mapped[str | None] = mapped_column(String(16))  # client, adviser or staff
-    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    # A professional's reason, shown to the client: free text, so sealed like the client's own words.
+    cancel_reason_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     slot: Mapped[Slot] = relationship()
     client: Mapped[Client] = relationship()

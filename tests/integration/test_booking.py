@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from portal.models import AccessLogEntry, BlockedDay, Booking, Slot, StaffRole, StaffUser
@@ -644,6 +644,10 @@ def test_the_adviser_cancels_with_a_reason_and_the_client_is_told(app, adviser_b
     assert outbox(db, f"booking:{booking.id}:cancelled")
     seen = client_fi.get(f"/appointments/{booking.id}").get_data(as_text=True)
     assert "Neuvoja on sairaana." in seen
+    staff_page = adviser_browser.get(f"/staff/bookings/{booking.id}").get_data(as_text=True)
+    assert '<dd class="summary-list__value">Neuvoja on sairaana.</dd>' in staff_page
+    raw = db.execute(text("SELECT * FROM booking")).all()
+    assert "sairaana" not in repr(raw), "sealed, as free text is"
     assert f'href="/appointments/{booking.id}/calendar.ics" download>Poista se kalenteristasi' in seen, (
         "the client takes it out of their calendar as when they cancel themselves"
     )

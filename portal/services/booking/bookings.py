@@ -35,6 +35,7 @@ T = TypeVar("T")
 RETRIES = 5
 ACCESSIBILITY_CONTEXT = "booking.accessibility"
 MESSAGE_CONTEXT = "booking.message"
+CANCEL_REASON_CONTEXT = "booking.cancel_reason"
 
 
 class BookingRefused(Exception):
@@ -426,7 +427,7 @@ def cancel_booking(
                 is_current=False,
                 cancelled_at=moment,
                 cancelled_by="client" if not staff else actor.role,
-                cancel_reason=(reason or None),
+                cancel_reason_encrypted=_seal(reason, CANCEL_REASON_CONTEXT),
                 updated_at=moment,
             ),
             execution_options={"synchronize_session": False},
@@ -601,6 +602,10 @@ def accessibility_text(booking: Booking) -> str:
 
 def message_text(booking: Booking) -> str:
     return opened(booking.message_encrypted, MESSAGE_CONTEXT)
+
+
+def cancel_reason(booking: Booking) -> str:
+    return opened(booking.cancel_reason_encrypted, CANCEL_REASON_CONTEXT)
 
 
 def adviser_of(db: Session, booking: Booking) -> StaffUser | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from portal.content.appointments import AppointmentType, catalogue
 from portal.models import AppointmentOffer, Booking, Client, ClientAssignment, Slot, StaffUser
 from portal.models.base import UTCDateTime, in_text, utcnow
-from portal.services.booking.bookings import accessibility_text, message_text
+from portal.services.booking.bookings import accessibility_text, cancel_reason, message_text
 from portal.services.booking.times import day_bounds, local_date
 from portal.services.reads import prepared, read_values
 
@@ -345,7 +345,7 @@ def export_for_client(db: Session, client: Client) -> list[dict[str, Any]]:
                 "booked_by_staff": booking.booked_by_staff_id is not None,
                 "cancelled_at": booking.cancelled_at.isoformat() if booking.cancelled_at else None,
                 "cancelled_by": booking.cancelled_by,
-                "cancel_reason": booking.cancel_reason,
+                "cancel_reason": cancel_reason(booking) or None,
             }
         )
     return records

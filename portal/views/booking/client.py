@@ -147,6 +147,7 @@ def detail(booking_id: int) -> str:
         ended=booking.ends_at <= utcnow(),
         done=request.args.get("done"),
         interpreter=booking.interpreter_language,
+        reason=service.cancel_reason(booking),
     )
 
 

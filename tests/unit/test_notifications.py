@@ -117,3 +117,15 @@ def test_errors_are_described_without_what_the_server_said():
     assert describe_error(refused) == "SMTPRecipientsRefused 550"
     assert describe_error(smtplib.SMTPDataError(451, b"try later")) == "SMTPDataError 451"
     assert describe_error(ConnectionRefusedError(111, "refused")) == "ConnectionRefusedError"
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [("fi", "Polkusi on päivitetty Polku-palvelussa"), ("sv", "Din stig i Polku har uppdaterats")],
+)
+def test_a_pathway_message_calls_the_pathway_by_the_name_the_pages_use(locale, said):
+    renderer = Renderer(BASE_URL + "/")
+    email = renderer.email("pathway_updated", locale, params_for("pathway_updated"))
+    assert email.subject.startswith(said)
+    assert said in email.html
+    assert renderer.sms("pathway_updated", locale, params_for("pathway_updated")).startswith(said)

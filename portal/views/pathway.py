@@ -70,7 +70,7 @@ ACTION_NOT_YET = {
     "questionnaire": _l(
         "The questionnaire has not been opened for you yet. You will be told when you can answer it."
     ),
-    "booking": _l("You cannot book this time yet. You will be told when you can."),
+    "booking": _l("You cannot book this appointment yet. You will be told when you can."),
 }
 DONE_LINKS = {
     "consent": _l("See your consents"),

@@ -7,7 +7,7 @@ from portal.services.pathway import Change, move_to_step, start_pathway
 from tests.conftest import login_as
 from tests.integration import consent_helpers as consents
 from tests.integration import questionnaire_helpers as questionnaires
-from tests.integration.booking_support import actor_for
+from tests.integration.booking_support import actor_for, book_as_client, may_book, publish_times
 
 TEMPLATE = "kela_vocational_rehabilitation"
 
@@ -62,3 +62,24 @@ def test_the_questionnaire_step_stops_asking_once_the_answers_are_sent(app, db, 
         assert "Svara på frågorna före rehabiliteringsintervjun." not in page
         assert "Du har skickat dina svar. Mer behövs inte av dig i det här skedet." in page
         assert "Se dina frågeformulär" in page
+
+
+def test_the_booking_step_waits_for_the_offer_then_links_then_says_booked(app, db, demo):
+    maija = demo["client_fi"]
+    on_step(app, db, maija, demo["adviser"], "service_need_assessment")
+    home_and_pathway = pages(app, maija)
+    for page in home_and_pathway():
+        assert "Et voi vielä varata tätä tapaamista. Saat tiedon, kun voit." in page
+        assert "Varaa aika verkostotapaamiseen" not in page
+
+    ids = publish_times(app, db, demo["adviser"], kind="network_meeting", days=1, modalities=("video",))
+    may_book(app, db, maija, demo["adviser"], kind="network_meeting")
+    for page in home_and_pathway():
+        assert 'href="/appointments">Varaa aika verkostotapaamiseen</a>' in page
+
+    browser = app.test_client()
+    login_as(app, browser, maija)
+    assert book_as_client(browser, ids[0], kind="network_meeting", modality="video").status_code == 302
+    for page in home_and_pathway():
+        assert "Olet varannut ajan. Näet sen ajanvarauksissasi." in page
+        assert "Katso ajanvarauksesi" in page

@@ -389,6 +389,17 @@ def test_the_consents_are_ready_for_the_clients_data_download(app, db, demo, fi_
     assert "signer_hetu_hmac" not in str(exported)
 
 
+def test_the_download_has_the_reason_the_client_gave_and_titles_in_its_language(app, db, demo, fi_client):
+    from portal.views.consent.parts import export_data
+
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    post_form(fi_client, f"/consents/{request_id}/decline", {"reason": "En halua nyt."})
+    with app.test_request_context(headers={"Cookie": "polku_lang=sv"}):
+        exported = export_data(db, demo["client_fi"])
+    assert [(item["status"], item["reason"]) for item in exported] == [("declined", "En halua nyt.")]
+    assert exported[0]["consent"] == "Samtycke till utbyte av uppgifter i TYM-samarbetet"
+
+
 def test_the_consent_in_brief_of_a_signed_consent_lists_only_what_it_covers(app, db, demo, fi_client):
     request_id = issue(app, db, demo["staff"], demo["client_fi"])
     before = fi_client.get(f"/consents/{request_id}").get_data(as_text=True)

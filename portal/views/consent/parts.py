@@ -8,9 +8,9 @@ from typing import Any, NamedTuple
 from sqlalchemy.orm import Session
 
 from portal.content.consents import ConsentTemplate, Purpose, load_all
+from portal.i18n import current_locale
 from portal.i18n import lazy_gettext as _l
-from portal.i18n import supported_locale
-from portal.models import Client
+from portal.models import Client, ConsentRequest
 from portal.services import consent as consent_service
 from portal.services.consent_status import (
     Cover,
@@ -18,6 +18,7 @@ from portal.services.consent_status import (
     client_requests,
     column_values,
     coverage,
+    events_of,
     pending_for_client,
     request_lines,
     today,
@@ -80,13 +81,14 @@ def export_data(db: Session, client: Client) -> list[dict[str, Any]]:
         signature = row.signature
         exported.append(
             {
-                "consent": row.template.title[supported_locale(client.locale)],
+                "consent": row.template.title[current_locale()],
                 "template": row.request.template_key,
                 "version": row.request.template_version,
                 "status": row.status.value,
                 "requested_at": row.request.created_at.isoformat(),
                 "answer_by": row.request.due_on.isoformat(),
                 "message": consent_service.request_message(row.request) or None,
+                "reason": _reason_given(db, row.request),
                 "signature": None
                 if signature is None
                 else {
@@ -102,6 +104,12 @@ def export_data(db: Session, client: Client) -> list[dict[str, Any]]:
             }
         )
     return exported
+
+
+def _reason_given(db: Session, request: ConsentRequest) -> str | None:
+    """What was written as the reason for declining or revoking, if anything."""
+    reasons = [consent_service.event_reason(event) for event in events_of(db, request)]
+    return next((reason for reason in reversed(reasons) if reason), None)
 
 
 def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:

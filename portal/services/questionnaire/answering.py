@@ -23,7 +23,7 @@ from portal.content.questionnaires import (
     visible_items,
     visible_pages,
 )
-from portal.models import Booking, Client, QuestionnaireResponse, ResponseStatus
+from portal.models import Client, QuestionnaireResponse, ResponseStatus
 from portal.models.base import in_text, utcnow
 from portal.services.audit import Actor, record_access
 from portal.services.outbox import notify_client
@@ -142,18 +142,11 @@ INTERVIEW_TYPE = "rehabilitation_interview"
 
 def _booked_interview(db: Session, client_id: int) -> tuple[int, datetime] | None:
     """The client's coming interview booked: its id and time."""
-    found = db.execute(
-        select(Booking.id, Booking.starts_at)
-        .where(
-            Booking.client_id == client_id,
-            Booking.appointment_type == INTERVIEW_TYPE,
-            Booking.status == "booked",
-            Booking.starts_at > utcnow(),
-        )
-        .order_by(Booking.starts_at)
-        .limit(1)
-    ).first()
-    return None if found is None else (found[0], found[1])
+    # Here, not at the top: the booking service imports this module to follow the interview.
+    from portal.services.booking.bookings import current_booking_time
+
+    found = current_booking_time(db, client_id, INTERVIEW_TYPE)
+    return (found.id, found.starts_at) if found is not None and found.starts_at > utcnow() else None
 
 
 def follow_interview(db: Session, booking_id: int, client_id: int, starts_at: datetime | None) -> None:

@@ -32,6 +32,7 @@ from portal.views.booking.common import (
     cutoff_page,
     hold_for_another_time,
     needs_of,
+    no_longer_free,
     office_of,
     refused,
     requested_week,
@@ -102,16 +103,10 @@ def confirm(type_key: str, slot_id: int) -> Page:
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind)
     times = url_for("booking.choose_time", type_key=kind.key) + "/"
-    if request.method == "GET" and (slot.status != "free" or slot.starts_at <= utcnow()):
+    gone = no_longer_free(slot)
+    if request.method == "GET" and gone is not None:
         # Before the form is filled: a form kept for the next time chosen keeps waiting.
-        return refused(
-            service.BookingRefused("withdrawn" if slot.status == "withdrawn" else "past")
-            if slot.status != "booked"
-            else service.SlotTaken(),
-            kind=kind,
-            around=slot.starts_at,
-            held=kept_forms.held(times),
-        )
+        return refused(gone, kind=kind, around=slot.starts_at, held=kept_forms.held(times))
     # Sent after the session had timed out, or for a time that was then taken: what was typed comes
     # back, nothing booked yet.
     form, kept = form_or_kept(BookingForm)
@@ -190,10 +185,10 @@ def move_confirm(booking_id: int, slot_id: int) -> Page:
     if not form.is_submitted():
         if service.cutoff_passed(booking):
             return cutoff_page(booking)
-        if slot.status != "free" or slot.starts_at <= utcnow():
-            error = service.SlotTaken() if slot.status == "booked" else service.BookingRefused("withdrawn")
+        gone = no_longer_free(slot)
+        if gone is not None:
             held = kept_forms.held(times)
-            return refused(error, kind=kind, around=slot.starts_at, booking=booking, held=held)
+            return refused(gone, kind=kind, around=slot.starts_at, booking=booking, held=held)
         return render_template("booking/move_confirm.html", kept=kept, **page)
     if not form.validate():
         return render_template("booking/move_confirm.html", **page), 422

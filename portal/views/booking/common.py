@@ -15,7 +15,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.identity import kept_forms
 from portal.models import Booking, Client, Slot, StaffUser
 from portal.models.base import utcnow
-from portal.services.booking.bookings import BookingRefused, Needs, adviser_of
+from portal.services.booking.bookings import BookingRefused, Needs, SlotTaken, adviser_of
 from portal.services.booking.queries import FreeTime, first_free_day, free_slots, nearest_free
 from portal.services.booking.times import dates, local_date, week_start
 from portal.services.reads import by_id
@@ -73,6 +73,16 @@ def hold_for_another_time(error: BookingRefused, pages: str, user: Client | Staf
         return False
     kept_forms.hold(request.form, pages, user)
     return True
+
+
+def no_longer_free(slot: Slot) -> BookingRefused | None:
+    """Why a time opened from a list can no longer be chosen (taken, withdrawn or begun); None
+    while it is free and to come."""
+    if slot.status == "booked":
+        return SlotTaken()
+    if slot.status == "withdrawn":
+        return BookingRefused("withdrawn")
+    return BookingRefused("past") if slot.starts_at <= utcnow() else None
 
 
 def appointment_type_or_404(key: str) -> AppointmentType:

@@ -227,3 +227,11 @@ def login_as(app: Flask, browser: FlaskClient, user: Any, **facts: Any) -> str:
         db.close()
     browser.set_cookie(app.config["SESSION_COOKIE_NAME"], token)
     return token
+
+
+def signed_in(app: Flask, user: Any) -> FlaskClient:
+    """A test client of its own, signed in as `user` (see login_as); not signed in for None."""
+    browser = app.test_client()
+    if user is not None:
+        login_as(app, browser, user)
+    return browser

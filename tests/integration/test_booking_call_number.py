@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal.models import AccessLogEntry, Booking, Client
 from portal.services.booking import bookings as booking_service
-from tests.conftest import csrf_token_from, error_summary_of, login_as
+from tests.conftest import csrf_token_from, error_summary_of, signed_in
 from tests.integration.booking_support import (
     actor_for,
     book_as_client,
@@ -30,12 +30,6 @@ def with_number_on_file(app, db, client, number):
     with app.app_context():
         db.get(Client, client.id).phone = number
         db.commit()
-
-
-def signed_in(app, user):
-    browser = app.test_client()
-    login_as(app, browser, user)
-    return browser
 
 
 def test_a_call_needs_a_number_which_the_client_and_the_adviser_then_see(app, db, demo):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import Booking, Slot, UserSession
-from tests.conftest import csrf_token_from, login_as
+from tests.conftest import csrf_token_from, login_as, signed_in
 from tests.integration.booking_support import book_as_client, bookings, may_book, publish_times
 
 INTERVIEW = "rehabilitation_interview"
@@ -36,12 +36,6 @@ def ids(app, db, demo):
 
 def taken_by_sofia(app, demo, slot_id):
     assert book_as_client(signed_in(app, demo["client_sv"]), slot_id).status_code == 302
-
-
-def signed_in(app, user):
-    browser = app.test_client()
-    login_as(app, browser, user)
-    return browser
 
 
 def send_late(browser, url, page_html, data):

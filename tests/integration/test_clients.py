@@ -10,15 +10,9 @@ from sqlalchemy import func, select
 from portal.models import AccessLogEntry, Client, ClientAssignment
 from portal.services.audit import SYSTEM
 from portal.services.clients import assign
-from tests.conftest import error_summary_of, lists_logged, login_as, post_form
+from tests.conftest import error_summary_of, lists_logged, post_form, signed_in
 from tests.factories import make_client
 from tests.integration.questionnaire_helpers import ALL_PAGES, submitted
-
-
-def signed_in(app, user):
-    browser = app.test_client()
-    login_as(app, browser, user)
-    return browser
 
 
 def test_finding_a_new_client_by_hetu_creates_and_assigns_them_and_is_logged(app, db, demo):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.models import QuestionnaireResponse
-from tests.conftest import login_as
+from tests.conftest import signed_in
 from tests.integration.booking_support import (
     book_as_client,
     bookings,
@@ -25,8 +25,7 @@ def test_booking_moving_and_cancelling_the_interview_sets_the_questionnaires_tim
     ids = publish_times(app, db, demo["adviser"], days=2)
     may_book(app, db, demo["client_fi"], demo["adviser"])
     response = assign(app, db, demo["client_fi"], demo["adviser"])
-    maija = app.test_client()
-    login_as(app, maija, demo["client_fi"])
+    maija = signed_in(app, demo["client_fi"])
     assert BEFORE_FI not in maija.get(f"/questionnaires/{response.id}").get_data(as_text=True)
 
     assert book_as_client(maija, ids[0]).status_code == 302
@@ -62,8 +61,7 @@ def test_answers_already_reviewed_keep_the_time_of_their_own_interview(app, db, 
         .values(reviewed_at=datetime.now(UTC), interview_at=None)
     )
     db.commit()
-    browser = app.test_client()
-    login_as(app, browser, demo["client_sv"])
+    browser = signed_in(app, demo["client_sv"])
     assert book_as_client(browser, ids[0]).status_code == 302
     assert response_row(db, earlier.id).interview_at is None, "a reviewed round is left as it was"
 
@@ -71,8 +69,7 @@ def test_answers_already_reviewed_keep_the_time_of_their_own_interview(app, db, 
 def test_a_questionnaire_given_after_the_interview_was_booked_tells_its_time(app, db, demo):
     ids = publish_times(app, db, demo["adviser"], days=1)
     may_book(app, db, demo["client_fi"], demo["adviser"])
-    maija = app.test_client()
-    login_as(app, maija, demo["client_fi"])
+    maija = signed_in(app, demo["client_fi"])
     assert book_as_client(maija, ids[0]).status_code == 302
     (booking,) = bookings(db)
     response = assign(app, db, demo["client_fi"], demo["adviser"])

@@ -176,12 +176,13 @@ def test_a_booking_sent_after_the_timeout_is_not_made_but_its_details_come_back(
 
 
 def test_a_move_sent_after_the_timeout_moves_nothing_but_the_choice_comes_back(app, db, demo, live_server):
+    from tests.conftest import signed_in
     from tests.integration.booking_support import book_as_client, bookings, may_book, publish_times
 
     ids = publish_times(app, db, demo["adviser"], days=1)
     may_book(app, db, demo["client_fi"], demo["adviser"])
     browser = sign_in(live_server.url, MAIJA).browser
-    assert book_as_client(browser_in(app, demo["client_fi"]), ids[0], modality="in_person").status_code == 302
+    assert book_as_client(signed_in(app, demo["client_fi"]), ids[0], modality="in_person").status_code == 302
     (booking,) = bookings(db)
     url = f"{live_server.url}/appointments/{booking.id}/move/{ids[1]}"
 
@@ -194,14 +195,6 @@ def test_a_move_sent_after_the_timeout_moves_nothing_but_the_choice_comes_back(a
     assert 'value="040 765 4321"' in back.text
     (unmoved,) = bookings(db)
     assert (unmoved.slot_id, unmoved.modality) == (ids[0], "in_person")
-
-
-def browser_in(app, user):
-    from tests.conftest import login_as
-
-    browser = app.test_client()
-    login_as(app, browser, user)
-    return browser
 
 
 def test_contact_details_sent_after_the_timeout_come_back_unsaved(app, db, demo, live_server):

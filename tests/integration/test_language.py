@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import Booking
-from tests.conftest import lands_in_swedish, login_as, switch_to_swedish_on
+from tests.conftest import lands_in_swedish, signed_in, switch_to_swedish_on
 from tests.integration.booking_support import book_as_client, may_book, publish_times
 from tests.integration.consent_helpers import issue
 from tests.integration.questionnaire_helpers import ALL_PAGES, submitted
@@ -154,13 +154,6 @@ def worked_on(app, db, demo):
         "consent": consent_id,
         "response": response.id,
     }
-
-
-def signed_in(app, user):
-    browser = app.test_client()
-    if user is not None:
-        login_as(app, browser, user)
-    return browser
 
 
 def browsers(app, demo):

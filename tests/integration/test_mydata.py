@@ -14,13 +14,7 @@ from portal.models import AccessLogEntry, Client
 from portal.services.audit import SYSTEM, audit_key
 from portal.services.audit_verify import verify_chain
 from portal.services.clients import assign
-from tests.conftest import csrf_token_from, error_summary_of, login_as, post_form
-
-
-def signed_in(app, user):
-    browser = app.test_client()
-    login_as(app, browser, user)
-    return browser
+from tests.conftest import csrf_token_from, error_summary_of, post_form, signed_in
 
 
 def test_contact_details_are_saved_with_the_number_in_international_form(app, db, demo):

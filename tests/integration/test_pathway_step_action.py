@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.i18n import today
 from portal.services.pathway import Change, move_to_step, start_pathway
-from tests.conftest import login_as
+from tests.conftest import signed_in
 from tests.integration import consent_helpers as consents
 from tests.integration import questionnaire_helpers as questionnaires
 from tests.integration.booking_support import actor_for, book_as_client, may_book, publish_times
@@ -22,8 +22,7 @@ def on_step(app, db, client, adviser, step):
 
 def pages(app, client, locale="fi"):
     """The client's home and pathway pages, read anew at each call."""
-    browser = app.test_client()
-    login_as(app, browser, client)
+    browser = signed_in(app, client)
     browser.get(f"/language/{locale}")
     return lambda: [browser.get(url).get_data(as_text=True) for url in ("/home", "/pathway")]
 
@@ -41,8 +40,7 @@ def test_the_consent_step_says_what_stands_for_the_client(app, db, demo):
         assert "Lue suostumus Polussa ja päätä, annatko sen." in page
         assert 'href="/consents">Avaa suostumus</a>' in page
 
-    browser = app.test_client()
-    login_as(app, browser, maija)
+    browser = signed_in(app, maija)
     assert consents.sign(browser, request_id).status_code == 303
     for page in home_and_pathway():
         assert "Olet antanut tämän suostumuksen. Tässä vaiheessa sinulta ei tarvita muuta." in page
@@ -77,8 +75,7 @@ def test_the_booking_step_waits_for_the_offer_then_links_then_says_booked(app, d
     for page in home_and_pathway():
         assert 'href="/appointments">Varaa aika verkostotapaamiseen</a>' in page
 
-    browser = app.test_client()
-    login_as(app, browser, maija)
+    browser = signed_in(app, maija)
     assert book_as_client(browser, ids[0], kind="network_meeting", modality="video").status_code == 302
     for page in home_and_pathway():
         assert "Olet varannut ajan. Näet sen ajanvarauksissasi." in page

@@ -45,6 +45,11 @@ def log_view(
         record_access(db, **fields)
 
 
+def log_page_view(db: Session, *, object_type: str) -> None:
+    """A professional looked at data that is no client's (the accessibility feedback)."""
+    record_access_now(db, **_request_fields(), object_type=object_type)
+
+
 def log_client_views(db: Session, *, client_id: int, object_types: list[str]) -> None:
     """A page showing several parts of one client's data: an entry for each part, one batch, one commit."""
     fields = _request_fields()

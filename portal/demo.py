@@ -104,11 +104,13 @@ def load_demo(db: Session) -> str:
     # These read the demo people from this module, so they are imported here.
     from portal.services.booking import demo_availability
     from portal.services.consent import demo_consents
+    from portal.services.feedback import demo_feedback
     from portal.services.questionnaire import demo_questionnaires
 
     demo_consents(db)
     demo_questionnaires(db)
     demo_availability(db)
+    demo_feedback(db)
     return f"{len(clients)} clients and {len(staff)} staff members"
 
 

@@ -36,6 +36,7 @@ STAFF_NAV = (
     ("consent.staff_requests", _l("Consent requests")),
     ("booking.schedule", _l("Schedule")),
 )
+MAIN_USER_NAV = (("feedback.received", _l("Accessibility feedback")),)
 
 
 def navigation(app: Flask, user: Any) -> tuple[tuple[str, str], ...]:
@@ -44,8 +45,10 @@ def navigation(app: Flask, user: Any) -> tuple[tuple[str, str], ...]:
         return ()
     if user.role == "client":
         return _existing(app, CLIENT_NAV)
-    # The professionals' pages are for advisers and staff; an admin's work is the admin commands.
-    return _existing(app, STAFF_NAV) if user.has_role("adviser", "staff") else ()
+    # The professionals' pages are for advisers and staff; a main user reads the accessibility
+    # feedback, and the rest of their work is the admin commands.
+    entries = STAFF_NAV if user.has_role("adviser", "staff") else ()
+    return _existing(app, entries + MAIN_USER_NAV if user.has_role("admin") else entries)
 
 
 # The menu's labels in each language, translated once: the menu is on every page.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, StringField, TextAreaField
+from wtforms import EmailField, Field, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
 
 from portal.forms import messages
 from portal.i18n import lazy_gettext as _l
@@ -15,6 +15,12 @@ TOPICS = [
     SelectChoice("language", _l("Language or unclear text")),
     SelectChoice("other", _l("Something else")),
 ]
+
+
+def _written(form: FlaskForm, field: Field) -> None:
+    """Spaces and line breaks alone are no feedback: nobody could read or answer them."""
+    if not (field.data or "").strip():
+        raise StopValidation(str(messages.REQUIRED_MESSAGE))
 
 
 class FeedbackForm(FlaskForm):
@@ -32,6 +38,7 @@ class FeedbackForm(FlaskForm):
         description=_l("Tell us what did not work and what you were trying to do."),
         validators=[
             InputRequired(message=messages.REQUIRED_MESSAGE),
+            _written,
             Length(max=4000, message=messages.MESSAGE_TOO_LONG),
         ],
     )

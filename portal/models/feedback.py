@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models.base import Base, UTCDateTime, utcnow
@@ -17,8 +17,12 @@ class Feedback(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     locale: Mapped[str] = mapped_column(String(2))
     topic: Mapped[str] = mapped_column(String(32))
-    page: Mapped[str] = mapped_column(String(300), default="")
-    message: Mapped[str] = mapped_column(Text)
-    reply_to: Mapped[str | None] = mapped_column(String(254))
-    # The law asks for an answer within 14 days; staff mark it answered.
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Sealed (portal.services.feedback): people write about their health and their devices, and
+    # leave an address; the database and its copies hold none of it readable.
+    message_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    page_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    reply_to_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The law asks for an answer within 14 days; a main user marks the feedback handled once it
+    # has been answered, or needed no answer.
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))

@@ -33,6 +33,7 @@ BOOKING_PARAMS = frozenset({"path", "starts_at"})
 TEMPLATE_PARAMS: dict[str, frozenset[str]] = {
     "consent_requested": frozenset({"path"}),
     "consent_revoked": frozenset({"path"}),
+    "feedback_received": frozenset({"path"}),
     "questionnaire_assigned": frozenset({"path"}),
     "pathway_updated": frozenset({"path"}),
     "booking_confirmed": BOOKING_PARAMS,

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 
 from portal.db import get_db
 from portal.identity.access import current_client, current_staff
+from portal.services import feedback
 from portal.views import panels
 
 bp = Blueprint("home", __name__)
@@ -20,4 +21,6 @@ def client_home() -> str:
 
 @bp.get("/staff")
 def staff_home() -> str:
-    return render_template("home/staff.html", staff=current_staff())
+    staff = current_staff()
+    waiting = feedback.waiting_count(get_db()) if staff.has_role("admin") else None
+    return render_template("home/staff.html", staff=staff, feedback_waiting=waiting)

@@ -77,7 +77,11 @@ def _page_at(address: str) -> str | None:
     except HTTPException:
         return None
     page = getattr(current_app.view_functions.get(endpoint), "form_page", None)
-    return url_for(page, **arguments) if page else None
+    if page is None:
+        return None
+    # Only the arguments the page's address has: a list page of forms needs none of the item's id.
+    takes = {name for rule in current_app.url_map.iter_rules(page) for name in rule.arguments}
+    return url_for(page, **{name: value for name, value in arguments.items() if name in takes})
 
 
 def _came_from() -> str | None:

@@ -2,6 +2,10 @@
 
 from tests.access_rules import ANYONE_200, CLIENTS_ONLY, ROLES, SIGNED_IN_POST, STAFF_ONLY, Rules
 
+# The accessibility feedback is read and handled by main users only.
+MAIN_USERS_GET = {**dict.fromkeys(ROLES, 403), "anonymous": 302, "admin": 200}
+MAIN_USERS_POST = {**dict.fromkeys(ROLES, 403), "anonymous": 401, "admin": 404}
+
 RULES: Rules = {
     ("GET", "pages.start"): ("/", ANYONE_200),
     ("GET", "pages.accessibility"): ("/accessibility", ANYONE_200),
@@ -10,6 +14,8 @@ RULES: Rules = {
     ("GET", "feedback.give"): ("/accessibility/feedback", ANYONE_200),
     ("POST", "feedback.give"): ("/accessibility/feedback", dict.fromkeys(ROLES, 422)),
     ("GET", "feedback.thanks"): ("/accessibility/feedback/thanks", ANYONE_200),
+    ("GET", "feedback.received"): ("/staff/feedback", MAIN_USERS_GET),
+    ("POST", "feedback.mark_handled"): ("/staff/feedback/999999/handled", MAIN_USERS_POST),
     ("GET", "language.switch"): ("/language/sv", dict.fromkeys(ROLES, 302)),
     ("GET", "health.health"): ("/health", ANYONE_200),
     ("GET", "identity.jwks"): ("/.well-known/jwks.json", ANYONE_200),

@@ -1,6 +1,6 @@
 """The feedback journey with the keyboard alone: skip link, errors, correction, sending."""
 
-from portal.models import Feedback
+from portal.services.feedback import received
 from tests.e2e.conftest import check_page
 
 
@@ -22,7 +22,7 @@ def focused_text(page):
     return page.evaluate("document.activeElement.textContent.trim()")
 
 
-def test_feedback_can_be_given_with_the_keyboard_alone(phone, live_server, db):
+def test_feedback_can_be_given_with_the_keyboard_alone(phone, live_server, app, db):
     page = phone
     page.goto(live_server.url + "/accessibility/feedback")
     press(page, "Tab")
@@ -69,4 +69,6 @@ def test_feedback_can_be_given_with_the_keyboard_alone(phone, live_server, db):
         press(page, "Enter")
     assert page.locator("h1").inner_text() == "Kiitos palautteestasi"
     check_page(page, "keyboard-feedback-thanks")
-    assert db.query(Feedback).one().message == "Näppäimistöllä toimii. Åäö."
+    with app.app_context():
+        (stored,) = received(db, handled=False)
+    assert stored.message == "Näppäimistöllä toimii. Åäö."

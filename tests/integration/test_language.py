@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import Booking
+from portal.services.feedback import submit_feedback
 from tests.conftest import lands_in_swedish, signed_in, switch_to_swedish_on
 from tests.integration.booking_support import book_as_client, may_book, publish_times
 from tests.integration.consent_helpers import issue
@@ -112,6 +113,7 @@ POST_ONLY = {
         "/staff/consents/requests/{consent}/reissue",
         "/staff/consents/requests/{consent}",
     ),
+    "feedback.mark_handled": ("admin", "/staff/feedback/{feedback}/handled", "/staff/feedback"),
     "mydata.download": ("client", "/my-data/download", "/my-data"),
     "pathway.start": ("adviser", "/staff/clients/{client}/pathway/start", "/staff/clients/{client}/pathway"),
     "pathway.move": ("adviser", "/staff/clients/{client}/pathway/move", "/staff/clients/{client}/pathway"),
@@ -147,7 +149,10 @@ def worked_on(app, db, demo):
     consent_id = issue(app, db, demo["staff"], maija)
     response = submitted(app, db, maija, riikka, ALL_PAGES)
     booking_id = db.scalar(select(Booking.id).where(Booking.client_id == maija.id))
+    with app.app_context():
+        feedback = submit_feedback(db, topic="other", message="Hei", page="", reply_to=None, locale="fi")
     return {
+        "feedback": feedback.id,
         "client": maija.id,
         "slot": slot_id,
         "booking": booking_id,

@@ -87,3 +87,39 @@ def test_text_written_before_revision_13_is_sealed_by_it(app, scratch_database_u
     with pytest.raises(DBAPIError), engine.begin() as connection:
         connection.execute(text("UPDATE consent_event SET channel = 'assisted'"))  # still append-only
     engine.dispose()
+
+
+def test_feedback_written_before_revision_15_is_sealed_by_it(app, scratch_database_url):
+    """Feedback stored as plain text comes out sealed, and the main users read it as it was written."""
+    from portal.services import feedback as feedback_service
+
+    upgrade(scratch_database_url, "0014")
+    engine = make_engine(scratch_database_url)
+    with engine.begin() as connection:
+        for message, page, reply_to in (
+            ("Painike on liian pieni.", "Etusivu", "antaja@example.fi"),
+            ("Ingen adress.", "", None),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO feedback (created_at, locale, topic, page, message, reply_to)"
+                    " VALUES ('2026-11-30 09:00:00', 'fi', 'other', :page, :message, :reply_to)"
+                ),
+                {"message": message, "page": page, "reply_to": reply_to},
+            )
+    with app.app_context():
+        upgrade(scratch_database_url)
+        with Session(engine) as db:
+            opened = feedback_service.received(db, handled=False)
+    assert [(item.message, item.page, item.reply_to) for item in opened] == [
+        ("Painike on liian pieni.", "Etusivu", "antaja@example.fi"),
+        ("Ingen adress.", "", None),
+    ]
+    with engine.connect() as connection:
+        raw = repr(connection.execute(text("SELECT * FROM feedback")).all())
+        assert "Painike" not in raw
+        assert "antaja@" not in raw
+        assert {"message", "page", "reply_to"}.isdisjoint(
+            column["name"] for column in inspect(connection).get_columns("feedback")
+        )
+    engine.dispose()

@@ -63,12 +63,12 @@ def test_what_was_written_and_not_committed_is_undone(app, db, postgresql):
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
         connection.exec_driver_sql(
-            "INSERT INTO feedback (message, locale, topic, page, created_at)"
-            " VALUES ('left uncommitted', 'fi', 'other', '', now())"
+            "INSERT INTO feedback (message_encrypted, locale, topic, created_at)"
+            " VALUES ('\\x00', 'fi', 'other', now())"
         )
         connection.execute(text("SELECT 1"))  # a read after the write: still a writing transaction
     session = app.extensions["polku.sessionmaker"]()
-    session.add(Feedback(message="flushed, not committed", locale="sv", topic="other"))
+    session.add(Feedback(message_encrypted=b"flushed, not committed", locale="sv", topic="other"))
     session.flush()
     session.close()
     assert db.execute(text("SELECT count(*) FROM feedback")).scalar() == 0

@@ -184,3 +184,28 @@ def test_a_move_refused_for_a_withdrawn_time_leads_back_to_the_times_of_the_move
     assert 'value="phone" checked' in page
     assert 'value="09 1234567"' not in page
     assert 'value="09 123 4567"' in page, "as typed"
+
+
+def test_a_professional_opening_a_time_no_longer_free_is_told_so_at_once(app, db, demo, ids):
+    """As for the client: an out-of-date list's time opens to the reason, not to a form that would fail."""
+    riikka = signed_in(app, demo["adviser"])
+    base = f"/staff/booking/clients/{demo['client_fi'].id}/book/{INTERVIEW}"
+    opened = riikka.get(f"{base}/{ids[0]}").get_data(as_text=True)
+    taken_by_sofia(app, demo, ids[0])
+    assert send_late(riikka, f"{base}/{ids[0]}", opened, TYPED).status_code == 409
+
+    assert riikka.get(f"{base}/{ids[0]}").status_code == 409, "taken: the nearest free times instead"
+    with app.app_context():
+        db.get(Slot, ids[1]).status = "withdrawn"
+        db.commit()
+    withdrawn = riikka.get(f"{base}/{ids[1]}")
+    assert withdrawn.status_code == 409
+    assert KEPT_FI in withdrawn.get_data(as_text=True), "what was typed still waits"
+    assert 'name="accessibility"' not in withdrawn.get_data(as_text=True)
+
+    maija = signed_in(app, demo["client_fi"])
+    assert book_as_client(maija, ids[2]).status_code == 302
+    (booking,) = [b for b in bookings(db) if b.client_id == demo["client_fi"].id]
+    moved_to_taken = riikka.get(f"/staff/bookings/{booking.id}/move/{ids[0]}")
+    assert moved_to_taken.status_code == 409
+    assert 'name="modality"' not in moved_to_taken.get_data(as_text=True)

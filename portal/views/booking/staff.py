@@ -44,6 +44,7 @@ from portal.views.booking.common import (
     asked_day,
     hold_for_another_time,
     needs_of,
+    no_longer_free,
     office_of,
     refused,
     requested_week,
@@ -324,6 +325,11 @@ def staff_confirm(client_id: int, type_key: str, slot_id: int) -> Page:
     slot = slot_or_404(slot_id)
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind, client=client)
+    times = url_for("booking.staff_choose_time", client_id=client.id, type_key=kind.key) + "/"
+    gone = no_longer_free(slot)
+    if request.method == "GET" and gone is not None:
+        # As for the client: opened from a list that was out of date; a kept form keeps waiting.
+        return refused(gone, kind=kind, around=slot.starts_at, client=client, held=kept_forms.held(times))
     # Sent after the session had timed out: what was typed comes back, nothing booked yet.
     form, kept = form_or_kept(BookingForm)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
@@ -336,7 +342,6 @@ def staff_confirm(client_id: int, type_key: str, slot_id: int) -> Page:
     try:
         booking = service.book_slot(get_db(), current_actor(), client, kind.key, slot.id, needs_of(form))
     except service.BookingRefused as error:
-        times = url_for("booking.staff_choose_time", client_id=client.id, type_key=kind.key) + "/"
         held = hold_for_another_time(error, times, current_staff())
         return refused(error, kind=kind, around=slot.starts_at, client=client, held=held)
     kept_forms.let_go()
@@ -369,6 +374,13 @@ def staff_move_confirm(booking_id: int, slot_id: int) -> Page:
     offer_call_number(form, booking.phone or booking.client.phone)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "booking": booking}
     if not form.is_submitted():
+        if booking.status != "booked":
+            return refused(service.BookingRefused("not_active"), kind=kind)
+        gone = no_longer_free(slot)
+        if gone is not None:
+            held = kept_forms.held(times)
+            client = booking.client
+            return refused(gone, kind=kind, around=slot.starts_at, booking=booking, client=client, held=held)
         return render_template("booking/move_confirm.html", client=booking.client, kept=kept, **page)
     if not form.validate():
         return render_template("booking/move_confirm.html", client=booking.client, **page), 422

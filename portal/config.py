@@ -15,7 +15,8 @@ DEFAULT_AUDIT_HMAC_KEY = "polku-development-audit-key-do-not-use-in-production"
 
 
 class UnsafeConfiguration(RuntimeError):
-    """Raised when production is asked to start with a development setting."""
+    """Raised when the portal is asked to start with a setting it cannot use: a development setting
+    in production, or a value of the wrong kind."""
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
@@ -89,7 +90,8 @@ def load(app_config: dict[str, Any], overrides: dict[str, Any] | None) -> None:
     """Layer the environment and then explicit overrides over the defaults."""
     for key, value in os.environ.items():
         if key.startswith("PORTAL_"):
-            app_config[key.removeprefix("PORTAL_")] = _parse(value)
+            name = key.removeprefix("PORTAL_")
+            app_config[name] = _parse(name, value, app_config.get(name))
     if overrides:
         app_config.update(overrides)
     app_config["TESTING"] = app_config["TESTING"] or app_config["ENV"] == "testing"
@@ -106,12 +108,37 @@ def _is_32_byte_key(value: str) -> bool:
         return False
 
 
-def _parse(value: str) -> Any:
-    lowered = value.strip().lower()
-    if lowered in {"true", "yes", "on", "1"}:
-        return True
-    if lowered in {"false", "no", "off", "0"}:
-        return False
+TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+# Settings whose default (None) does not tell their type.
+TYPES: dict[str, type] = {"DEV_IDP_ENABLED": bool, "WTF_CSRF_TIME_LIMIT": int}
+
+
+def _parse(name: str, value: str, default: Any) -> Any:
+    """An environment variable as the type of the setting's default: a minute count given as "3"
+    must be the number 3 (the pages count with it), and a password of digits stays text."""
+    kind = TYPES.get(name) or (type(default) if default is not None else None)
+    text = value.strip()
+    if kind is bool:
+        if text.lower() in TRUE_WORDS | FALSE_WORDS:
+            return text.lower() in TRUE_WORDS
+        raise UnsafeConfiguration(f"PORTAL_{name} must be true or false, not {value!r}")
+    if kind is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise UnsafeConfiguration(f"PORTAL_{name} must be a whole number, not {value!r}") from None
+    if kind is list:
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if default and all(isinstance(item, int) for item in default):
+            try:
+                return [int(part) for part in parts]
+            except ValueError:
+                problem = f"PORTAL_{name} must be whole numbers separated by commas"
+                raise UnsafeConfiguration(problem) from None
+        return parts
+    if kind is None and text.lower() in (TRUE_WORDS | FALSE_WORDS) - {"1", "0"}:
+        return text.lower() in TRUE_WORDS  # a setting of Flask or an extension that has no default here
     return value
 
 

@@ -100,6 +100,24 @@ def test_the_page_tells_when_the_idle_warning_is_due(app, maija_browser):
     assert "Jatka asiointia" in page
 
 
+@pytest.fixture
+def limits_from_the_environment(monkeypatch):
+    """As the README sets them: the environment's text, before the app is made."""
+    monkeypatch.setenv("PORTAL_SESSION_IDLE_MINUTES", "3")
+    monkeypatch.setenv("PORTAL_SESSION_WARNING_SECONDS", "150")
+
+
+def test_session_limits_set_in_the_environment_are_used_on_every_page(limits_from_the_environment, app, demo):
+    browser = app.test_client()
+    login_as(app, browser, demo["client_fi"])
+    with time_machine.travel(datetime.now(UTC), tick=False):
+        response = browser.get("/my-data/contact")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'data-session-deadline="181"' in page
+    assert 'data-session-warning="150"' in page
+
+
 def test_expired_sessions_are_purged(app, db, demo):
     with time_machine.travel(START, tick=False):
         login_as(app, app.test_client(), demo["client_fi"])

@@ -78,3 +78,34 @@ def test_production_uses_a_host_prefixed_secure_cookie(tmp_path):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert "devidp.discovery" not in app.view_functions
     assert "devtools.outbox" not in app.view_functions
+
+
+def test_numbers_and_lists_from_the_environment_take_the_settings_kind(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_DATABASE_URL", f"sqlite:///{tmp_path}/env.sqlite3")
+    monkeypatch.setenv("PORTAL_SESSION_IDLE_MINUTES", "3")
+    monkeypatch.setenv("PORTAL_SESSION_WARNING_SECONDS", " 150 ")
+    monkeypatch.setenv("PORTAL_BOOKING_REMINDER_HOURS", "48, 3")
+    monkeypatch.setenv("PORTAL_CSP_FORM_ACTION", "https://idp.example, https://login.example")
+    monkeypatch.setenv("PORTAL_SMTP_PASSWORD", "0")
+    monkeypatch.setenv("PORTAL_DEV_IDP_ENABLED", "0")
+    app = create_app()
+    assert app.config["SESSION_IDLE_MINUTES"] == 3
+    assert app.config["SESSION_WARNING_SECONDS"] == 150
+    assert app.config["BOOKING_REMINDER_HOURS"] == [48, 3]
+    assert app.config["CSP_FORM_ACTION"] == ["https://idp.example", "https://login.example"]
+    assert app.config["SMTP_PASSWORD"] == "0", "a password of digits stays text"
+    assert app.config["DEV_IDP_ENABLED"] is False
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "complaint"),
+    [
+        ("SESSION_IDLE_MINUTES", "half an hour", "PORTAL_SESSION_IDLE_MINUTES must be a whole number"),
+        ("RATELIMIT_ENABLED", "maybe", "PORTAL_RATELIMIT_ENABLED must be true or false"),
+        ("BOOKING_REMINDER_HOURS", "24,two", "PORTAL_BOOKING_REMINDER_HOURS must be whole numbers"),
+    ],
+)
+def test_a_value_of_the_wrong_kind_stops_the_start_and_names_it(monkeypatch, name, value, complaint):
+    monkeypatch.setenv(f"PORTAL_{name}", value)
+    with pytest.raises(UnsafeConfiguration, match=complaint):
+        create_app()

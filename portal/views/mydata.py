@@ -57,10 +57,26 @@ OBJECT_LABELS = (
 )
 
 
+# Entries that "what was done: to which data" would misname (an assignment is no change to the
+# client's basic information), said whole.
+EVENT_LABELS = {
+    ("create", "client_assignment"): _l("A professional was assigned to work with you"),
+    ("change", "client_assignment"): _l("A professional's work with you ended"),
+    ("create", "appointment_offer"): _l("You were offered the chance to book an appointment"),
+}
+
+
 def object_label(object_type: str) -> Any:
     return next(
         (label for prefix, label in OBJECT_LABELS if object_type.startswith(prefix)), _l("Your information")
     )
+
+
+def event_label(action: str, object_type: str) -> str:
+    whole = EVENT_LABELS.get((action, object_type))
+    if whole is not None:
+        return str(whole)
+    return f"{ACTION_LABELS.get(action, action)}: {object_label(object_type)}"
 
 
 @bp.get("")
@@ -93,21 +109,24 @@ def contact() -> str | Response | tuple[str, int]:
 
 
 @bp.get("/access-log")
-def access_log() -> str:
+def access_log() -> str | Response:
     client = current_client()
     page = page_number()
     rows, total = service.access_log_page(
         get_db(), client, page, PER_PAGE, with_names=current_app.config["ACCESS_LOG_SHOW_NAMES"]
     )
+    pages = max(1, -(-total // PER_PAGE))
+    if page > pages:
+        # Past the last page (an old link, a typed number): the last page, not "nobody has used it".
+        return redirect(url_for("mydata.access_log", page=pages))
     return render_template(
         "mydata/access_log.html",
         rows=rows,
         page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        pages=pages,
         total=total,
         role_labels=ROLE_LABELS,
-        action_labels=ACTION_LABELS,
-        object_label=object_label,
+        event_label=event_label,
     )
 
 

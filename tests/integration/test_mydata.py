@@ -11,9 +11,9 @@ import time_machine
 from sqlalchemy import select
 
 from portal.models import AccessLogEntry, Client
-from portal.services.audit import SYSTEM, audit_key
+from portal.services.audit import SYSTEM, Actor, audit_key
 from portal.services.audit_verify import verify_chain
-from portal.services.clients import assign
+from portal.services.clients import assign, end_assignment
 from tests.conftest import csrf_token_from, error_summary_of, post_form, signed_in
 
 
@@ -105,6 +105,23 @@ def test_the_client_sees_who_opened_their_page(app, db, demo):
     assert "Riikka Rantanen" not in other
 
 
+def test_a_page_past_the_last_leads_to_the_last_instead_of_saying_nobody_used_the_data(app, db, demo):
+    with app.app_context():
+        assign(db, SYSTEM, demo["client_fi"], demo["adviser"])
+    adviser = signed_in(app, demo["adviser"])
+    for _ in range(12):  # an entry for each part of the client's page: more than one page of 20
+        assert adviser.get(f"/staff/clients/{demo['client_fi'].id}").status_code == 200
+    maija = signed_in(app, demo["client_fi"])
+    response = maija.get("/my-data/access-log", query_string={"page": "999"})
+    assert response.status_code == 302
+    last = int(response.headers["Location"].removeprefix("/my-data/access-log?page="))
+    assert last > 1
+    assert maija.get(f"/my-data/access-log?page={last + 1}").headers["Location"].endswith(f"page={last}")
+    last = maija.get(f"/my-data/access-log?page={last}").get_data(as_text=True)
+    assert "Riikka Rantanen" in last
+    assert "ei ole käyttänyt tietojasi" not in last
+
+
 def test_names_can_be_left_out_by_configuration(app, db, demo):
     app.config["ACCESS_LOG_SHOW_NAMES"] = False
     with app.app_context():
@@ -170,3 +187,23 @@ def test_a_client_on_a_list_sees_that_day_s_first_view_and_nothing_of_the_others
 
 def test_the_download_needs_a_csrf_token(app, demo):
     assert signed_in(app, demo["client_fi"]).post("/my-data/download").status_code == 400
+
+
+def test_the_menu_shows_which_section_a_page_within_it_belongs_to(app, db, demo):
+    maija = signed_in(app, demo["client_fi"])
+    overview = maija.get("/my-data").get_data(as_text=True)
+    assert '<a href="/my-data" aria-current="page">Omat tiedot</a>' in overview
+    contact = maija.get("/my-data/contact").get_data(as_text=True)
+    assert '<a href="/my-data" aria-current="true">Omat tiedot</a>' in contact
+    assert contact.count("aria-current=") == 1
+    assert 'aria-current="true"' not in maija.get("/home").get_data(as_text=True)
+
+
+def test_an_assignment_is_told_as_such_not_as_a_change_to_basic_information(app, db, demo):
+    with app.app_context():
+        assignment = assign(db, Actor(id=demo["staff"].id, role="staff"), demo["client_fi"], demo["adviser"])
+        end_assignment(db, Actor(id=demo["staff"].id, role="staff"), assignment)
+    page = signed_in(app, demo["client_fi"]).get("/my-data/access-log").get_data(as_text=True)
+    assert "Ammattilainen lisättiin työskentelemään kanssasi" in page
+    assert "Ammattilaisen työskentely kanssasi päättyi" in page
+    assert "Perustietosi" not in page

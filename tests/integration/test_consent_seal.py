@@ -142,6 +142,8 @@ def test_the_public_page_says_when_a_consent_was_revoked(app, demo, signed):
     page = post_form(app.test_client(), "/verify", {"code": signed.verification_code}).get_data(as_text=True)
     assert "Ei voimassa" in page
     assert "Suostumus peruttiin" in page
+    assert "Voimassa saakka" not in page, "the end date it was given no longer holds"
+    assert '<dt class="summary-list__key">Peruttu</dt>' in page
 
 
 def test_the_command_prints_the_result_and_fails_when_invalid(app, demo, signed):

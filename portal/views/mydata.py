@@ -23,65 +23,17 @@ from portal.services.questionnaire import export_for_client as questionnaire_exp
 from portal.urls import page_number
 from portal.views import panels
 from portal.views.consent.parts import export_data as consent_export
+from portal.views.mydata_labels import CHANNEL_LABELS, ROLE_LABELS, event_label
+from portal.views.mydata_summary import summarise
 
 bp = Blueprint("mydata", __name__, url_prefix="/my-data")
 clients_only(bp)
 PER_PAGE = 20
 
-ROLE_LABELS = {
-    "adviser": _l("Adviser"),
-    "staff": _l("Social or employment professional"),
-    "admin": _l("Main user"),
-    "system": _l("Polku system"),
-}
-ACTION_LABELS = {
-    "view": _l("Viewed"),
-    "create": _l("Created"),
-    "change": _l("Changed"),
-    "delete": _l("Deleted"),
-    "sign": _l("Signed"),
-    "revoke": _l("Revoked"),
-    "export": _l("Exported"),
-    "failed-authorisation": _l("Tried without permission"),
-}
-# Object types are named by each feature; a prefix is enough to say what kind of data it was.
-OBJECT_LABELS = (
-    ("client", _l("Your basic information")),
-    ("contact", _l("Your contact details")),
-    ("pathway", _l("Your pathway")),
-    ("consent", _l("Your consents")),
-    ("questionnaire", _l("Your questionnaire answers")),
-    ("booking", _l("Your appointments")),
-    ("slot", _l("Your appointments")),
-    ("data_export", _l("Your data download")),
-)
-
-
-# Entries that "what was done: to which data" would misname (an assignment is no change to the
-# client's basic information), said whole.
-EVENT_LABELS = {
-    ("create", "client_assignment"): _l("A professional was assigned to work with you"),
-    ("change", "client_assignment"): _l("A professional's work with you ended"),
-    ("create", "appointment_offer"): _l("You were offered the chance to book an appointment"),
-}
-
-
-def object_label(object_type: str) -> Any:
-    return next(
-        (label for prefix, label in OBJECT_LABELS if object_type.startswith(prefix)), _l("Your information")
-    )
-
-
-def event_label(action: str, object_type: str) -> str:
-    whole = EVENT_LABELS.get((action, object_type))
-    if whole is not None:
-        return str(whole)
-    return f"{ACTION_LABELS.get(action, action)}: {object_label(object_type)}"
-
 
 @bp.get("")
 def overview() -> str:
-    return render_template("mydata/overview.html", client=current_client())
+    return render_template("mydata/overview.html", client=current_client(), channel_labels=CHANNEL_LABELS)
 
 
 @bp.route("/contact", methods=["GET", "POST"])
@@ -142,8 +94,11 @@ def download() -> Response:
     db = get_db()
     sections = {key: export.collect(db, client) for key, export in sorted(panels.DATA_EXPORTS.items())}
     titles = {key: export.title for key, export in panels.DATA_EXPORTS.items()}
-    summary = render_template("mydata/archive.html", sections=sections, titles=titles, created=today())
-    archive = service.build_archive(sections, summary)
+    # The summary reads in the pages' order (basic information first); the JSON keeps its sorted keys.
+    in_order = sorted(sections, key=lambda key: (panels.DATA_EXPORTS[key].order, key))
+    summary = summarise({key: sections[key] for key in in_order}, titles)
+    page = render_template("mydata/archive.html", parts=summary.parts, created=today())
+    archive = service.build_archive(sections, page)
     service.record_export(db, client)
     response = Response(archive, mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="polku-{today().isoformat()}.zip"'

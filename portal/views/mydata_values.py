@@ -42,17 +42,17 @@ class Group:
     rows: tuple[Row, ...]
 
 
-Shown_ = str | tuple[str, ...] | list[Group] | None
+Readable = str | tuple[str, ...] | list[Group] | None
 
 
-def text(value: Any, record: Record) -> Shown_:
+def text(value: Any, record: Record) -> Readable:
     return None if value in (None, "", [], {}) else str(value)
 
 
 @dataclass(frozen=True)
 class Field:
     label: Any  # a lazy translated string
-    show: Callable[[Any, Record], Shown_] = text
+    show: Callable[[Any, Record], Readable] = text
     # For a list of mappings read as a whole (pathway events): the keys `show` reads; any other is
     # reported as unlabelled like a key missing from FIELDS.
     reads: frozenset[str] = field(default_factory=frozenset)
@@ -60,12 +60,12 @@ class Field:
 
 def _parsed(value: Any) -> date | datetime:
     """A stored instant: ISO text in some sections (and all of the JSON), a datetime in others."""
-    if not isinstance(value, str):
-        return value  # type: ignore[no-any-return]
+    if isinstance(value, date):
+        return value
     return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
 
 
-def moment(value: Any, record: Record | None = None) -> Shown_:
+def moment(value: Any, record: Record | None = None) -> Readable:
     """An instant in Helsinki time, with the time of day; a day on its own as a date."""
     if value is None:
         return None
@@ -73,16 +73,16 @@ def moment(value: Any, record: Record | None = None) -> Shown_:
     return local_datetime(parsed) if isinstance(parsed, datetime) else local_date(parsed)
 
 
-def day(value: Any, record: Record | None = None) -> Shown_:
+def day(value: Any, record: Record | None = None) -> Readable:
     """The day in Helsinki, also of an instant (a pathway started at 1.30 Finnish time began that day)."""
     return None if value is None else local_date(_parsed(value))
 
 
-def yes_no(value: Any, record: Record) -> Shown_:
+def yes_no(value: Any, record: Record) -> Readable:
     return str(_l("Yes") if value else _l("No"))
 
 
-def named(labels: Mapping[Any, Any]) -> Callable[[Any, Record], Shown_]:
+def named(labels: Mapping[Any, Any]) -> Callable[[Any, Record], Readable]:
     """A code in words, with the label the portal's pages use; an unknown code shows as itself."""
     return lambda value, record: None if value is None else str(labels.get(value, value))
 
@@ -110,46 +110,46 @@ PURPOSES = {
 }
 
 
-def purpose(value: Any, record: Record) -> Shown_:
+def purpose(value: Any, record: Record) -> Readable:
     if isinstance(value, str) and value.startswith("re-issue of "):
         return str(_l("Sent again as a new request"))
     return None if value not in PURPOSES else str(PURPOSES[value])
 
 
-def who(value: Any, record: Record) -> Shown_:
+def who(value: Any, record: Record) -> Readable:
     role = str(ROLE_LABELS.get(value, value))
     place = record.get("organisation")
     return f"{role}, {organisation_name(place, current_locale())}" if place else role
 
 
-def what(value: Any, record: Record) -> Shown_:
+def what(value: Any, record: Record) -> Readable:
     done = event_label(value, record["object_type"])
     return f"{done} ({_l('your name on a list')})" if record.get("on_a_list") else done
 
 
-def appointment_name(value: Any, record: Record) -> Shown_:
+def appointment_name(value: Any, record: Record) -> Readable:
     return appointment_type(value).name[current_locale()]
 
 
-def appointment_time(value: Any, record: Record) -> Shown_:
+def appointment_time(value: Any, record: Record) -> Readable:
     """As the appointment's own page shows it: the weekday, the date and the time from–to."""
     starts, ends = datetime.fromisoformat(value), datetime.fromisoformat(record["ends_at"])
     span = _l("at %(start)s–%(end)s", start=local_time(starts), end=local_time(ends))
     return f"{local_date(starts, 'EEEE d.M.yyyy')} {span}"
 
 
-def meeting(value: Any, record: Record) -> Shown_:
+def meeting(value: Any, record: Record) -> Readable:
     place = office(record["office"]) if value == "in_person" and record.get("office") else None
     if place is None:
         return modality_name(value)
     return f"{place.name[current_locale()]}, {place.address[current_locale()]}"
 
 
-def phone(value: Any, record: Record) -> Shown_:
+def phone(value: Any, record: Record) -> Readable:
     return readable(value) or None
 
 
-def valid_until(value: Any, record: Record) -> Shown_:
+def valid_until(value: Any, record: Record) -> Readable:
     return day(value) if value else str(_l("Until your TYM client relationship ends."))
 
 
@@ -157,22 +157,22 @@ def _consent_template(record: Record) -> consent_content.ConsentTemplate:
     return consent_content.load_all()[(record["template"], record["version"])]
 
 
-def purposes(value: Any, record: Record) -> Shown_:
+def purposes(value: Any, record: Record) -> Readable:
     locale, chosen = current_locale(), set(value or ())
     return tuple(p.label[locale] for p in _consent_template(record).purposes if p.key in chosen) or None
 
 
-def categories(value: Any, record: Record) -> Shown_:
+def categories(value: Any, record: Record) -> Readable:
     locale, chosen = current_locale(), set(value or ())
     return tuple(c.label[locale] for c in _consent_template(record).categories if c.key in chosen) or None
 
 
-def assurance(value: Any, record: Record) -> Shown_:
+def assurance(value: Any, record: Record) -> Readable:
     level = {2: _l("substantial"), 3: _l("high")}.get(ACR_RANK.get(value or "", 0))
     return None if level is None else str(level)
 
 
-def questionnaire_title(value: Any, record: Record) -> Shown_:
+def questionnaire_title(value: Any, record: Record) -> Readable:
     return _questionnaire(record).title[current_locale()]
 
 
@@ -180,19 +180,19 @@ def _questionnaire(record: Record) -> questionnaire_content.Questionnaire:
     return questionnaire_content.load_all()[(record["questionnaire"], record["version"])]
 
 
-def questionnaire_status(value: Any, record: Record) -> Shown_:
+def questionnaire_status(value: Any, record: Record) -> Readable:
     if value == "draft":
         return str(QUESTIONNAIRE_STATUS["answering" if record.get("answers") else "not_started"])
     return str(QUESTIONNAIRE_STATUS["reviewed" if record.get("reviewed") else "submitted"])
 
 
-def answers(value: Any, record: Record) -> Shown_:
+def answers(value: Any, record: Record) -> Readable:
     """The questions and answers as the questionnaire's own summary shows them, section by section."""
     shown = shown_answers.sections(_questionnaire(record), value or {}, current_locale())
     return [Group(s["title"], tuple(Row(r["key"], r["value"]) for r in s["rows"])) for s in shown] or None
 
 
-def events(value: Any, record: Record) -> Shown_:
+def events(value: Any, record: Record) -> Readable:
     """What has happened on the pathway, in the sentences of the pathway page."""
     steps = _steps(record["pathway"])
     rows = []

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.models import AccessLogEntry, Client, ListView, StaffUser
@@ -112,11 +112,13 @@ def record_export(db: Session, client: Client) -> None:
     db.commit()
 
 
-def access_log_export(db: Session, client: Client) -> list[dict[str, Any]]:
+def access_log_export(db: Session, client: Client, *, with_names: bool) -> list[dict[str, Any]]:
+    """Every entry about the client, oldest first; the professional's name where the page shows it."""
     rows = db.execute(
         select(
             AccessLogEntry.at,
             AccessLogEntry.actor_role,
+            StaffUser.name,
             AccessLogEntry.actor_org,
             AccessLogEntry.action,
             AccessLogEntry.object_type,
@@ -124,6 +126,7 @@ def access_log_export(db: Session, client: Client) -> list[dict[str, Any]]:
             AccessLogEntry.purpose,
             AccessLogEntry.client_ids.is_not(None),
         )
+        .outerjoin(StaffUser, and_(StaffUser.id == AccessLogEntry.actor_id, OTHERS))
         .where(_about(client))
         .order_by(AccessLogEntry.seq)
     )
@@ -131,6 +134,7 @@ def access_log_export(db: Session, client: Client) -> list[dict[str, Any]]:
         {
             "at": at,
             "actor_role": role,
+            "name": name if with_names else None,
             "organisation": org,
             "action": action,
             "object_type": object_type,
@@ -138,5 +142,5 @@ def access_log_export(db: Session, client: Client) -> list[dict[str, Any]]:
             "purpose": purpose,
             "on_a_list": bool(in_list),
         }
-        for at, role, org, action, object_type, object_id, purpose, in_list in rows
+        for at, role, name, org, action, object_type, object_id, purpose, in_list in rows
     ]

@@ -151,9 +151,14 @@ def _pathways(db: Any, client: Client) -> list[dict[str, Any]]:
 
 panels.register_export(panels.Export("profile", _l("Your basic information"), _profile, order=10))
 panels.register_export(panels.Export("pathways", _l("Your pathways"), _pathways, order=20))
-panels.register_export(
-    panels.Export("access_log", _l("Who has used your data"), service.access_log_export, order=90)
-)
+
+
+def _access_log(db: Any, client: Client) -> list[dict[str, Any]]:
+    with_names = bool(current_app.config["ACCESS_LOG_SHOW_NAMES"])
+    return service.access_log_export(db, client, with_names=with_names)
+
+
+panels.register_export(panels.Export("access_log", _l("Who has used your data"), _access_log, order=90))
 panels.register_export(panels.Export("consents", _l("Your consents"), consent_export, order=30))
 panels.register_export(panels.Export("bookings", _l("Your appointments"), booking_export, order=50))
 panels.register_export(

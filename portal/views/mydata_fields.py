@@ -128,6 +128,7 @@ FIELDS: dict[str, dict[str, Field | None]] = {
     "access_log": {
         "at": None,  # the record's heading
         "actor_role": Field(_l("Who"), who),
+        "name": None,  # with who
         "organisation": None,  # with who
         "action": Field(_l("What was done"), what),
         "object_type": None,  # in what was done

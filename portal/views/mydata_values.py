@@ -117,9 +117,11 @@ def purpose(value: Any, record: Record) -> Readable:
 
 
 def who(value: Any, record: Record) -> Readable:
-    role = str(ROLE_LABELS.get(value, value))
+    # As the page "who has used your data" says it: the name (where shown), the role, the place.
     place = record.get("organisation")
-    return f"{role}, {organisation_name(place, current_locale())}" if place else role
+    parts = [record.get("name"), str(ROLE_LABELS.get(value, value))]
+    parts.append(organisation_name(place, current_locale()) if place else None)
+    return ", ".join(part for part in parts if part)
 
 
 def what(value: Any, record: Record) -> Readable:

@@ -7,6 +7,7 @@ import json
 import zipfile
 from datetime import UTC, datetime
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -207,3 +208,20 @@ def test_an_assignment_is_told_as_such_not_as_a_change_to_basic_information(app,
     assert "Ammattilainen lisättiin työskentelemään kanssasi" in page
     assert "Ammattilaisen työskentely kanssasi päättyi" in page
     assert "Perustietosi" not in page
+
+
+@pytest.mark.parametrize("show_names", [True, False])
+def test_the_download_says_who_used_the_data_as_the_page_does(app, db, demo, show_names):
+    app.config["ACCESS_LOG_SHOW_NAMES"] = show_names
+    with app.app_context():
+        assign(db, SYSTEM, demo["client_fi"], demo["adviser"])
+    assert signed_in(app, demo["adviser"]).get(f"/staff/clients/{demo['client_fi'].id}").status_code == 200
+    maija = signed_in(app, demo["client_fi"])
+    token = csrf_token_from(maija.get("/my-data").get_data(as_text=True))
+    archive = zipfile.ZipFile(io.BytesIO(maija.post("/my-data/download", data={"csrf_token": token}).data))
+    entries = json.loads(archive.read("polku-tiedot.json"))["access_log"]
+    by_riikka = [entry for entry in entries if entry["actor_role"] == "adviser"]
+    assert by_riikka
+    assert {entry["name"] for entry in by_riikka} == ({"Riikka Rantanen"} if show_names else {None})
+    summary = archive.read("polku-tiedot.html").decode()
+    assert ("Riikka Rantanen, Neuvoja, Kela" in summary) is show_names

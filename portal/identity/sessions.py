@@ -60,6 +60,26 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         return self.client_id is not None or self.staff_user_id is not None
 
 
+# In a session begun at another's timeout: whose that was and its CSRF secret, for a few minutes.
+TIMED_OUT = "timed_out"
+TIMED_OUT_KEPT = timedelta(minutes=5)
+
+
+def _mark_timed_out(session: ServerSession, ended: dict[str, Any]) -> None:
+    session.expired = True
+    owner = ended.get("owner") or [None, None]
+    session.expired_owner = (owner[0], owner[1])
+    session.expired_csrf = ended.get("csrf")
+    session.modified = False  # kept only if the request stores something of its own
+
+
+def _lately(at: Any, now: datetime) -> bool:
+    try:
+        return now - datetime.fromisoformat(str(at)) < TIMED_OUT_KEPT
+    except ValueError:
+        return False
+
+
 def idle_limit() -> timedelta:
     return timedelta(minutes=int(config()["SESSION_IDLE_MINUTES"]))
 
@@ -186,15 +206,20 @@ class ServerSessionInterface(SessionInterface):
         if now >= row.expires_at or now - row.last_seen_at >= idle_limit():
             db.execute(delete(UserSession).where(UserSession.id == row.id))
             db.commit()
-            expired = ServerSession()
-            expired.expired = True
             # Who it was, and the session's CSRF token: a form sent from a page left open may be
-            # kept for that person (access.keep_typed_over_timeout).
-            expired.expired_owner = (row.client_id, row.staff_user_id)
-            expired.expired_csrf = (row.data or {}).get(CSRF_FIELD)
+            # kept for that person (access.keep_typed_over_timeout). Also in the session this
+            # request begins, if it begins one (the sign-in page does): the browser's other tabs
+            # send that session's cookie from then on, and a form typed in one of them must
+            # still be kept.
+            ended = {"owner": [row.client_id, row.staff_user_id], "csrf": (row.data or {}).get(CSRF_FIELD)}
+            expired = ServerSession({TIMED_OUT: {**ended, "at": now.isoformat()}})
+            _mark_timed_out(expired, ended)
             return expired
         session = ServerSession(dict(row.data or {}), row)
         session.token = token
+        timed_out = session.get(TIMED_OUT)
+        if not session.signed_in and isinstance(timed_out, dict) and _lately(timed_out.get("at"), now):
+            _mark_timed_out(session, timed_out)
         # Held for the request: the database session's identity map keeps only weak references.
         session.person = _person(db, rows)
         return session
@@ -237,10 +262,11 @@ class ServerSessionInterface(SessionInterface):
 
     def _rotate(self, app: Flask, session: ServerSession, response: Response) -> None:
         """A new id at every sign-in, so an id planted before sign-in is worth nothing after it."""
+        data = {key: value for key, value in session.items() if key != TIMED_OUT}
         with self._db(app) as db:
             if session.row_id is not None:
                 db.execute(delete(UserSession).where(UserSession.id == session.row_id))
-            token, _row = new_session_row(db, dict(session), **(session.sign_in or {}))
+            token, _row = new_session_row(db, data, **(session.sign_in or {}))
             db.commit()
         self._set_cookie(app, response, token)
 

@@ -213,6 +213,44 @@ def test_contact_details_sent_after_the_timeout_come_back_unsaved(app, db, demo,
     assert db.get(Client, demo["client_fi"].id).email == "maija.meikalainen@example.fi"
 
 
+def test_another_tab_reaching_the_sign_in_page_first_does_not_lose_what_was_typed(app, db, demo, live_server):
+    """Two tabs, one cookie: at the limit the idle tab goes to the sign-in page (which begins a new
+    session) a moment before the other tab's page sends its form to be kept."""
+    browser = sign_in(live_server.url, MAIJA).browser
+    url = f"{live_server.url}/my-data/contact"
+    page = browser.get(url).text
+    _idle_for(db, demo["client_fi"].id, 31)
+    other_tab = browser.get(f"{live_server.url}/sign-in", params={"reason": "idle"})
+    assert other_tab.status_code == 200
+    typed = {"email": "toinen.valilehti@example.fi", "phone": "", "notify_by": "email", "locale": "fi"}
+    sent = browser.post(
+        f"{live_server.url}/session/keep",
+        data={"csrf_token": CSRF.search(page).group(1), "return_to": "/my-data/contact", **typed},
+        allow_redirects=False,
+    )
+    assert sent.status_code == 303, "kept, not refused as an out-of-date page"
+    back = sign_in(live_server.url, MAIJA, browser).response
+    assert back.url == url
+    assert 'value="toinen.valilehti@example.fi"' in back.text
+    assert "Kirjoittamaasi ei ole vielä tallennettu" in back.text
+
+
+def test_a_session_begun_at_a_timeout_keeps_nothing_for_a_form_of_another_session(app, db, demo, live_server):
+    browser = sign_in(live_server.url, MAIJA).browser
+    _idle_for(db, demo["client_fi"].id, 31)
+    browser.get(f"{live_server.url}/sign-in", params={"reason": "idle"})
+    planted = browser.post(
+        f"{live_server.url}/session/keep",
+        data={
+            "csrf_token": "not-the-ended-sessions-token",
+            "return_to": "/my-data/contact",
+            "email": "a@b.fi",
+        },
+        allow_redirects=False,
+    )
+    assert planted.status_code == 400
+
+
 def test_a_consent_sent_after_the_timeout_is_not_signed_but_the_choices_come_back(app, db, demo, live_server):
     from tests.integration.consent_helpers import issue, sign_form, signatures
 

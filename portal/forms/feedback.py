@@ -35,7 +35,7 @@ class FeedbackForm(FlaskForm):
     )
     message = TextAreaField(
         _l("Your feedback"),
-        description=_l("Tell us what did not work and what you were trying to do."),
+        description=_l("Tell us what did not work and what you were trying to do. At most 4,000 characters."),
         validators=[
             InputRequired(message=messages.REQUIRED_MESSAGE),
             _written,

@@ -183,3 +183,9 @@ def test_guessing_codes_on_the_public_page_is_rate_limited(app):
     browser = app.test_client()
     answers = [post_form(browser, "/verify", {"code": "ZZZZ-ZZZZ-ZZZZ"}).status_code for _ in range(3)]
     assert answers == [200, 200, 429]
+
+
+def test_anyone_finds_the_verification_page_from_every_page(app):
+    for address in ("/", "/accessibility", "/contact"):
+        page = app.test_client().get(address).get_data(as_text=True)
+        assert '<a href="/verify">Tarkista suostumuksen kuitti</a>' in page, address

@@ -166,7 +166,7 @@ def test_a_client_on_a_list_sees_that_day_s_first_view_and_nothing_of_the_others
                 assert adviser.get("/staff/clients").status_code == 200
 
     for client, line in ((maija, "Katsottu: Perustietosi (nimesi listassa)"),
-                         (sofia, "Visat: Dina grunduppgifter (ditt namn på en lista)")):  # fmt: skip
+                         (sofia, "Öppnat: Dina grunduppgifter (ditt namn på en lista)")):  # fmt: skip
         browser = signed_in(app, client)
         browser.set_cookie("polku_lang", client.locale)
         page = browser.get("/my-data/access-log").get_data(as_text=True)

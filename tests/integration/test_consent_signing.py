@@ -403,7 +403,7 @@ def test_the_download_has_the_reason_the_client_gave_and_titles_in_its_language(
 def test_the_consent_in_brief_of_a_signed_consent_lists_only_what_it_covers(app, db, demo, fi_client):
     request_id = issue(app, db, demo["staff"], demo["client_fi"])
     before = fi_client.get(f"/consents/{request_id}").get_data(as_text=True)
-    assert "Kelan etuus- ja kuntoutuspäätökset, Esitietokyselyn vastauksesi</td>" in before
+    assert "Kelan etuus- ja kuntoutuspäätökset, Esitietokyselyn vastauksesi (valinnainen)</td>" in before
     assert sign(fi_client, request_id, purposes=("provider_contact",)).status_code == 303
 
     def brief(page: str) -> str:

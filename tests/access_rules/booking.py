@@ -52,6 +52,10 @@ RULES: Rules = {
     ("POST", "booking.publish"): ("/staff/schedule/publish", staff_route(422, 403, post=True)),
     ("GET", "booking.block_day"): ("/staff/schedule/block", staff_route(200, 403)),
     ("POST", "booking.block_day"): ("/staff/schedule/block", staff_route(422, 403, post=True)),
+    ("POST", "booking.unblock_day"): (
+        "/staff/schedule/blocked/2026-12-24/unblock",
+        staff_route(303, 403, post=True),
+    ),
     ("POST", "booking.withdraw"): (
         f"/staff/schedule/slots/{NO_SUCH}/withdraw",
         staff_route(404, 403, post=True),

@@ -13,7 +13,7 @@ from portal.models import AccessLogEntry, BlockedDay, Booking, Slot, StaffRole, 
 from portal.models.base import utcnow
 from portal.services.booking.availability import AvailabilityRefused
 from portal.services.booking.times import local_date
-from tests.conftest import error_summary_of, lists_logged, login_as
+from tests.conftest import csrf_token_from, error_summary_of, lists_logged, login_as, signed_in
 from tests.integration.booking_support import (
     book_as_client,
     bookings,
@@ -276,6 +276,37 @@ def test_a_blocked_day_withdraws_its_free_times_and_is_left_out_later(app, advis
         publish_form(first, start_time="13.00", end_time="16.00", action="preview"),
     )
     assert "1 estetty päivä jätetään pois" in preview.get_data(as_text=True)
+
+
+def test_a_day_blocked_by_mistake_can_be_opened_again_and_published(app, adviser_browser, db, demo):
+    first = monday_after()
+    typed = {"day-day": first.day, "day-month": first.month, "day-year": first.year, "reason": "Koulutus"}
+    post_with_token(adviser_browser, "/staff/schedule/block", "/staff/schedule/block", typed)
+    day_view = f"/staff/schedule?view=day&date={first.isoformat()}"
+    page = adviser_browser.get(day_view).get_data(as_text=True)
+    assert "Estetty: Koulutus" in page
+    unblock = f"/staff/schedule/blocked/{first.isoformat()}/unblock"
+    assert f'action="{unblock}"' in page
+    # Only an adviser has days to open, and only their own (the day is looked up as theirs).
+    sami = signed_in(app, demo["staff"])
+    token = csrf_token_from(sami.get("/staff").text)
+    assert sami.post(unblock, data={"csrf_token": token}).status_code == 403
+    assert adviser_browser.post(unblock).status_code == 400, "the form's token is needed"
+
+    opened = post_with_token(adviser_browser, day_view, unblock, {})
+    assert opened.status_code == 303
+    after = adviser_browser.get(opened.headers["Location"]).get_data(as_text=True)
+    assert "Päivän esto on poistettu." in after
+    assert "Estetty: Koulutus" not in after
+    preview = post_with_token(
+        adviser_browser,
+        "/staff/schedule/publish",
+        "/staff/schedule/publish",
+        publish_form(first, start_time="13.00", end_time="16.00", action="preview"),
+    )
+    assert "estetty päivä jätetään pois" not in preview.get_data(as_text=True)
+    again = post_with_token(adviser_browser, day_view, unblock, {})
+    assert again.status_code == 303, "a second click finds the day open, as asked"
 
 
 def test_a_blocked_day_is_told_as_a_sentence_in_swedish(adviser_browser, db):

@@ -97,6 +97,7 @@ POST_ONLY = {
     "booking.video_link": ("adviser", "/staff/bookings/{booking}/video-link", "/staff/bookings/{booking}"),
     "booking.staff_call_number": ("adviser", "/staff/bookings/{booking}/number", "/staff/bookings/{booking}"),
     "booking.withdraw": ("adviser", "/staff/schedule/slots/{slot}/withdraw", "/staff"),
+    "booking.unblock_day": ("adviser", "/staff/schedule/blocked/2026-12-24/unblock", "/staff/schedule"),
     "clients.assign": ("staff", "/staff/clients/{client}/assign", "/staff/clients/{client}"),
     "consent.remind": (
         "staff",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -246,6 +246,17 @@ def block_day(db: Session, adviser: StaffUser, day: date, reason: str) -> BlockR
     except IntegrityError:
         db.rollback()  # blocked twice at the same moment: the other request did it
     return BlockResult(withdrawn.rowcount, list(left))  # type: ignore[attr-defined]
+
+
+def unblock_day(db: Session, adviser: StaffUser, day: date) -> bool:
+    """Open a blocked day again; whether it was blocked. The times withdrawn when it was blocked stay
+    withdrawn (some may have been withdrawn for reasons of their own): the adviser publishes anew."""
+    removed = db.execute(
+        delete(BlockedDay).where(BlockedDay.adviser_id == adviser.id, BlockedDay.day == day),
+        execution_options={"synchronize_session": False},
+    )
+    db.commit()
+    return bool(removed.rowcount)  # type: ignore[attr-defined]
 
 
 def blocked_days(db: Session, adviser: StaffUser, first: date, last: date) -> list[BlockedDay]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -173,6 +173,19 @@ def block_day() -> Page:
     result = availability.block_day(get_db(), adviser, day, form.reason.data or "")
     bookings = [get_db().get(Booking, booking_id) for booking_id in result.bookings_left]
     return render_template("booking/block.html", form=form, result=result, day=day, bookings=bookings)
+
+
+@bp.post("/staff/schedule/blocked/<day>/unblock")
+@form_shown_on("booking.schedule")
+def unblock_day(day: str) -> Page:
+    adviser = _adviser()
+    try:
+        opened = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    # Opened already (in another tab, by a second click) is opened all the same: the day is open.
+    availability.unblock_day(get_db(), adviser, opened)
+    return redirect(url_for("booking.schedule", view="day", date=opened.isoformat(), unblocked=1), code=303)
 
 
 @bp.post("/staff/schedule/slots/<int:slot_id>/withdraw")

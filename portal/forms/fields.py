@@ -78,7 +78,7 @@ class HetuField(StringField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             _l("Personal identity code"),
-            description=_l("For example 150385-9013. The search is recorded in the access log."),
+            description=_l("For example 131052-308T. The search is recorded in the access log."),
             validators=[
                 DataRequired(message=messages.HETU_REQUIRED),  # nothing but spaces is nothing
                 Length(max=11, message=messages.HETU_INVALID),

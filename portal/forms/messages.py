@@ -13,7 +13,7 @@ DATE_IMPOSSIBLE = _l("The date does not exist. Check the day and the month.")
 SEARCH_TOO_LONG = _l("The search can be at most 100 characters long.")
 HETU_REQUIRED = _l("Enter the personal identity code.")
 HETU_INVALID = _l(
-    "Check the personal identity code. It has the form 150385-9013: date of birth, century sign, three digits and a check character."
+    "Check the personal identity code. It has the form 131052-308T: date of birth, century sign, three digits and a check character."
 )
 CHOOSE_PROFESSIONAL = _l("Choose the professional.")
 NOTE_TOO_LONG = _l("The note can be at most 2,000 characters long.")

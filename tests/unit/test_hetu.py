@@ -53,3 +53,25 @@ def test_the_century_sign_is_part_of_the_identity():
 
 def test_masking_shows_only_the_birth_date():
     assert hetu.mask("150385-9013") == "150385-****"
+
+
+def test_the_examples_professionals_are_shown_are_nobodys_demo_code(tmp_path):
+    """An adviser typing the hint's example must not open a (demo) client's data."""
+    import re
+
+    from flask_wtf import FlaskForm
+
+    from portal import create_app
+    from portal.demo import demo_people
+    from portal.forms import messages
+    from portal.forms.fields import HetuField
+
+    class Search(FlaskForm):
+        code = HetuField()
+
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+    with app.test_request_context():
+        shown = f"{messages.HETU_INVALID} {Search(meta={'csrf': False}).code.description}"
+    examples = set(re.findall(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]", shown))
+    assert len(examples) == 1
+    assert examples.isdisjoint(person["hetu"] for person in demo_people()["client"])

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, dates, support
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
+from werkzeug.wrappers import Response
 from wtforms.i18n import messages_path
 
 from portal.context import config, current_application, current_request, request_globals
@@ -20,11 +21,24 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 # Each language's own name, written in that language, for the switch.
 LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska"}
+ONE_YEAR = 365 * 24 * 3600
 
 
 def supported_locale(value: str | None) -> str:
     """The language if the portal has it, else Finnish: for a stored language read back."""
     return value if value in LOCALES else DEFAULT_LOCALE
+
+
+def remember_choice(response: Response, language: str) -> None:
+    """The language chosen with the switch, kept for a year in a cookie (select_locale reads it)."""
+    response.set_cookie(
+        config()["LANGUAGE_COOKIE"],
+        language,
+        max_age=ONE_YEAR,
+        secure=current_request().is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @cache

@@ -37,21 +37,43 @@
     return window.FormData && window.URLSearchParams ? new URLSearchParams(new FormData(form)).toString() : "";
   }
 
+  function changedForm() {
+    return keptForms.filter(function (form, i) { return formText(form) !== typedAtStart[i]; })[0];
+  }
+
+  // Send the form to be kept and handed back on this page, never acted on.
+  function sendToKeep(typed, fields) {
+    fields.return_to = window.location.pathname + window.location.search;
+    Object.keys(fields).forEach(function (name) {
+      var field = document.createElement("input");
+      field.type = "hidden";
+      field.name = name;
+      field.value = fields[name];
+      typed.appendChild(field);
+    });
+    // setAttribute: a field named "action" would hide the form's own action property.
+    typed.setAttribute("action", "/session/keep");
+    typed.submit();
+  }
+
   function timedOut() {
-    var typed = keptForms.filter(function (form, i) { return formText(form) !== typedAtStart[i]; })[0];
+    var typed = changedForm();
     if (typed) {
-      var back = document.createElement("input");
-      back.type = "hidden";
-      back.name = "return_to";
-      back.value = window.location.pathname + window.location.search;
-      typed.appendChild(back);
-      // setAttribute: a field named "action" would hide the form's own action property.
-      typed.setAttribute("action", "/session/keep");
-      typed.submit();
+      sendToKeep(typed, {});
       return;
     }
     window.location.href = "/sign-in?reason=idle";
   }
+
+  // The language switch with something typed: the form goes along and comes back on this page in
+  // the other language (nothing saved), instead of being left behind.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[hreflang]");
+    var typed = link && changedForm();
+    if (!typed) { return; }
+    event.preventDefault();
+    sendToKeep(typed, { language: link.getAttribute("hreflang") });
+  });
 
   function schedule(seconds) {
     clearTimeout(warnTimer);

@@ -14,7 +14,7 @@ from portal import crypto
 from portal.auditing import request_id
 from portal.db import get_db
 from portal.extensions import limiter
-from portal.i18n import current_locale
+from portal.i18n import LOCALES, current_locale, remember_choice
 from portal.identity import hetu, kept_forms, oidc
 from portal.identity.access import current_user, keeps_typed_from_page, page_taking_back, public
 from portal.identity.keys import portal_keys
@@ -256,7 +256,8 @@ def keep_typed() -> Response:
     """Where the timeout warning's script sends a form with something typed in it at the time limit,
     instead of leaving the page: the form is kept (by keep_typed_over_timeout, the session having
     ended) and the person signs in again to get it back. Should the session still be open (another
-    window kept it so), the form goes straight back to its page. Nothing is ever done with it here."""
+    window kept it so, or the language switch sent it along), the form goes straight back to its
+    page. Nothing is ever done with it here."""
     return_to = page_taking_back(request.form.get("return_to"))
     user = current_user()
     current = server_session()
@@ -267,7 +268,11 @@ def keep_typed() -> Response:
     kept = kept_forms.belonging_to(current, user)
     if kept is not None:
         kept_forms.hand_back(kept)
-    return redirect(return_to, code=303)
+    response = redirect(return_to, code=303)
+    # Sent by the language switch of a page with something typed: the page comes back in that language.
+    if request.form.get("language") in LOCALES:
+        remember_choice(response, request.form["language"])
+    return response
 
 
 @bp.post("/session/extend")

@@ -8,14 +8,12 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
-from portal.i18n import LOCALES
+from portal.i18n import LOCALES, remember_choice
 from portal.identity.access import current_user, public
 from portal.urls import local_path, safe_next
 from portal.views.auth import landing_page
 
 bp = Blueprint("language", __name__)
-
-ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/language/<code>")
@@ -25,14 +23,7 @@ def switch(code: str) -> Response:
     if code not in LOCALES:
         abort(404)
     response = redirect(page_answering_get(safe_next(request.args.get("next"))))
-    response.set_cookie(
-        current_app.config["LANGUAGE_COOKIE"],
-        code,
-        max_age=ONE_YEAR,
-        secure=request.is_secure,
-        httponly=True,
-        samesite="Lax",
-    )
+    remember_choice(response, code)
     return response
 
 

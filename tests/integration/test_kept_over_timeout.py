@@ -501,3 +501,16 @@ def test_a_page_opened_from_the_check_page_comes_back_with_its_way_back(app, db,
     assert back.url == live_server.url + address
     assert TYPED in back.text
     assert "Takaisin vastausten tarkistukseen" in back.text  # the button, not "Edellinen sivu"
+
+
+@pytest.mark.parametrize(("language", "lands_in"), [("sv", "sv"), ("xx", "fi")])
+def test_the_keeping_address_sent_by_the_language_switch_hands_back_in_that_language(
+    app, db, demo, live_server, language, lands_in
+):
+    browser, url, page, response = _open_page(app, db, demo, live_server)
+    typed = {**_typed(page), "return_to": urlsplit(url).path, "language": language}
+    sent = browser.post(f"{live_server.url}/session/keep", data=typed)
+    assert sent.url == url
+    assert f'<html lang="{lands_in}">' in sent.text
+    assert TYPED in sent.text
+    assert "health_description" not in stored(app, db, response).answers

@@ -1,0 +1,29 @@
+"""The language switch on a page with something typed takes it along: nothing is lost or saved."""
+
+from tests.e2e.conftest import PHONE, check_page, new_context, sign_in_as
+
+
+def test_switching_language_keeps_what_was_typed_and_saves_nothing(browser, live_server, app, db, demo):
+    from portal.models import Client
+
+    page = new_context(browser, PHONE, "fi").new_page()
+    sign_in_as(page, live_server.url, "Maija Meikäläinen")
+    page.goto(live_server.url + "/my-data/contact")
+    page.locator("#email").fill("uusi.osoite@example.fi")
+    with page.expect_navigation():
+        page.get_by_role("link", name="På svenska").click()
+    assert page.url == live_server.url + "/my-data/contact"
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("#email").input_value() == "uusi.osoite@example.fi"
+    assert page.get_by_text("Det du skrev har inte sparats ännu").is_visible()
+    check_page(page, "language-switch-kept-sv")
+    db.expire_all()
+    assert db.get(Client, demo["client_fi"].id).email == "maija.meikalainen@example.fi", "nothing saved"
+
+    # With nothing typed, the switch is the plain link it always was.
+    page.goto(live_server.url + "/my-data/contact")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Suomeksi").click()
+    assert page.locator("html").get_attribute("lang") == "fi"
+    assert page.locator("#email").input_value() == "maija.meikalainen@example.fi"
+    page.context.close()

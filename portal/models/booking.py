@@ -90,7 +90,8 @@ class BlockedDay(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     adviser_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(String(200), default="")
+    # Sealed (portal.services.booking.availability): an absence's reason may be the adviser's illness.
+    reason_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -285,6 +285,7 @@ def test_a_day_blocked_by_mistake_can_be_opened_again_and_published(app, adviser
     day_view = f"/staff/schedule?view=day&date={first.isoformat()}"
     page = adviser_browser.get(day_view).get_data(as_text=True)
     assert "Estetty: Koulutus" in page
+    assert "Koulutus" not in repr(db.execute(text("SELECT * FROM blocked_day")).all()), "sealed"
     unblock = f"/staff/schedule/blocked/{first.isoformat()}/unblock"
     assert f'action="{unblock}"' in page
     # Only an adviser has days to open, and only their own (the day is looked up as theirs).

@@ -123,3 +123,35 @@ def test_feedback_written_before_revision_15_is_sealed_by_it(app, scratch_databa
             column["name"] for column in inspect(connection).get_columns("feedback")
         )
     engine.dispose()
+
+
+def test_a_blocked_days_reason_written_before_revision_16_is_sealed_by_it(app, scratch_database_url):
+    from portal.models import BlockedDay
+    from portal.services.booking.availability import block_reason
+
+    upgrade(scratch_database_url, "0015")
+    engine = make_engine(scratch_database_url)
+    with engine.begin() as connection:
+        adviser = connection.execute(
+            text(
+                "INSERT INTO staff_user (name, email, organisation, title_fi, title_sv, active, created_at,"
+                " locale) VALUES ('Riikka', 'r@example.fi', 'Kela', '', '', true, '2026-11-30 09:00', 'fi')"
+                " RETURNING id"
+            )
+        ).scalar_one()
+        for day, reason in ((date(2026, 12, 24), "Sairausloma"), (date(2026, 12, 25), "")):
+            connection.execute(
+                text(
+                    "INSERT INTO blocked_day (adviser_id, day, reason, created_at)"
+                    " VALUES (:a, :day, :reason, '2026-11-30 09:00:00')"
+                ),
+                {"a": adviser, "day": day, "reason": reason},
+            )
+    with app.app_context():
+        upgrade(scratch_database_url)
+        with Session(engine) as db:
+            reasons = [block_reason(day) for day in db.scalars(select(BlockedDay).order_by(BlockedDay.day))]
+    assert reasons == ["Sairausloma", ""]
+    with engine.connect() as connection:
+        assert "Sairausloma" not in repr(connection.execute(text("SELECT * FROM blocked_day")).all())
+    engine.dispose()

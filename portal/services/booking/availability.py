@@ -9,6 +9,7 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal import crypto
 from portal.content.appointments import appointment_type
 from portal.models import AvailabilityRule, BlockedDay, Booking, Slot, StaffUser
 from portal.models.base import utcnow
@@ -19,6 +20,7 @@ MAX_SLOTS = 500
 # How far ahead times are published and days blocked: a year's weekly times, a coming summer's
 # holiday. Clients see a time only once it is within the type's bookable_days_ahead.
 FURTHEST_AHEAD = timedelta(days=366)
+BLOCK_REASON_CONTEXT = "blocked_day.reason"
 
 
 class AvailabilityRefused(ValueError):
@@ -226,7 +228,9 @@ def block_day(db: Session, adviser: StaffUser, day: date, reason: str) -> BlockR
     """Mark a day closed and withdraw its free times; booked ones stay for the adviser to cancel."""
     existing = db.scalar(select(BlockedDay).where(BlockedDay.adviser_id == adviser.id, BlockedDay.day == day))
     if existing is None:
-        db.add(BlockedDay(adviser_id=adviser.id, day=day, reason=reason[:200]))
+        written = reason.replace("\x00", "").strip()[:200]
+        sealed = crypto.encrypt(written, BLOCK_REASON_CONTEXT) if written else None
+        db.add(BlockedDay(adviser_id=adviser.id, day=day, reason_encrypted=sealed))
     start, end = day_bounds(day)
     on_the_day = and_(Slot.adviser_id == adviser.id, Slot.starts_at >= start, Slot.starts_at < end)
     withdrawn = db.execute(
@@ -246,6 +250,12 @@ def block_day(db: Session, adviser: StaffUser, day: date, reason: str) -> BlockR
     except IntegrityError:
         db.rollback()  # blocked twice at the same moment: the other request did it
     return BlockResult(withdrawn.rowcount, list(left))  # type: ignore[attr-defined]
+
+
+def block_reason(blocked: BlockedDay) -> str:
+    """The adviser's own reason for the day, or "" when none was written."""
+    sealed = blocked.reason_encrypted
+    return crypto.decrypt(sealed, BLOCK_REASON_CONTEXT) if sealed is not None else ""
 
 
 def unblock_day(db: Session, adviser: StaffUser, day: date) -> bool:

@@ -94,6 +94,7 @@ def schedule() -> str:
     )
     by_day = {d: [row for row in rows if local_date(row.slot.starts_at) == d] for d in dates(first, last)}
     step = timedelta(days=1 if view == "day" else 7)
+    blocked_days = availability.blocked_days(get_db(), staff, first, last)
     return render_template(
         "booking/schedule.html",
         view=view,
@@ -104,7 +105,7 @@ def schedule() -> str:
         next=first + step,
         today=today,
         is_adviser=staff.has_role(Role.ADVISER),
-        blocked={b.day: b for b in availability.blocked_days(get_db(), staff, first, last)},
+        blocked={b.day: availability.block_reason(b) for b in blocked_days},
         questionnaire_link="questionnaire.review_queue" in current_app.view_functions,
     )
 

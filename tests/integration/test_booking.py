@@ -400,6 +400,31 @@ def test_the_client_books_a_time_and_gets_a_confirmation_a_message_and_reminders
     assert sum(":reminder:" in key for key in keys) == 2
 
 
+def test_a_client_whose_time_a_professional_booked_and_cancelled_can_book_a_new_one(app, db, demo):
+    """The cancellation tells the client to book a new time: the type booked for them is theirs to book."""
+    from portal.models import ClientAssignment
+
+    client = demo["client_sv"]
+    with app.app_context():
+        db.add(ClientAssignment(client_id=client.id, staff_user_id=demo["staff"].id, responsibility="staff"))
+        db.commit()
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    sami = signed_in(app, demo["staff"])
+    url = f"/staff/booking/clients/{client.id}/book/{INTERVIEW}/{ids[0]}"
+    booked = post_with_token(sami, url, url, {"modality": "video", "interpreter": "no"})
+    assert booked.status_code == 302
+    (booking,) = bookings(db)
+    cancel = f"/staff/bookings/{booking.id}/cancel"
+    assert post_with_token(sami, cancel, cancel, {"reason": "Neuvoja sairastui."}).status_code == 302
+
+    anna_lena = signed_in(app, client)
+    page = anna_lena.get(f"/appointments/{booking.id}").get_data(as_text=True)
+    assert f'href="/appointments/book/{INTERVIEW}"' in page
+    times = anna_lena.get(f"/appointments/book/{INTERVIEW}")
+    assert times.status_code == 200, "the way to a new time the message promised"
+    assert book_as_client(anna_lena, ids[1]).status_code == 302
+
+
 def test_a_client_holds_one_coming_booking_per_type(app, adviser_browser, client_fi, db, demo):
     ids = publish_times(app, db, demo["adviser"], days=1)
     may_book(app, db, demo["client_fi"], demo["adviser"])

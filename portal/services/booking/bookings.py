@@ -249,6 +249,8 @@ def book_slot(
         db.flush()
         if type_key == INTERVIEW_TYPE:
             follow_interview(db, booking.id, client_id, booking.starts_at)
+        if staff:
+            _offer_with_booking(db, actor, client_id, kind)
         _ensure_assignment(db, client_id, slot.adviser_id, actor)
         notify_client(
             db,
@@ -280,6 +282,31 @@ def _classified(db: Session, client_id: int, type_key: str, attempt: Callable[[]
         if existing is not None:
             raise BookingRefused("already_booked", existing) from error
         raise SlotTaken() from error
+
+
+def _offer_with_booking(db: Session, actor: Actor, client_id: int, kind: AppointmentType) -> None:
+    """A type a professional books for the client is one the client may book: should the time be
+    cancelled, the client is told to book a new one, and may move this one themselves."""
+    if kind.bookable_by != "offered":
+        return
+    exists = db.scalar(
+        select(AppointmentOffer.id).where(
+            AppointmentOffer.client_id == client_id, AppointmentOffer.appointment_type == kind.key
+        )
+    )
+    if exists is not None:
+        return
+    offer = AppointmentOffer(client_id=client_id, appointment_type=kind.key, offered_by_id=actor.id)
+    db.add(offer)
+    db.flush()
+    record_access(
+        db,
+        actor=actor,
+        action="create",
+        object_type="appointment_offer",
+        object_id=offer.id,
+        client_id=client_id,
+    )
 
 
 def _ensure_assignment(db: Session, client_id: int, adviser_id: int, actor: Actor) -> None:

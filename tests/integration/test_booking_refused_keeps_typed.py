@@ -209,3 +209,31 @@ def test_a_professional_opening_a_time_no_longer_free_is_told_so_at_once(app, db
     moved_to_taken = riikka.get(f"/staff/bookings/{booking.id}/move/{ids[0]}")
     assert moved_to_taken.status_code == 409
     assert 'name="modality"' not in moved_to_taken.get_data(as_text=True)
+
+
+def test_a_time_the_client_took_themselves_is_told_as_their_own_not_as_someone_elses(app, db, demo, ids):
+    riikka = signed_in(app, demo["adviser"])
+    url = f"/staff/booking/clients/{demo['client_fi'].id}/book/{INTERVIEW}/{ids[0]}"
+    opened = riikka.get(url).get_data(as_text=True)
+    assert book_as_client(signed_in(app, demo["client_fi"]), ids[0]).status_code == 302
+
+    for answer in (send_late(riikka, url, opened, TYPED), riikka.get(url)):
+        assert answer.status_code == 409
+        html = answer.get_data(as_text=True)
+        assert "Asiakkaalla on jo tällainen aika." in html
+        assert "Joku muu ehti varata ajan" not in html
+
+
+def test_a_professional_moving_to_a_taken_time_is_told_the_clients_time_did_not_move(app, db, demo, ids):
+    maija = signed_in(app, demo["client_fi"])
+    assert book_as_client(maija, ids[0]).status_code == 302
+    (booking,) = bookings(db)
+    riikka = signed_in(app, demo["adviser"])
+    riikka.set_cookie("polku_lang", "sv")
+    move = f"/staff/bookings/{booking.id}/move/{ids[1]}"
+    opened = riikka.get(move).get_data(as_text=True)
+    taken_by_sofia(app, demo, ids[1])
+    sent = send_late(riikka, move, opened, {"modality": "phone", "phone": "040 765 4321"})
+    html = sent.get_data(as_text=True)
+    assert "Klientens tid flyttades inte" in html
+    assert "Ingenting bokades åt dig" not in html

@@ -212,7 +212,6 @@ def book_slot(
         kind = appointment_type(type_key)
         if not staff and not may_book(db, client, kind):
             raise BookingRefused("not_offered")
-        slot = _check_slot(db.get(Slot, slot_id), kind, needs.modality, moment, staff)
         # A booking whose time has passed no longer counts as the client's coming one.
         db.execute(
             update(Booking)
@@ -225,9 +224,12 @@ def book_slot(
             .values(is_current=False),
             execution_options={"synchronize_session": False},
         )
+        # Before the time's own state: a time the client has just booked themselves is "you already
+        # have one" (to a professional booking for them too), not "someone else took it".
         existing = current_booking(db, client_id, type_key)
         if existing is not None:
             raise BookingRefused("already_booked", existing)
+        slot = _check_slot(db.get(Slot, slot_id), kind, needs.modality, moment, staff)
         _take(db, slot.id)
         booking = Booking(
             uid=secrets.token_hex(16),

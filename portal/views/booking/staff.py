@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from portal.auditing import current_actor, log_view, log_views
-from portal.content.appointments import MODALITY_LABELS, catalogue
+from portal.content.appointments import MODALITY_LABELS, AppointmentType, catalogue
 from portal.db import get_db
 from portal.forms.booking import (
     BlockDayForm,
@@ -29,7 +29,7 @@ from portal.i18n import current_locale
 from portal.identity import kept_forms
 from portal.identity.access import current_staff, form_shown_on, keeps_typed
 from portal.identity.kept_forms import form_or_kept
-from portal.models import Booking, Role, Slot, StaffUser
+from portal.models import Booking, Client, Role, Slot, StaffUser
 from portal.models.base import utcnow
 from portal.phone_numbers import readable
 from portal.services import clients as client_service
@@ -324,11 +324,19 @@ def offer(client_id: int) -> Page:
 def staff_choose_time(client_id: int, type_key: str) -> Page:
     client = client_for_staff_or_404(client_id)
     kind = appointment_type_or_404(type_key)
+    held = _held_already(client, kind)
+    if held is not None:
+        return held
+    week = week_of_times(kind, requested_week(kind, staff=True), staff=True)
+    return render_template("booking/times.html", kind=kind, week=week, mode="staff_book", client=client)
+
+
+def _held_already(client: Client, kind: AppointmentType) -> tuple[str, int] | None:
+    """The refusal for a client who already has a coming time of this type, else None."""
     existing = service.current_booking(get_db(), client.id, kind.key)
     if existing is not None and existing.starts_at > utcnow():
         return refused(service.BookingRefused("already_booked", existing), kind=kind, client=client)
-    week = week_of_times(kind, requested_week(kind, staff=True), staff=True)
-    return render_template("booking/times.html", kind=kind, week=week, mode="staff_book", client=client)
+    return None
 
 
 @bp.route("/staff/booking/clients/<int:client_id>/book/<type_key>/<int:slot_id>", methods=["GET", "POST"])
@@ -343,7 +351,10 @@ def staff_confirm(client_id: int, type_key: str, slot_id: int) -> Page:
     gone = no_longer_free(slot)
     if request.method == "GET" and gone is not None:
         # As for the client: opened from a list that was out of date; a kept form keeps waiting.
-        return refused(gone, kind=kind, around=slot.starts_at, client=client, held=kept_forms.held(times))
+        # Taken by the client themselves: they have their time, and no other would do.
+        return _held_already(client, kind) or refused(
+            gone, kind=kind, around=slot.starts_at, client=client, held=kept_forms.held(times)
+        )
     # Sent after the session had timed out: what was typed comes back, nothing booked yet.
     form, kept = form_or_kept(BookingForm)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])

@@ -112,6 +112,49 @@ class MoveForm(FlaskForm):
         check_call_number(self.modality.data, field)
 
 
+class StaffBookingForm(BookingForm):
+    """The same choices, asked of a professional booking for the client: about the client."""
+
+    modality = RadioField(
+        _l("How does the client want to meet?"),
+        validators=[InputRequired(message=messages.CHOOSE_MODALITY)],
+        invalid_choice_message=messages.CHOOSE_MODALITY,
+    )
+    phone = StringField(
+        _l("Phone number for the call"),
+        description=_l("The number the client answers, if you meet by phone. For example 040 123 4567."),
+    )
+    interpreter = RadioField(
+        _l("Does the client need an interpreter?"),
+        choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))],
+        default="no",
+        validators=[InputRequired(message=messages.CHOOSE_INTERPRETER)],
+        invalid_choice_message=messages.CHOOSE_INTERPRETER,
+    )
+    interpreter_language = StringField(
+        _l("Language for the interpreter"),
+        description=_l(
+            "Fill in only if the client needs an interpreter. For example: Arabic, sign language."
+        ),
+        validators=[Length(max=60, message=messages.INTERPRETER_LANGUAGE_TOO_LONG)],
+    )
+    accessibility = TextAreaField(
+        _l("Accessibility needs (optional)"),
+        description=_l("For example a wheelchair, a hearing loop or more time."),
+        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG)],
+    )
+    message = TextAreaField(
+        _l("Note for the adviser (optional)"),
+        description=_l("Anything the adviser should know before the meeting."),
+        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG)],
+    )
+
+
+class StaffMoveForm(MoveForm):
+    modality = StaffBookingForm.modality
+    phone = StaffBookingForm.phone
+
+
 class CallNumberForm(FlaskForm):
     """Another number for a call already booked."""
 

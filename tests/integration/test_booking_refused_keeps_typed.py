@@ -237,3 +237,38 @@ def test_a_professional_moving_to_a_taken_time_is_told_the_clients_time_did_not_
     html = sent.get_data(as_text=True)
     assert "Klientens tid flyttades inte" in html
     assert "Ingenting bokades åt dig" not in html
+
+
+def test_a_professional_booking_for_a_client_is_asked_about_the_client_and_told_what_was_done(
+    app, db, demo, ids
+):
+    from portal.services.audit import SYSTEM
+    from portal.services.clients import assign
+
+    with app.app_context():
+        assign(db, SYSTEM, demo["client_fi"], demo["staff"], responsibility="staff")
+    sami = signed_in(app, demo["staff"])
+    url = f"/staff/booking/clients/{demo['client_fi'].id}/book/{INTERVIEW}/{ids[0]}"
+    form = sami.get(url).get_data(as_text=True)
+    about_the_client = (
+        "Miten asiakas haluaa tavata?",
+        "Tarvitseeko asiakas tulkin?",
+        "Älä kirjoita tähän asiakkaan henkilötunnusta.",
+        "Tieto neuvojalle (vapaaehtoinen)",
+    )
+    for asked in about_the_client:
+        assert asked in form
+    assert "Miten haluat tavata?" not in form
+    booked = send_late(sami, url, form, {**TYPED, "message": "Asiakas toivoo aamupäivää."})
+    page = sami.get(booked.headers["Location"]).get_data(as_text=True)
+    assert "Aika on varattu asiakkaalle." in page
+    assert "Varattaessa kirjoitettu tieto" in page
+    assert "Asiakkaan viesti" not in page
+    back = f'href="/staff/clients/{demo["client_fi"].id}">Takaisin asiakkaan tietoihin'
+    assert back in page, "Sami has no schedule of his own to go back to"
+    (booking,) = bookings(db)
+    move = f"/staff/bookings/{booking.id}/move/{ids[1]}"
+    moving = sami.get(move).get_data(as_text=True)
+    assert "Asiakkaan nykyinen aika vapautuu" in moving
+    moved = send_late(sami, move, moving, {"modality": "phone", "phone": "040 765 4321"})
+    assert "Aika on siirretty." in sami.get(moved.headers["Location"]).get_data(as_text=True)

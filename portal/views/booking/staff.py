@@ -13,13 +13,13 @@ from portal.content.appointments import MODALITY_LABELS, AppointmentType, catalo
 from portal.db import get_db
 from portal.forms.booking import (
     BlockDayForm,
-    BookingForm,
     CallNumberForm,
-    MoveForm,
     OfferForm,
     OutcomeForm,
     PublishForm,
+    StaffBookingForm,
     StaffCancelForm,
+    StaffMoveForm,
     VideoLinkForm,
     call_number,
     offer_call_number,
@@ -257,7 +257,7 @@ def staff_cancel(booking_id: int) -> Page:
         service.cancel_booking(get_db(), current_actor(), booking, reason=(form.reason.data or "").strip())
     except service.BookingRefused as error:
         return refused(error, kind=kind)
-    return redirect(url_for("booking.staff_booking", booking_id=booking.id))
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id, saved="cancelled"))
 
 
 @bp.post("/staff/bookings/<int:booking_id>/outcome")
@@ -356,7 +356,7 @@ def staff_confirm(client_id: int, type_key: str, slot_id: int) -> Page:
             gone, kind=kind, around=slot.starts_at, client=client, held=kept_forms.held(times)
         )
     # Sent after the session had timed out: what was typed comes back, nothing booked yet.
-    form, kept = form_or_kept(BookingForm)
+    form, kept = form_or_kept(StaffBookingForm)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
     offer_call_number(form, client.phone)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "client": client}
@@ -370,7 +370,7 @@ def staff_confirm(client_id: int, type_key: str, slot_id: int) -> Page:
         held = hold_for_another_time(error, times, current_staff())
         return refused(error, kind=kind, around=slot.starts_at, client=client, held=held)
     kept_forms.let_go()
-    return redirect(url_for("booking.staff_booking", booking_id=booking.id))
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id, saved="booked"))
 
 
 @bp.get("/staff/bookings/<int:booking_id>/move")
@@ -394,7 +394,8 @@ def staff_move_confirm(booking_id: int, slot_id: int) -> Page:
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind)
     times = url_for("booking.staff_move", booking_id=booking.id) + "/"
-    form, kept = form_or_kept(MoveForm, data={"modality": booking.modality} if not request.form else None)
+    chosen = {"modality": booking.modality} if not request.form else None
+    form, kept = form_or_kept(StaffMoveForm, data=chosen)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
     offer_call_number(form, booking.phone or booking.client.phone)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form, "booking": booking}
@@ -419,4 +420,4 @@ def staff_move_confirm(booking_id: int, slot_id: int) -> Page:
             error, kind=kind, around=slot.starts_at, booking=booking, client=booking.client, held=held
         )
     kept_forms.let_go()
-    return redirect(url_for("booking.staff_booking", booking_id=booking.id))
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id, saved="moved"))

@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "revoke": _l("Revoked"),
     "export": _l("Exported"),
     "failed-authorisation": _l("Tried without permission"),
+    "sign-in": _l("Signed in"),
+    "sign-out": _l("Signed out"),
 }
 # Object types are named by each feature; a prefix is enough to say what kind of data it was.
 OBJECT_LABELS = (
@@ -40,6 +42,9 @@ OBJECT_LABELS = (
 # Entries that "what was done: to which data" would misname (an assignment is no change to the
 # client's basic information), said whole.
 EVENT_LABELS = {
+    ("sign-in", "session"): _l("Signed in to Polku"),
+    ("sign-out", "session"): _l("Signed out of Polku"),
+    ("create", "questionnaire_response"): _l("You were sent a questionnaire to answer"),
     ("create", "client_assignment"): _l("A professional was assigned to work with you"),
     ("change", "client_assignment"): _l("A professional's work with you ended"),
     ("create", "appointment_offer"): _l("You were offered the chance to book an appointment"),

@@ -537,7 +537,8 @@ panels.register(
     panels.CLIENT_HOME, panels.Panel("pathway", "pathway/_home_panel.html", _home_panel, order=40)
 )
 panels.register(
-    panels.CLIENT_OVERVIEW, panels.Panel("pathway", "pathway/_overview_panel.html", _overview_panel, order=10)
+    panels.CLIENT_OVERVIEW,
+    panels.Panel("pathway", "pathway/_overview_panel.html", _overview_panel, order=10, logs_as="pathway"),
 )
 panels.register_column(
     panels.Column("pathway", _l("Current step"), "pathway/_column.html", _current_steps, order=10)

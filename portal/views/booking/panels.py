@@ -80,7 +80,8 @@ def _column(db: Session, client_ids: list[int]) -> dict[int, datetime]:
 def register() -> None:
     panels.register(panels.CLIENT_HOME, panels.Panel("booking", "booking/panel_home.html", _home, order=40))
     panels.register(
-        panels.CLIENT_OVERVIEW, panels.Panel("booking", "booking/panel_overview.html", _overview, order=40)
+        panels.CLIENT_OVERVIEW,
+        panels.Panel("booking", "booking/panel_overview.html", _overview, order=40, logs_as="bookings"),
     )
     panels.register_column(
         panels.Column("booking", _l("Next appointment"), "booking/column.html", _column, order=40)

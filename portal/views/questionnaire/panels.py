@@ -119,7 +119,13 @@ panels.register(
 )
 panels.register(
     panels.CLIENT_OVERVIEW,
-    panels.Panel("questionnaire", "questionnaire/panel_overview.html", client_overview, order=30),
+    panels.Panel(
+        "questionnaire",
+        "questionnaire/panel_overview.html",
+        client_overview,
+        order=30,
+        logs_as="questionnaires",
+    ),
 )
 panels.register_column(
     panels.Column("questionnaire", _l("Questionnaire"), "questionnaire/column.html", list_column, order=30)

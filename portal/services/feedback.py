@@ -128,7 +128,7 @@ def mark_handled(db: Session, actor: Actor, feedback_id: int) -> bool:
     return True
 
 
-# Two pieces of feedback for the demo's main user: one recent with an address, one late without.
+# Two pieces of feedback for the demo's main user, both asking for an answer: one recent, one late.
 DEMO_FEEDBACK = (
     (
         3,
@@ -138,7 +138,14 @@ DEMO_FEEDBACK = (
         "Kun suurennan tekstin puhelimessa, Varaa aika -painike jää osittain näytön ulkopuolelle.",
         "palautteen.antaja@example.fi",
     ),
-    (16, "sv", "language", "", "Texten om samtycke var svår att förstå. Vad betyder utlämnande?", None),
+    (
+        16,
+        "sv",
+        "language",
+        "",
+        "Texten om samtycke var svår att förstå. Vad betyder utlämnande?",
+        "svar@example.fi",
+    ),
 )
 
 

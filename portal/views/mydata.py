@@ -132,7 +132,7 @@ def _pathways(db: Any, client: Client) -> list[dict[str, Any]]:
                 "pathway": template.title[locale],
                 "status": pathway.status,
                 "current_step": template.step(pathway.current_step).title[locale],
-                "started": pathway.started_at,
+                "started": pathway_service.began_on(pathway),
                 "closed": pathway.closed_at,
                 "events": [
                     {

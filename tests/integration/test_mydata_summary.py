@@ -149,3 +149,9 @@ def test_a_key_added_without_a_label_is_reported_and_still_shown(app):
     assert summary.unlabelled == ("profile.shoe_size", "pathways.events.mood")
     rows = [(row.label, row.text) for row in summary.parts[0].entries[0].rows]
     assert ("shoe_size", "38") in rows, "nothing disappears from the summary for want of a label"
+
+
+def test_a_pathway_begins_in_the_download_on_the_day_its_history_begins(app, db, demo):
+    data, _page = download(a_full_history(app, db, demo), "fi")
+    (pathway,) = data["pathways"]
+    assert pathway["started"] == pathway["events"][0]["date"], "not the day the record was made"

@@ -16,10 +16,11 @@ from portal.services.audit import Actor
 from portal.services.questionnaire import answering
 from portal.services.questionnaire.drafts import CHECK_PAGE, Draft, seal_draft
 
-# Who gets what, and in how many days their interview is. Maija and Anna-Lena have not booked theirs
-# yet (the demo's free interview times): when they book one, their questionnaire takes its time.
+# Who gets what, and in how many days their interview is: none has a date, as a date comes from
+# booking the interview (Maija and Anna-Lena can book one from the demo's free interview times;
+# Veeti's answers are sent, and a date shown without a booking contradicted his appointments).
 OPEN: dict[str, int | None] = {"client_fi": None, "client_sv": None}
-SENT: dict[str, int | None] = {"client_young": 3}
+SENT: dict[str, int | None] = {"client_young": None}
 # A young client's answers, in Finnish, with a few things the adviser should see first.
 YOUNG_ANSWERS: dict[str, Any] = {
     "current_situation": ["unemployed"],

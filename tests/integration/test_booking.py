@@ -1033,3 +1033,13 @@ def test_a_day_no_calendar_can_show_opens_this_weeks_schedule(adviser_browser, d
 
     assert heading(f"/staff/schedule?date={day}") == heading("/staff/schedule")
     assert heading(f"/staff/schedule?date={day}&view=day") == heading("/staff/schedule?view=day")
+
+
+def test_one_days_schedule_has_its_date_as_one_heading_and_a_week_links_each_day(adviser_browser):
+    day = monday_after()
+    alone = adviser_browser.get(f"/staff/schedule?view=day&date={day.isoformat()}").get_data(as_text=True)
+    link_to_itself = f'href="/staff/schedule?view=day&amp;date={day.isoformat()}"'
+    assert link_to_itself not in alone
+    assert alone.count(f'id="day-{day.isoformat()}"') == 1
+    week = adviser_browser.get(f"/staff/schedule?date={day.isoformat()}").get_data(as_text=True)
+    assert link_to_itself in week

@@ -40,3 +40,5 @@ def test_the_development_outbox_shows_the_rendered_messages(app, db, demo):
     page = app.test_client().get("/dev/outbox").get_data(as_text=True)
     assert "maija@example.fi" in page
     assert "http://127.0.0.1:5000/pathway" in page
+    assert "<code>flask --app portal outbox send</code>" in page
+    assert "`" not in page

@@ -98,6 +98,7 @@ def test_the_page_tells_when_the_idle_warning_is_due(app, maija_browser):
     assert 'data-session-deadline="1801"' in page  # a second after the server ends the session
     assert 'data-session-warning="120"' in page
     assert "Jatka asiointia" in page
+    assert "sinut kirjataan ulos noin 2 minuutin kuluttua" in page, "how long is left, not only soon"
 
 
 @pytest.fixture

@@ -149,7 +149,8 @@ class Booking(Base):
     modality: Mapped[str] = mapped_column(String(16))
     # The number the adviser calls (E.164), for a meeting by phone only.
     phone: Mapped[str | None] = mapped_column(String(20))
-    interpreter_language: Mapped[str | None] = mapped_column(String(60))
+    # Sealed like the other needs (portal.services.booking.bookings): a language can tell of origin.
+    interpreter_language_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     # The client's own words can hold health details: stored encrypted.
     accessibility_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     message_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -155,3 +155,47 @@ def test_a_blocked_days_reason_written_before_revision_16_is_sealed_by_it(app, s
     with engine.connect() as connection:
         assert "Sairausloma" not in repr(connection.execute(text("SELECT * FROM blocked_day")).all())
     engine.dispose()
+
+
+def test_an_interpreter_language_written_before_revision_17_is_sealed_by_it(app, scratch_database_url):
+    from portal.models import Booking
+    from portal.services.booking.bookings import interpreter_language
+    from tests.integration.booking_support import make_clients
+
+    upgrade(scratch_database_url, "0016")
+    engine = make_engine(scratch_database_url)
+    with Session(engine) as db:
+        (client,) = make_clients(db, 1)
+        client_id = client.id
+    at = {"s": "2026-12-10 08:00:00", "e": "2026-12-10 09:00:00", "c": client_id}
+    with engine.begin() as connection:
+        adviser = connection.execute(
+            text(
+                "INSERT INTO staff_user (name, email, organisation, title_fi, title_sv, active, created_at,"
+                " locale) VALUES ('Riikka', 'r@example.fi', 'Kela', '', '', true, :s, 'fi') RETURNING id"
+            ),
+            at,
+        ).scalar_one()
+        slot = connection.execute(
+            text(
+                "INSERT INTO slot (adviser_id, appointment_type, starts_at, ends_at, occupied_from,"
+                " occupied_until, modalities, status, created_at)"
+                " VALUES (:a, 'guidance', :s, :e, :s, :e, 'phone', 'booked', :s) RETURNING id"
+            ),
+            {**at, "a": adviser},
+        ).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO booking (uid, slot_id, client_id, appointment_type, starts_at, ends_at, status,"
+                " is_current, modality, interpreter_language, created_at, updated_at, sequence)"
+                " VALUES ('u1', :slot, :c, 'guidance', :s, :e, 'booked', true, 'phone', 'arabia', :s, :s, 0)"
+            ),
+            {**at, "slot": slot},
+        )
+    with app.app_context():
+        upgrade(scratch_database_url)
+        with Session(engine) as db:
+            assert [interpreter_language(b) for b in db.scalars(select(Booking))] == ["arabia"]
+    with engine.connect() as connection:
+        assert "arabia" not in repr(connection.execute(text("SELECT * FROM booking")).all())
+    engine.dispose()

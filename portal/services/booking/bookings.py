@@ -35,6 +35,7 @@ T = TypeVar("T")
 RETRIES = 5
 ACCESSIBILITY_CONTEXT = "booking.accessibility"
 MESSAGE_CONTEXT = "booking.message"
+INTERPRETER_CONTEXT = "booking.interpreter_language"
 CANCEL_REASON_CONTEXT = "booking.cancel_reason"
 
 
@@ -242,7 +243,7 @@ def book_slot(
             is_current=True,
             modality=needs.modality,
             phone=needs.phone if needs.modality == "phone" else None,
-            interpreter_language=(needs.interpreter_language or None),
+            interpreter_language_encrypted=_seal(needs.interpreter_language, INTERPRETER_CONTEXT),
             accessibility_encrypted=_seal(needs.accessibility, ACCESSIBILITY_CONTEXT),
             message_encrypted=_seal(needs.message, MESSAGE_CONTEXT),
             booked_by_staff_id=actor.id if staff else None,
@@ -631,6 +632,11 @@ def accessibility_text(booking: Booking) -> str:
 
 def message_text(booking: Booking) -> str:
     return opened(booking.message_encrypted, MESSAGE_CONTEXT)
+
+
+def interpreter_language(booking: Booking) -> str:
+    """The language an interpreter is needed for; "" when none is."""
+    return opened(booking.interpreter_language_encrypted, INTERPRETER_CONTEXT)
 
 
 def cancel_reason(booking: Booking) -> str:

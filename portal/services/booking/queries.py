@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 from portal.content.appointments import AppointmentType, catalogue
 from portal.models import AppointmentOffer, Booking, Client, ClientAssignment, Slot, StaffUser
 from portal.models.base import UTCDateTime, in_text, utcnow
-from portal.services.booking.bookings import accessibility_text, cancel_reason, message_text
+from portal.services.booking.bookings import (
+    accessibility_text,
+    cancel_reason,
+    interpreter_language,
+    message_text,
+)
 from portal.services.booking.times import day_bounds, local_date
 from portal.services.reads import prepared, read_values
 
@@ -281,6 +286,7 @@ class ScheduleRow:
     client: Client | None
     accessibility: str
     message: str
+    interpreter: str
 
 
 def schedule(db: Session, adviser: StaffUser, first: date, last: date) -> list[ScheduleRow]:
@@ -306,6 +312,7 @@ def schedule(db: Session, adviser: StaffUser, first: date, last: date) -> list[S
             client=client,
             accessibility=accessibility_text(booking) if booking else "",
             message=message_text(booking) if booking else "",
+            interpreter=interpreter_language(booking) if booking else "",
         )
         for slot, booking, client in rows
     ]
@@ -336,7 +343,7 @@ def export_for_client(db: Session, client: Client) -> list[dict[str, Any]]:
                 "modality": booking.modality,
                 "office": slot.office_key if booking.modality == "in_person" else None,
                 "adviser": adviser.name,
-                "interpreter_language": booking.interpreter_language,
+                "interpreter_language": interpreter_language(booking) or None,
                 "accessibility_needs": accessibility_text(booking) or None,
                 "message": message_text(booking) or None,
                 "phone": booking.phone,

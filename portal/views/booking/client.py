@@ -141,7 +141,7 @@ def detail(booking_id: int) -> str:
         cutoff_passed=service.cutoff_passed(booking),
         ended=booking.ends_at <= utcnow(),
         done=request.args.get("done"),
-        interpreter=booking.interpreter_language,
+        interpreter=service.interpreter_language(booking),
         reason=service.cancel_reason(booking),
     )
 

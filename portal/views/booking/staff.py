@@ -222,6 +222,7 @@ def _staff_booking_page(booking: Booking, **forms: object) -> str:
         adviser=service.adviser_of(db, booking),
         accessibility=service.accessibility_text(booking),
         message=service.message_text(booking),
+        interpreter=service.interpreter_language(booking),
         reason=service.cancel_reason(booking),
         can_see_client=client_service.can_see_client(db, current_staff(), booking.client_id),
         started=booking.starts_at <= utcnow(),

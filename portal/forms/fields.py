@@ -78,7 +78,8 @@ class HetuField(StringField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             _l("Personal identity code"),
-            description=_l("For example 131052-308T. The search is recorded in the access log."),
+            # A test code: the example can never be a real person's, and a real portal refuses it.
+            description=_l("For example 010190-999W. The search is recorded in the access log."),
             validators=[
                 DataRequired(message=messages.HETU_REQUIRED),  # nothing but spaces is nothing
                 Length(max=11, message=messages.HETU_INVALID),
@@ -90,8 +91,13 @@ class HetuField(StringField):
 
     def pre_validate(self, form: Any) -> None:
         allow = bool(getattr(form, "allow_test_codes", False))
-        if self.data and not hetu.is_valid(self.data, allow_test_codes=allow):
-            raise ValidationError(str(messages.HETU_INVALID))
+        if not self.data:
+            return
+        try:
+            hetu.validate(self.data, allow_test_codes=allow)
+        except hetu.InvalidHetu as error:
+            problem = {"check": messages.HETU_CHECK, "test": messages.HETU_TEST_CODE}.get(error.reason)
+            raise ValidationError(str(problem or messages.HETU_INVALID)) from None
 
 
 def _normalised_hetu(value: Any) -> Any:

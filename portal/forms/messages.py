@@ -13,7 +13,13 @@ DATE_IMPOSSIBLE = _l("The date does not exist. Check the day and the month.")
 SEARCH_TOO_LONG = _l("The search can be at most 100 characters long.")
 HETU_REQUIRED = _l("Enter the personal identity code.")
 HETU_INVALID = _l(
-    "Check the personal identity code. It has the form 131052-308T: date of birth, century sign, three digits and a check character."
+    "Check the personal identity code. It has the form 010190-999W: date of birth, century sign, three digits and a check character."
+)
+HETU_CHECK = _l(
+    "Check the personal identity code: its last character does not match the rest. A digit may have been typed wrong."
+)
+HETU_TEST_CODE = _l(
+    "This is a test code (its three digits are 900 to 999), which belongs to no one. Check the personal identity code."
 )
 CHOOSE_PROFESSIONAL = _l("Choose the professional.")
 NOTE_TOO_LONG = _l("The note can be at most 2,000 characters long.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fi import hetu as stdnum_hetu
 
 from portal import crypto
@@ -11,7 +11,14 @@ CONTEXT = "client.hetu"
 
 
 class InvalidHetu(ValueError):
-    """Not a valid personal identity code, or a test code where real ones are required."""
+    """Not a valid personal identity code, or a test code where real ones are required.
+
+    `reason`: "check" (the check character does not match: a digit typed wrong), "test" (a test code
+    where real ones are required) or "form" (anything else)."""
+
+    def __init__(self, message: str, reason: str = "form") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def normalise(value: str) -> str:
@@ -24,13 +31,15 @@ def validate(value: str, *, allow_test_codes: bool) -> str:
     code = normalise(value)
     try:
         stdnum_hetu.validate(code, allow_temporary=True)
+    except InvalidChecksum as error:
+        raise InvalidHetu("the check character does not match", "check") from error
     except ValidationError as error:
         raise InvalidHetu("invalid personal identity code") from error
     individual = int(code[7:10])
     if individual < 2:
         raise InvalidHetu("invalid individual number")
     if individual >= 900 and not allow_test_codes:
-        raise InvalidHetu("test codes (900-999) are not accepted in production")
+        raise InvalidHetu("test codes (900-999) are not accepted in production", "test")
     return code
 
 

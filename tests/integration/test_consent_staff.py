@@ -93,7 +93,7 @@ def test_issuing_by_hetu_is_validated_and_logged_and_the_client_joins_my_clients
     url = "/staff/consents/new"
     wrong = post_form(staff_browser, url, {"hetu": "150385-9014", "template": TYM, **due_fields(today())})
     assert wrong.status_code == 422
-    assert "Tarkista henkilötunnus." in wrong.get_data(as_text=True)
+    assert "Tarkista henkilötunnus:" in wrong.get_data(as_text=True)
     past = post_form(
         staff_browser,
         url,

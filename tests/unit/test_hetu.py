@@ -75,3 +75,14 @@ def test_the_examples_professionals_are_shown_are_nobodys_demo_code(tmp_path):
     examples = set(re.findall(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]", shown))
     assert len(examples) == 1
     assert examples.isdisjoint(person["hetu"] for person in demo_people()["client"])
+    assert all(int(code[7:10]) >= 900 for code in examples), "a test code: never a real person's"
+
+
+@pytest.mark.parametrize(
+    ("code", "allow", "reason"),
+    [("150385-9014", True, "check"), ("150385/9013", True, "form"), ("010203-9002", False, "test")],
+)
+def test_a_refused_code_says_what_is_wrong_with_it(code, allow, reason):
+    with pytest.raises(hetu.InvalidHetu) as refused:
+        hetu.validate(code, allow_test_codes=allow)
+    assert refused.value.reason == reason

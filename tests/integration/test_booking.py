@@ -96,6 +96,28 @@ def test_the_adviser_previews_weekly_times_before_publishing_them(adviser_browse
     assert "10.15" in schedule
 
 
+def test_times_changed_after_the_preview_are_previewed_again_not_published_unseen(adviser_browser, db):
+    day = monday_after()
+    url = "/staff/schedule/publish"
+    one_off = publish_form(day, kind="one_off", start_time="9.00")
+    one_off.pop("weekdays")
+    preview = post_with_token(adviser_browser, url, url, {**one_off, "action": "preview"}).text
+    shown = re.search(r'name="previewed" value="([0-9a-f]+)"', preview).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', preview).group(1)
+    changed = {**one_off, "start_time": "11.00", "action": "publish", "previewed": shown, "csrf_token": token}
+    again = adviser_browser.post(url, data=changed)
+    assert again.status_code == 409
+    page = again.get_data(as_text=True)
+    assert "Mitään ei julkaistu: valinnat muuttuivat esikatselun jälkeen." in page
+    assert "11.00–12.00" in page, "the new choices previewed"
+    assert count(db, Slot) == 0
+    now_shown = re.search(r'name="previewed" value="([0-9a-f]+)"', page).group(1)
+    published = adviser_browser.post(url, data={**changed, "previewed": now_shown})
+    assert published.status_code == 302
+    (only,) = db.scalars(select(Slot)).all()
+    assert only.starts_at.astimezone(local_tz()).strftime("%H:%M") == "11:00"
+
+
 def local_tz():
     from portal.i18n import HELSINKI
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -48,6 +49,11 @@ class AvailabilitySpec:
     @property
     def weekly(self) -> bool:
         return bool(self.weekdays)
+
+    def digest(self) -> str:
+        """Names these choices: the publish button carries the previewed one's, so that times changed
+        after the preview are previewed again rather than published unseen."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

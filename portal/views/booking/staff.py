@@ -150,7 +150,12 @@ def publish() -> Page:
         return render_template("booking/publish.html", form=form, plan=None), 422
     spec = _spec(form)
     db = get_db()
+    previewed = request.form.get("previewed")
     try:
+        if request.form.get("action") == "publish" and previewed not in (None, spec.digest()):
+            plan = availability.plan(db, adviser, spec)
+            page = {"form": form, "plan": plan, "spec": spec, "changed": True}
+            return render_template("booking/publish.html", **page), 409
         if request.form.get("action") == "publish":
             slots = availability.publish(db, adviser, spec)
             first = local_date(slots[0].starts_at)

@@ -406,3 +406,18 @@ def test_asking_a_client_polku_cannot_reach_says_to_tell_them(app, db, demo, sta
     reachable = staff_browser.get(f"/staff/clients/{maija.id}/consents/new").get_data(as_text=True)
     assert "Asiakkaalla ei ole Polussa" not in reachable
     assert "Jos asiakas on antanut Polkuun sähköpostiosoitteen tai matkapuhelinnumeron" in reachable
+
+
+def test_a_reminder_to_a_client_polku_cannot_reach_is_not_said_to_be_sent(app, db, demo, staff_browser):
+    veeti = demo["client_young"]
+    with app.app_context():
+        db.get(type(veeti), veeti.id).email = None
+        db.get(type(veeti), veeti.id).phone = None
+        db.commit()
+    request_id = issue(app, db, demo["staff"], veeti)
+    url = f"/staff/consents/requests/{request_id}"
+    reminded = post_form(staff_browser, url, {}, f"{url}/remind")
+    page = staff_browser.get(reminded.headers["Location"]).get_data(as_text=True)
+    assert "Muistutusta ei voitu lähettää." in page
+    assert "Asiakkaalle on lähetetty muistutus." not in page
+    assert "Asiakkaalla ei ole Polussa sähköpostiosoitetta eikä matkapuhelinnumeroa." in page

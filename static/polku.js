@@ -2,8 +2,10 @@
 (function () {
   "use strict";
 
-  // Move focus to the error summary so screen reader and keyboard users start from the problems.
-  var summary = document.querySelector("[data-autofocus]");
+  // Move focus to the error summary so screen reader and keyboard users start from the problems;
+  // after an action that succeeded, to the notice saying so (read out, and the next Tab goes on
+  // from there, not from the top of the page).
+  var summary = document.querySelector("[data-autofocus]") || document.querySelector("[data-announce]");
   if (summary) { summary.focus(); }
 
   // A link of the error summary: focus the field, with its label or question in view above it

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, NamedTuple, Protocol
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
@@ -384,6 +384,7 @@ def _manage(
         forms=forms,
         form=failed_form,
         error=overrides.get("error"),
+        done=request.args.get("done") if status == 200 else None,
         kept=kept is not None,
         open_form=_kept_form_name(kept) or failed,  # shown open: the form brought back, or with errors
     ), status
@@ -434,7 +435,7 @@ def start(client_id: int) -> Response | tuple[str, int]:
         service.start_pathway(get_db(), current_actor(), client, form.template.data, _change(form))
     except PathwayRefused as refused:
         return _refused(client, refused.reason, "start")
-    return redirect(url_for("pathway.manage", client_id=client.id))
+    return redirect(url_for("pathway.manage", client_id=client.id, done="start"))
 
 
 @bp.post("/staff/clients/<int:client_id>/pathway/move")
@@ -482,7 +483,7 @@ def _act(client_id: int, name: str) -> Response | tuple[str, int]:
             service.close_pathway(db, actor, client, pathway, form.outcome.data, change, version)
     except PathwayRefused as refused:
         return _refused(client, refused.reason, name)
-    return redirect(url_for("pathway.manage", client_id=client.id))
+    return redirect(url_for("pathway.manage", client_id=client.id, done=name))
 
 
 # --- Parts of other pages ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ CASES = {
         "move": "Siirrä polkua",
         "manage": "Hallitse polkua",
         "who": "Kuka on käyttänyt tietojasi",
+        "moved": "Polku on siirretty uuteen vaiheeseen.",
     },
     "sv": {
         "client": "client_sv",
@@ -28,6 +29,7 @@ CASES = {
         "move": "Flytta stigen",
         "manage": "Hantera stigen",
         "who": "Vem som har använt dina uppgifter",
+        "moved": "Stigen har flyttats till det nya skedet.",
     },
 }
 
@@ -58,6 +60,9 @@ def test_the_adviser_moves_the_pathway_and_the_client_sees_it(browser, live_serv
     with staff.expect_navigation():
         staff.get_by_role("button", name=case["move"]).click()
     assert case["note"] in staff.content()
+    # Told it was done, where the keyboard and the screen reader are: on the notice saying so.
+    staff.wait_for_function("document.activeElement.hasAttribute('data-announce')")
+    assert staff.evaluate("document.activeElement.textContent.trim()") == case["moved"]
     check_page(staff, f"pathway-manage-{locale}")
     staff.context.close()
 

@@ -80,6 +80,8 @@ def test_an_adviser_starts_and_moves_the_pathway_and_the_client_sees_it(people, 
         },
     )
     assert response.status_code == 302
+    told = people["adviser"].get(response.headers["Location"]).get_data(as_text=True)
+    assert "Polku on siirretty uuteen vaiheeseen." in told, "the adviser is told it was done"
     page = people["maija"].get("/pathway").get_data(as_text=True)
     assert "Esitietokysely" in page
     assert 'aria-current="step"' in page

@@ -276,6 +276,8 @@ def test_notes_are_private_encrypted_and_logged(app, db, demo, adviser, client):
     saved = post_form(adviser, url, {"text": "Kysy haastattelussa asumisesta. Åäö"}, action=f"{url}/notes")
     assert saved.status_code == 302
     assert "Kysy haastattelussa asumisesta. Åäö" in adviser.get(url).get_data(as_text=True)
+    told = adviser.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "data-announce><p>Muistiinpano on tallennettu." in told
     note = db.scalars(select(ReviewNote)).one()
     assert b"asumisesta" not in note.text_encrypted
     assert [row.action for row in log_rows(db, "questionnaire_note")] == ["create"]
@@ -316,7 +318,9 @@ def test_two_advisers_marking_reviewed_from_stale_pages_the_second_is_told_the_f
             },
         )
 
-    assert decide(adviser, mine, "reviewed").status_code == 302
+    marked = decide(adviser, mine, "reviewed")
+    assert marked.status_code == 302
+    assert "Vastaukset on merkitty tarkistetuiksi." in adviser.get(marked.headers["Location"]).text
     told = decide(other, theirs, "reviewed")
     assert told.status_code == 409
     assert "Toinen ammattilainen muutti tarkistusta" in told.get_data(as_text=True)

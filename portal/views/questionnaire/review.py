@@ -106,6 +106,7 @@ def _review_page(
         review_form=review_form,
         review_changed=review_changed,
         kept=kept,
+        done=request.args.get("done"),
     )
     log_view(db, client_id=response.client_id, object_type=object_type, object_id=response.id)
     return page
@@ -127,7 +128,7 @@ def add_note(response_id: int) -> View:
     if not form.validate():
         return _review_page(response, note_form=form), 422
     service.add_note(get_db(), current_actor(), response, form.text.data or "")
-    return redirect(url_for("questionnaire.review", response_id=response.id, _anchor="notes"))
+    return redirect(url_for("questionnaire.review", response_id=response.id, done="note", _anchor="notes"))
 
 
 @bp.post("/staff/questionnaires/<int:response_id>/reviewed")
@@ -148,7 +149,8 @@ def mark_reviewed(response_id: int) -> View:
         )
     except service.ReviewChanged:
         return _review_page(response, review_changed=True), 409
-    return redirect(url_for("questionnaire.review", response_id=response.id))
+    done = "reviewed" if decision == "reviewed" else "reopened"
+    return redirect(url_for("questionnaire.review", response_id=response.id, done=done))
 
 
 @bp.get("/staff/questionnaires/<int:response_id>/print")

@@ -223,7 +223,7 @@ class OfferForm(FlaskForm):
 
 
 class BlockDayForm(FlaskForm):
-    day = DatePartsField(_l("Day"), validators=[InputRequired(message=messages.DATE_REQUIRED)])
+    day = DatePartsField(_l("The day to block"), validators=[InputRequired(message=messages.DATE_REQUIRED)])
     reason = StringField(
         _l("Reason (optional)"),
         description=_l("For example a holiday or training. Clients do not see this."),

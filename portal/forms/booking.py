@@ -42,11 +42,13 @@ def call_number_field() -> Any:
     )
 
 
-def check_call_number(modality: str | None, field: StringField) -> None:
+def check_call_number(
+    modality: str | None, field: StringField, required: Any = messages.CALL_NUMBER_REQUIRED
+) -> None:
     if modality != "phone":
         return  # only a phone call needs a number; one typed for another way of meeting is not kept
     if not (field.data or "").strip():
-        raise ValidationError(str(messages.CALL_NUMBER_REQUIRED))
+        raise ValidationError(str(required))
     if e164(field.data or "") is None:
         raise ValidationError(str(messages.CALL_NUMBER_INVALID))
 
@@ -92,12 +94,16 @@ class BookingForm(FlaskForm):
         validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG)],
     )
 
+    # Said to the client; a professional's form says them about the client.
+    number_required: Any = messages.CALL_NUMBER_REQUIRED
+    language_required: Any = messages.INTERPRETER_LANGUAGE_REQUIRED
+
     def validate_phone(self, field: StringField) -> None:
-        check_call_number(self.modality.data, field)
+        check_call_number(self.modality.data, field, self.number_required)
 
     def validate_interpreter_language(self, field: StringField) -> None:
         if self.interpreter.data == "yes" and not (field.data or "").strip():
-            raise ValidationError(str(messages.INTERPRETER_LANGUAGE_REQUIRED))
+            raise ValidationError(str(self.language_required))
 
 
 class MoveForm(FlaskForm):
@@ -107,9 +113,10 @@ class MoveForm(FlaskForm):
         invalid_choice_message=messages.CHOOSE_MODALITY,
     )
     phone = call_number_field()
+    number_required: Any = messages.CALL_NUMBER_REQUIRED
 
     def validate_phone(self, field: StringField) -> None:
-        check_call_number(self.modality.data, field)
+        check_call_number(self.modality.data, field, self.number_required)
 
 
 class StaffBookingForm(BookingForm):
@@ -117,8 +124,8 @@ class StaffBookingForm(BookingForm):
 
     modality = RadioField(
         _l("How does the client want to meet?"),
-        validators=[InputRequired(message=messages.CHOOSE_MODALITY)],
-        invalid_choice_message=messages.CHOOSE_MODALITY,
+        validators=[InputRequired(message=messages.STAFF_CHOOSE_MODALITY)],
+        invalid_choice_message=messages.STAFF_CHOOSE_MODALITY,
     )
     phone = StringField(
         _l("Phone number for the call"),
@@ -128,11 +135,11 @@ class StaffBookingForm(BookingForm):
         _l("Does the client need an interpreter?"),
         choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))],
         default="no",
-        validators=[InputRequired(message=messages.CHOOSE_INTERPRETER)],
-        invalid_choice_message=messages.CHOOSE_INTERPRETER,
+        validators=[InputRequired(message=messages.STAFF_CHOOSE_INTERPRETER)],
+        invalid_choice_message=messages.STAFF_CHOOSE_INTERPRETER,
     )
     interpreter_language = StringField(
-        _l("Language for the interpreter"),
+        _l("Language the client needs an interpreter for"),
         description=_l(
             "Fill in only if the client needs an interpreter. For example: Arabic, sign language."
         ),
@@ -149,10 +156,14 @@ class StaffBookingForm(BookingForm):
         validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG)],
     )
 
+    number_required = messages.STAFF_CALL_NUMBER_REQUIRED
+    language_required = messages.STAFF_INTERPRETER_LANGUAGE_REQUIRED
+
 
 class StaffMoveForm(MoveForm):
     modality = StaffBookingForm.modality
     phone = StaffBookingForm.phone
+    number_required = messages.STAFF_CALL_NUMBER_REQUIRED
 
 
 class CallNumberForm(FlaskForm):

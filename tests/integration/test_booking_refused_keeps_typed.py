@@ -255,12 +255,14 @@ def test_a_professional_booking_for_a_client_is_asked_about_the_client_and_told_
     about_the_client = (
         "Miten asiakas haluaa tavata?",
         "Tarvitseeko asiakas tulkin?",
+        "Kieli, jolle asiakas tarvitsee tulkin",
         "Älä kirjoita tähän asiakkaan henkilötunnusta.",
         "Tieto neuvojalle (vapaaehtoinen)",
     )
     for asked in about_the_client:
         assert asked in form
     assert "Miten haluat tavata?" not in form
+    assert "tarvitset tulkin" not in form
     booked = send_late(sami, url, form, {**TYPED, "message": "Asiakas toivoo aamupäivää."})
     page = sami.get(booked.headers["Location"]).get_data(as_text=True)
     assert "Aika on varattu asiakkaalle." in page
@@ -274,3 +276,17 @@ def test_a_professional_booking_for_a_client_is_asked_about_the_client_and_told_
     assert "Asiakkaan nykyinen aika vapautuu" in moving
     moved = send_late(sami, move, moving, {"modality": "phone", "phone": "040 765 4321"})
     assert "Aika on siirretty." in sami.get(moved.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_professionals_mistakes_are_told_about_the_client(app, db, demo, ids):
+    riikka = signed_in(app, demo["adviser"])
+    url = f"/staff/booking/clients/{demo['client_fi'].id}/book/{INTERVIEW}/{ids[0]}"
+    page = riikka.get(url).get_data(as_text=True)
+    wrong = send_late(riikka, url, page, {"modality": "phone", "phone": "", "interpreter": "yes"})
+    assert wrong.status_code == 422
+    html = wrong.get_data(as_text=True)
+    for said in ("Kirjoita puhelinnumero, johon neuvoja voi soittaa asiakkaalle.",
+                 "Kirjoita kieli, jolle asiakas tarvitsee tulkin."):  # fmt: skip
+        assert html.count(said) == 2, said  # in the summary and at the field
+    nothing = send_late(riikka, url, page, {}).get_data(as_text=True)
+    assert "Valitse, miten asiakas haluaa tavata." in nothing

@@ -132,13 +132,7 @@ def test_a_blocked_days_reason_written_before_revision_16_is_sealed_by_it(app, s
     upgrade(scratch_database_url, "0015")
     engine = make_engine(scratch_database_url)
     with engine.begin() as connection:
-        adviser = connection.execute(
-            text(
-                "INSERT INTO staff_user (name, email, organisation, title_fi, title_sv, active, created_at,"
-                " locale) VALUES ('Riikka', 'r@example.fi', 'Kela', '', '', true, '2026-11-30 09:00', 'fi')"
-                " RETURNING id"
-            )
-        ).scalar_one()
+        adviser = _an_adviser(connection)
         for day, reason in ((date(2026, 12, 24), "Sairausloma"), (date(2026, 12, 25), "")):
             connection.execute(
                 text(
@@ -169,13 +163,7 @@ def test_an_interpreter_language_written_before_revision_17_is_sealed_by_it(app,
         client_id = client.id
     at = {"s": "2026-12-10 08:00:00", "e": "2026-12-10 09:00:00", "c": client_id}
     with engine.begin() as connection:
-        adviser = connection.execute(
-            text(
-                "INSERT INTO staff_user (name, email, organisation, title_fi, title_sv, active, created_at,"
-                " locale) VALUES ('Riikka', 'r@example.fi', 'Kela', '', '', true, :s, 'fi') RETURNING id"
-            ),
-            at,
-        ).scalar_one()
+        adviser = _an_adviser(connection)
         slot = connection.execute(
             text(
                 "INSERT INTO slot (adviser_id, appointment_type, starts_at, ends_at, occupied_from,"
@@ -199,3 +187,14 @@ def test_an_interpreter_language_written_before_revision_17_is_sealed_by_it(app,
     with engine.connect() as connection:
         assert "arabia" not in repr(connection.execute(text("SELECT * FROM booking")).all())
     engine.dispose()
+
+
+def _an_adviser(connection) -> int:
+    """A professional's row as the migrations before these left the table."""
+    return connection.execute(
+        text(
+            "INSERT INTO staff_user (name, email, organisation, title_fi, title_sv, active, created_at,"
+            " locale) VALUES ('Riikka', 'r@example.fi', 'Kela', '', '', true, '2026-11-30 09:00', 'fi')"
+            " RETURNING id"
+        )
+    ).scalar_one()

@@ -290,16 +290,20 @@ def _classified(db: Session, client_id: int, type_key: str, attempt: Callable[[]
 def _offer_with_booking(db: Session, actor: Actor, client_id: int, kind: AppointmentType) -> None:
     """A type a professional books for the client is one the client may book: should the time be
     cancelled, the client is told to book a new one, and may move this one themselves."""
-    if kind.bookable_by != "offered":
-        return
+    if kind.bookable_by == "offered":
+        _add_offer(db, actor, client_id, kind.key)
+
+
+def _add_offer(db: Session, actor: Actor, client_id: int, type_key: str) -> bool:
+    """Offer the type in the caller's transaction, logged; False when it was offered already."""
     exists = db.scalar(
         select(AppointmentOffer.id).where(
-            AppointmentOffer.client_id == client_id, AppointmentOffer.appointment_type == kind.key
+            AppointmentOffer.client_id == client_id, AppointmentOffer.appointment_type == type_key
         )
     )
     if exists is not None:
-        return
-    offer = AppointmentOffer(client_id=client_id, appointment_type=kind.key, offered_by_id=actor.id)
+        return False
+    offer = AppointmentOffer(client_id=client_id, appointment_type=type_key, offered_by_id=actor.id)
     db.add(offer)
     db.flush()
     record_access(
@@ -310,6 +314,7 @@ def _offer_with_booking(db: Session, actor: Actor, client_id: int, kind: Appoint
         object_id=offer.id,
         client_id=client_id,
     )
+    return True
 
 
 def _ensure_assignment(db: Session, client_id: int, adviser_id: int, actor: Actor) -> None:
@@ -550,24 +555,8 @@ def change_call_number(
 def offer_type(db: Session, actor: Actor, client: Client, type_key: str) -> bool:
     """Offer an appointment type to a client; False when it had been offered already."""
     appointment_type(type_key)
-    exists = db.scalar(
-        select(AppointmentOffer.id).where(
-            AppointmentOffer.client_id == client.id, AppointmentOffer.appointment_type == type_key
-        )
-    )
-    if exists is not None:
+    if not _add_offer(db, actor, client.id, type_key):
         return False
-    offer = AppointmentOffer(client_id=client.id, appointment_type=type_key, offered_by_id=actor.id)
-    db.add(offer)
-    db.flush()
-    record_access(
-        db,
-        actor=actor,
-        action="create",
-        object_type="appointment_offer",
-        object_id=offer.id,
-        client_id=client.id,
-    )
     try:
         db.commit()
     except IntegrityError:

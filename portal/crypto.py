@@ -58,6 +58,17 @@ def decrypt(ciphertext: bytes, context: str) -> str:
         raise DecryptionFailed("the value could not be decrypted") from error
 
 
+def seal_text(value: str | None, context: str) -> bytes | None:
+    """Free text a person wrote, trimmed and encrypted; None when nothing was written."""
+    text = (value or "").strip()
+    return encrypt(text, context) if text else None
+
+
+def open_text(sealed: bytes | None, context: str) -> str:
+    """The text seal_text sealed; "" when none was written."""
+    return decrypt(sealed, context) if sealed else ""
+
+
 def lookup_hash(value: str, context: str) -> str:
     """A keyed hash to find a row by a secret value without storing the value in clear."""
     message = f"{context}:{value}".encode()

@@ -456,20 +456,17 @@ def revoke(db: Session, actor: Actor, request: ConsentRequest, *, reason: str | 
 def _sealed(value: str | None, context: str) -> bytes | None:
     """Free text as stored: trimmed, at most 1,000 characters, without NUL (no page shows one), sealed;
     None when nothing was written."""
-    text = (value or "").replace("\x00", "").strip()[:1000]
-    return crypto.encrypt(text, context) if text else None
+    return crypto.seal_text((value or "").replace("\x00", "").strip()[:1000], context)
 
 
 def request_message(request: ConsentRequest) -> str:
     """The professional's message to the client ("" when none)."""
-    sealed = request.message_encrypted
-    return crypto.decrypt(sealed, MESSAGE_CONTEXT) if sealed else ""
+    return crypto.open_text(request.message_encrypted, MESSAGE_CONTEXT)
 
 
 def event_reason(event: ConsentEvent) -> str:
     """The reason given for declining or revoking ("" when none)."""
-    sealed = event.reason_encrypted
-    return crypto.decrypt(sealed, REASON_CONTEXT) if sealed else ""
+    return crypto.open_text(event.reason_encrypted, REASON_CONTEXT)
 
 
 # --- Demo ----------------------------------------------------------------------------------------------

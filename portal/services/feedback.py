@@ -29,12 +29,11 @@ RECEIVED_PATH = "/staff/feedback"
 def submit_feedback(
     db: Session, *, topic: str, message: str, page: str, reply_to: str | None, locale: str
 ) -> Feedback:
-    page, reply_to = page.strip(), (reply_to or "").strip()
     feedback = Feedback(
         topic=topic,
-        message_encrypted=crypto.encrypt(message.strip(), MESSAGE_CONTEXT),
-        page_encrypted=crypto.encrypt(page, PAGE_CONTEXT) if page else None,
-        reply_to_encrypted=crypto.encrypt(reply_to, REPLY_TO_CONTEXT) if reply_to else None,
+        message_encrypted=crypto.encrypt(message.strip(), MESSAGE_CONTEXT),  # required: never empty
+        page_encrypted=crypto.seal_text(page, PAGE_CONTEXT),
+        reply_to_encrypted=crypto.seal_text(reply_to, REPLY_TO_CONTEXT),
         locale=locale,
     )
     db.add(feedback)
@@ -95,16 +94,12 @@ def _opened(feedback: Feedback, handled_by: str | None) -> Received:
         answer_by=(feedback.created_at + ANSWER_WITHIN).astimezone(HELSINKI).date(),
         topic=feedback.topic,
         locale=feedback.locale,
-        page=_open(feedback.page_encrypted, PAGE_CONTEXT) or "",
-        message=_open(feedback.message_encrypted, MESSAGE_CONTEXT) or "",
-        reply_to=_open(feedback.reply_to_encrypted, REPLY_TO_CONTEXT),
+        page=crypto.open_text(feedback.page_encrypted, PAGE_CONTEXT),
+        message=crypto.open_text(feedback.message_encrypted, MESSAGE_CONTEXT),
+        reply_to=crypto.open_text(feedback.reply_to_encrypted, REPLY_TO_CONTEXT) or None,
         handled_at=feedback.handled_at,
         handled_by=handled_by,
     )
-
-
-def _open(sealed: bytes | None, context: str) -> str | None:
-    return crypto.decrypt(sealed, context) if sealed is not None else None
 
 
 def waiting_count(db: Session) -> int:

@@ -85,7 +85,7 @@ def decrypt_note(event: PathwayEvent) -> str:
 
 
 def open_note(sealed: bytes | None) -> str:
-    return crypto.decrypt(sealed, NOTE_CONTEXT) if sealed else ""
+    return crypto.open_text(sealed, NOTE_CONTEXT)
 
 
 def active_with_newest_events(db: Session, client_id: int) -> list[Any]:

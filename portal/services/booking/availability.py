@@ -234,8 +234,7 @@ def block_day(db: Session, adviser: StaffUser, day: date, reason: str) -> BlockR
     """Mark a day closed and withdraw its free times; booked ones stay for the adviser to cancel."""
     existing = db.scalar(select(BlockedDay).where(BlockedDay.adviser_id == adviser.id, BlockedDay.day == day))
     if existing is None:
-        written = reason.replace("\x00", "").strip()[:200]
-        sealed = crypto.encrypt(written, BLOCK_REASON_CONTEXT) if written else None
+        sealed = crypto.seal_text(reason.replace("\x00", "")[:200], BLOCK_REASON_CONTEXT)
         db.add(BlockedDay(adviser_id=adviser.id, day=day, reason_encrypted=sealed))
     start, end = day_bounds(day)
     on_the_day = and_(Slot.adviser_id == adviser.id, Slot.starts_at >= start, Slot.starts_at < end)
@@ -260,8 +259,7 @@ def block_day(db: Session, adviser: StaffUser, day: date, reason: str) -> BlockR
 
 def block_reason(blocked: BlockedDay) -> str:
     """The adviser's own reason for the day, or "" when none was written."""
-    sealed = blocked.reason_encrypted
-    return crypto.decrypt(sealed, BLOCK_REASON_CONTEXT) if sealed is not None else ""
+    return crypto.open_text(blocked.reason_encrypted, BLOCK_REASON_CONTEXT)
 
 
 def unblock_day(db: Session, adviser: StaffUser, day: date) -> bool:

@@ -243,9 +243,9 @@ def book_slot(
             is_current=True,
             modality=needs.modality,
             phone=needs.phone if needs.modality == "phone" else None,
-            interpreter_language_encrypted=_seal(needs.interpreter_language, INTERPRETER_CONTEXT),
-            accessibility_encrypted=_seal(needs.accessibility, ACCESSIBILITY_CONTEXT),
-            message_encrypted=_seal(needs.message, MESSAGE_CONTEXT),
+            interpreter_language_encrypted=crypto.seal_text(needs.interpreter_language, INTERPRETER_CONTEXT),
+            accessibility_encrypted=crypto.seal_text(needs.accessibility, ACCESSIBILITY_CONTEXT),
+            message_encrypted=crypto.seal_text(needs.message, MESSAGE_CONTEXT),
             booked_by_staff_id=actor.id if staff else None,
         )
         db.add(booking)
@@ -462,7 +462,7 @@ def cancel_booking(
                 is_current=False,
                 cancelled_at=moment,
                 cancelled_by="client" if not staff else actor.role,
-                cancel_reason_encrypted=_seal(reason, CANCEL_REASON_CONTEXT),
+                cancel_reason_encrypted=crypto.seal_text(reason, CANCEL_REASON_CONTEXT),
                 updated_at=moment,
             ),
             execution_options={"synchronize_session": False},
@@ -606,30 +606,21 @@ def schedule_reminders(db: Session, client: Client, booking: Booking, now: datet
         )
 
 
-def _seal(value: str | None, context: str) -> bytes | None:
-    value = (value or "").strip()
-    return crypto.encrypt(value, context) if value else None
-
-
-def opened(value: bytes | None, context: str) -> str:
-    return crypto.decrypt(value, context) if value else ""
-
-
 def accessibility_text(booking: Booking) -> str:
-    return opened(booking.accessibility_encrypted, ACCESSIBILITY_CONTEXT)
+    return crypto.open_text(booking.accessibility_encrypted, ACCESSIBILITY_CONTEXT)
 
 
 def message_text(booking: Booking) -> str:
-    return opened(booking.message_encrypted, MESSAGE_CONTEXT)
+    return crypto.open_text(booking.message_encrypted, MESSAGE_CONTEXT)
 
 
 def interpreter_language(booking: Booking) -> str:
     """The language an interpreter is needed for; "" when none is."""
-    return opened(booking.interpreter_language_encrypted, INTERPRETER_CONTEXT)
+    return crypto.open_text(booking.interpreter_language_encrypted, INTERPRETER_CONTEXT)
 
 
 def cancel_reason(booking: Booking) -> str:
-    return opened(booking.cancel_reason_encrypted, CANCEL_REASON_CONTEXT)
+    return crypto.open_text(booking.cancel_reason_encrypted, CANCEL_REASON_CONTEXT)
 
 
 def adviser_of(db: Session, booking: Booking) -> StaffUser | None:

@@ -135,22 +135,31 @@ def _assignment() -> Select[tuple[int]]:
     )
 
 
+def find_by_hetu(
+    db: Session, actor: Actor, code: str, *, allow_test_codes: bool, purpose: str
+) -> Client | None:
+    """The client with this hetu, if Polku knows them; a look-up that finds someone is logged."""
+    code = hetu.validate(code, allow_test_codes=allow_test_codes)
+    client = db.scalar(select(Client).where(Client.hetu_hash == hetu.lookup(code)))
+    if client is not None:
+        record_access(
+            db, actor=actor, action="view", object_type="client_search", client_id=client.id, purpose=purpose
+        )
+    return client
+
+
 def find_or_create_by_hetu(
     db: Session, actor: Actor, code: str, *, allow_test_codes: bool, purpose: str
 ) -> Client:
     """A client looked up by hetu (logged); a client who has not signed in yet gets a record."""
     code = hetu.validate(code, allow_test_codes=allow_test_codes)
-    client = db.scalar(select(Client).where(Client.hetu_hash == hetu.lookup(code)))
+    client = find_by_hetu(db, actor, code, allow_test_codes=allow_test_codes, purpose=purpose)
     if client is None:
         client = Client(hetu_hash=hetu.lookup(code), hetu_encrypted=hetu.encrypt(code))
         db.add(client)
         db.flush()
         record_access(
             db, actor=actor, action="create", object_type="client", client_id=client.id, purpose=purpose
-        )
-    else:
-        record_access(
-            db, actor=actor, action="view", object_type="client_search", client_id=client.id, purpose=purpose
         )
     return client
 

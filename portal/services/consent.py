@@ -162,7 +162,7 @@ def can_be_notified(client: Client) -> bool:
 # --- Staff ---------------------------------------------------------------------------------------------
 
 
-def _open_request_for(db: Session, client: Client, template_key: str) -> ConsentRequest | None:
+def open_request_for(db: Session, client: Client, template_key: str) -> ConsentRequest | None:
     return db.scalar(
         select(ConsentRequest).where(
             ConsentRequest.client_id == client.id,
@@ -184,7 +184,7 @@ def _new_request(
     due_on: date,
     reissued_from: ConsentRequest | None = None,
 ) -> ConsentRequest:
-    existing = _open_request_for(db, client, template.key)
+    existing = open_request_for(db, client, template.key)
     if existing is not None:
         raise AlreadyPending(existing)
     request = ConsentRequest(

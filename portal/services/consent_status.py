@@ -68,9 +68,10 @@ def shown_status(request: ConsentRequest, signature: ConsentSignature | None, on
 
 
 def can_be_reissued(request: ConsentRequest, signature: ConsentSignature | None, on: date) -> bool:
-    """Expired, or valid but ending within EXPIRING_SOON_DAYS: time to ask again."""
+    """Expired, cancelled (perhaps by a slip), or valid but ending within EXPIRING_SOON_DAYS: time
+    to ask again."""
     status = shown_status(request, signature, on)
-    if status is Shown.EXPIRED:
+    if status in (Shown.EXPIRED, Shown.CANCELLED):
         return True
     until = signature.valid_until if signature is not None else None
     return status is Shown.SIGNED and until is not None and until <= on + timedelta(days=EXPIRING_SOON_DAYS)

@@ -208,6 +208,15 @@ def test_the_other_consent_pages_pass_axe(browser, live_server, app, db, demo, l
         staff.locator("main form button[type=submit]").click()
     assert staff.title().startswith(("Virhe: ", "Fel: "))
     check_page(staff, f"consent-new-by-hetu-errors-{locale}")
+    staff.fill("#hetu", "010190-999W")
+    staff.locator("input[name=template]").first.check()
+    with staff.expect_navigation():
+        staff.locator("main form button[type=submit]").click()
+    check_page(staff, f"consent-new-by-hetu-check-{locale}")
+    assert "010190-999W" in staff.locator("main").inner_text()
+    with staff.expect_navigation():
+        staff.locator("main form button[type=submit]").first.click()
+    assert staff.locator("[data-announce]").count() == 1
     staff.goto(base + "/staff/consents")
     check_page(staff, f"consent-staff-list-{locale}")
     staff.goto(base + "/staff/consents/verify")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from sqlalchemy import event, select, text
 
-from portal.models import AccessLogEntry, ConsentEvent, ConsentRequest, ConsentStatus, OutboxMessage
+from portal.models import AccessLogEntry, Client, ConsentEvent, ConsentRequest, ConsentStatus, OutboxMessage
 from portal.services.consent import request_message
 from portal.services.consent_status import today
 from tests.conftest import lists_logged, login_as, post_form
@@ -17,6 +19,20 @@ from tests.integration.consent_helpers import TYM, assign, count, issue, request
 
 def due_fields(day: date) -> dict[str, str]:
     return {"due_on-day": str(day.day), "due_on-month": str(day.month), "due_on-year": str(day.year)}
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)
+    return {name: html.unescape(value) for name, value in found}
+
+
+def check_and_send(browser, fields: dict[str, str]):
+    """Issuing by identity code: the form shows whom the request goes to; the request leaves from there."""
+    check = post_form(browser, "/staff/consents/new", fields)
+    assert check.status_code == 200
+    return check.get_data(as_text=True), browser.post(
+        "/staff/consents/new", data=hidden_fields(check.get_data(as_text=True))
+    )
 
 
 @pytest.fixture
@@ -105,12 +121,22 @@ def test_issuing_by_hetu_is_validated_and_logged_and_the_client_joins_my_clients
     assert nothing.status_code == 422
     assert "Valitse, mitä suostumusta pyydät." in nothing.get_data(as_text=True)
     assert count(db, ConsentRequest) == 0
-    done = post_form(staff_browser, url, {"hetu": "240600a903e", "template": TYM, **due_fields(today())})
+    check, done = check_and_send(
+        staff_browser, {"hetu": "240600a903e", "template": TYM, **due_fields(today())}
+    )
+    assert "Tarkista, että pyyntö menee oikealle henkilölle." in check
+    assert "240600A903E" in check
+    assert "Veeti Šalin" in check
+    assert "Asiakas lisätään omiin asiakkaisiisi." in check
     assert done.status_code == 303
     consent = db.scalars(select(ConsentRequest)).one()
     assert consent.client_id == demo["client_young"].id
-    search = db.scalars(select(AccessLogEntry).where(AccessLogEntry.object_type == "client_search")).one()
-    assert search.purpose == "issue a consent request"
+    searches = db.scalars(
+        select(AccessLogEntry.purpose)
+        .where(AccessLogEntry.object_type == "client_search")
+        .order_by(AccessLogEntry.id)
+    ).all()
+    assert searches == ["check whom a consent request goes to", "issue a consent request"]
     assert "Veeti Šalin" in staff_browser.get("/staff/clients").get_data(as_text=True)
 
 
@@ -120,9 +146,60 @@ def test_a_pasted_hetu_with_spaces_around_it_is_read_as_typed(app, db, demo, sta
     assert blank.status_code == 422
     assert "Kirjoita henkilötunnus." in blank.get_data(as_text=True)
     pasted = {"hetu": " 240600a903e\u00a0", "template": TYM, **due_fields(today())}
-    assert post_form(staff_browser, url, pasted).status_code == 303
+    assert check_and_send(staff_browser, pasted)[1].status_code == 303
     consent = db.scalars(select(ConsentRequest)).one()
     assert consent.client_id == demo["client_young"].id
+
+
+def test_a_request_by_identity_code_leaves_only_from_the_page_showing_whom_it_goes_to(
+    app, db, demo, staff_browser
+):
+    url = "/staff/consents/new"
+    typed = {
+        "hetu": "010190-999W",
+        "template": TYM,
+        "message": "Hei,\nsoitan huomenna.",
+        **due_fields(today()),
+    }
+    check = post_form(staff_browser, url, typed).get_data(as_text=True)
+    assert "Nimi ei vielä tiedossa" in check
+    assert "Henkilö ei ole vielä käyttänyt Polkua." in check
+    assert (count(db, ConsentRequest), count(db, Client)) == (0, 4), "nothing is made before sending"
+    changed = staff_browser.post(url, data={**hidden_fields(check), "change": "1"})
+    form = changed.get_data(as_text=True)
+    assert changed.status_code == 200
+    assert 'value="010190-999W"' in form
+    assert "soitan huomenna.</textarea>" in form
+    assert count(db, ConsentRequest) == 0
+    sent = staff_browser.post(url, data=hidden_fields(check))
+    consent = db.scalars(select(ConsentRequest)).one()
+    assert sent.headers["Location"] == f"/staff/consents/requests/{consent.id}?notice=issued"
+    with app.app_context():
+        assert request_message(consent) == "Hei,\nsoitan huomenna."
+    forged = {**hidden_fields(check), "hetu": "010190-999X"}
+    refused = staff_browser.post(url, data=forged)
+    assert refused.status_code == 422
+    assert count(db, ConsentRequest) == 1
+
+
+def test_a_cancelled_request_can_be_sent_again(app, db, demo, staff_browser):
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    url = f"/staff/consents/requests/{request_id}"
+    post_form(staff_browser, url, {}, f"{url}/cancel")
+    page = staff_browser.get(url).get_data(as_text=True)
+    assert "Voit lähettää perutun pyynnön uudelleen." in page
+    response = post_form(staff_browser, url, {}, f"{url}/reissue")
+    new = db.scalars(select(ConsentRequest).where(ConsentRequest.id != request_id)).one()
+    assert response.headers["Location"] == f"/staff/consents/requests/{new.id}?notice=reissued"
+    assert (new.status, new.reissued_from_id) == (ConsentStatus.PENDING, request_id)
+    old = staff_browser.get(url).get_data(as_text=True)
+    assert "Lähetä uusi pyyntö" not in old, "one pending request is enough"
+    assert f'href="/staff/consents/requests/{new.id}">Avaa uudempi pyyntö' in old
+    assert (
+        post_form(staff_browser, url, {}, f"{url}/reissue")
+        .headers["Location"]
+        .endswith(f"/staff/consents/requests/{new.id}?notice=already-pending")
+    )
 
 
 def test_the_same_consent_is_not_requested_twice(app, db, demo, staff_browser):

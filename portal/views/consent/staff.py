@@ -12,6 +12,7 @@ from portal.content.consents import ConsentTemplate, latest, load_all
 from portal.db import get_db
 from portal.forms.consent import IssueByHetuForm, IssueForm
 from portal.i18n import current_locale
+from portal.identity import hetu
 from portal.identity.access import current_staff, form_shown_on, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.identity.keys import portal_keys
@@ -97,14 +98,20 @@ def _issued(consent: ConsentRequest, notice: str = "issued") -> Response:
 @keeps_typed
 @professionals_only
 def new_request() -> Page:
-    """Issue to anyone by personal identity code (validated and logged); they join my clients."""
+    """Issue to anyone by personal identity code (validated and logged); they join my clients.
+
+    A code typed by hand can be someone else's valid code, so the request goes out only from a
+    second page that shows whom it goes to; "change" takes the professional back to the form.
+    """
     form, kept = _issue_form(IssueByHetuForm, allow_test_codes=current_app.config["ENV"] != "production")
-    if not form.is_submitted():
+    if not form.is_submitted() or "change" in request.form:
         return render_template("consent/new_request.html", form=form, client=None, kept=kept)
     if not form.validate():
         return render_template("consent/new_request.html", form=form, client=None), 422
     assert isinstance(form, IssueByHetuForm)  # noqa: S101 - narrowing for the type checker
     db, staff, actor = get_db(), current_staff(), current_actor()
+    if request.form.get("step") != "confirm":
+        return _confirm_recipient(form)
     client = client_service.find_or_create_by_hetu(
         db,
         actor,
@@ -114,6 +121,27 @@ def new_request() -> Page:
     )
     client_service.assign(db, actor, client, staff, responsibility=staff.role)
     return _issue(client, form)
+
+
+def _confirm_recipient(form: IssueByHetuForm) -> str:
+    db = get_db()
+    client = client_service.find_by_hetu(
+        db,
+        current_actor(),
+        form.hetu.data or "",
+        allow_test_codes=form.allow_test_codes,
+        purpose="check whom a consent request goes to",
+    )
+    db.commit()
+    mine = client is not None and client_service.can_see_client(db, current_staff(), client.id)
+    return render_template(
+        "consent/confirm_request.html",
+        form=form,
+        client=client,
+        mine=mine,
+        template=latest(form.template.data or ""),
+        hetu=hetu.normalise(form.hetu.data or ""),
+    )
 
 
 @bp.route("/staff/clients/<int:client_id>/consents/new", methods=["GET", "POST"])
@@ -154,6 +182,7 @@ def staff_request(request_id: int) -> str:
     signature = signature_of(db, consent)
     verification = verify_signature(db, signature, portal_keys().public_jwks()) if signature else None
     events = events_of(db, consent)
+    reissuable = can_be_reissued(consent, signature, today())
     log_view(db, client_id=consent.client_id, object_type="consent_request", object_id=consent.id)
     return render_template(
         "consent/staff_request.html",
@@ -163,7 +192,10 @@ def staff_request(request_id: int) -> str:
         signature=signature,
         verification=verification,
         status=shown_status(consent, signature, today()),
-        reissuable=can_be_reissued(consent, signature, today()),
+        reissuable=reissuable,
+        newer=consent_service.open_request_for(db, consent.client, consent.template_key)
+        if reissuable
+        else None,
         message=consent_service.request_message(consent),
         events=[(event, consent_service.event_reason(event)) for event in events],
         notice=request.args.get("notice"),

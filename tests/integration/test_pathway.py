@@ -402,6 +402,7 @@ def test_the_swedish_adviser_reads_why_a_date_is_refused_in_swedish(people, db):
     assert field_error(late, "move-effective_on") == (
         "Datumet kan inte vara i framtiden. Skriv dagens datum eller ett tidigare datum."
     )
+    assert "<p>I delen ”Flytta till ett steg”:</p>" in error_summary_of(late)
 
 
 @pytest.mark.parametrize("name", ["skip", "note", "close"])
@@ -419,6 +420,8 @@ def test_every_change_is_dated_between_the_start_and_today(people, db, name):
         response = post(people["adviser"], url + f"/{name}", url, typed)
         assert response.status_code == 422
         assert f'id="{name}-effective_on-error"' in response.get_data(as_text=True)
+        part = {"skip": "Ohita vaihe", "note": "Lisää muistiinpano", "close": "Päätä polku"}[name]
+        assert f"<p>Kohdassa ”{part}”:</p>" in error_summary_of(response.get_data(as_text=True))
     assert current_version(db, people["client"]) == version
 
 
@@ -446,6 +449,7 @@ def test_a_note_of_only_spaces_is_asked_for_like_an_empty_one(people, db, note):
     page = response.get_data(as_text=True)
     assert field_error(page, "note-note") == "Kirjoita muistiinpano."
     assert 'href="#note-note">Kirjoita muistiinpano.</a>' in error_summary_of(page)
+    assert "<p>Kohdassa ”Lisää muistiinpano”:</p>" in error_summary_of(page), "the page has five forms"
     assert "Muutosta ei voitu tehdä" not in page
     assert db.scalar(select(func.count()).select_from(PathwayEvent).where(PathwayEvent.kind == "note")) == 0
 

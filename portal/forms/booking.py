@@ -170,13 +170,18 @@ class CallNumberForm(FlaskForm):
     """Another number for a call already booked."""
 
     phone = StringField(_l("Phone number for the call"), description=_l("For example 040 123 4567."))
+    number_required: Any = messages.CALL_NUMBER_REQUIRED
 
     def validate_phone(self, field: StringField) -> None:
-        check_call_number("phone", field)
+        check_call_number("phone", field, self.number_required)
 
     def number(self) -> str:
         """The validated number, in E.164."""
         return e164(self.phone.data or "") or ""
+
+
+class StaffCallNumberForm(CallNumberForm):
+    number_required = messages.STAFF_CALL_NUMBER_REQUIRED
 
 
 def set_modalities(form: BookingForm | MoveForm, modalities: list[str]) -> None:

@@ -264,6 +264,9 @@ def test_the_adviser_saves_a_number_the_client_gave_on_the_phone(app, db, demo):
     html = wrong.get_data(as_text=True)
     assert NOT_A_NUMBER_FI in error_summary_of(html)
     assert 'value="123"' in html
+    empty = post_with_token(riikka, page_url, action, {"phone": " "}).get_data(as_text=True)
+    assert "Kirjoita puhelinnumero, johon neuvoja voi soittaa asiakkaalle." in error_summary_of(empty)
+    assert "voi soittaa sinulle" not in empty, "the adviser is not the client"
 
     saved = post_with_token(riikka, page_url, action, {"phone": "050 765 4321"})
     assert saved.status_code == 302

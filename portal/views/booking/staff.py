@@ -13,11 +13,11 @@ from portal.content.appointments import MODALITY_LABELS, AppointmentType, catalo
 from portal.db import get_db
 from portal.forms.booking import (
     BlockDayForm,
-    CallNumberForm,
     OfferForm,
     OutcomeForm,
     PublishForm,
     StaffBookingForm,
+    StaffCallNumberForm,
     StaffCancelForm,
     StaffMoveForm,
     VideoLinkForm,
@@ -214,7 +214,7 @@ def _staff_booking_page(booking: Booking, **forms: object) -> str:
     log_view(db, client_id=booking.client_id, object_type="booking", object_id=booking.id)
     outcome_form = forms.get("outcome_form") or OutcomeForm()
     video_form = forms.get("video_form") or VideoLinkForm(data={"video_url": booking.video_url or ""})
-    number_form = forms.get("number_form") or CallNumberForm(
+    number_form = forms.get("number_form") or StaffCallNumberForm(
         data={"phone": readable(booking.phone or booking.client.phone)}
     )
     return render_template(
@@ -299,7 +299,7 @@ def video_link(booking_id: int) -> Page:
 def staff_call_number(booking_id: int) -> Page:
     """The client gave another number to call (by phone, say): the time stays."""
     booking = booking_for_staff_or_404(booking_id)
-    form = CallNumberForm()
+    form = StaffCallNumberForm()
     if not form.validate():
         return _staff_booking_page(booking, number_form=form), 422
     try:

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(sessions_group)
     app.cli.add_command(clients_group)
+    app.cli.add_command(feedback_group)
     app.cli.add_command(cli_audit.audit_group)
     app.cli.add_command(cli_outbox.outbox_group)
 
@@ -111,6 +112,21 @@ def sessions_purge() -> None:
     from portal.identity.sessions import purge_expired
 
     click.echo(f"Removed {purge_expired(get_db())} expired sessions.")
+
+
+@click.group("feedback", cls=AppGroup, help="Accessibility feedback.")
+def feedback_group() -> None:
+    pass
+
+
+@feedback_group.command("purge", help="Delete feedback handled longer ago than PORTAL_FEEDBACK_KEEP_DAYS.")
+def feedback_purge() -> None:
+    from portal.db import get_db
+    from portal.services.feedback import purge_handled
+
+    days = int(current_app.config["FEEDBACK_KEEP_DAYS"])
+    removed = purge_handled(get_db(), keep_days=days)
+    click.echo(f"Deleted feedback handled more than {days} days ago: {removed}.")
 
 
 @click.group("clients", cls=AppGroup, help="Clients and the professionals assigned to them.")

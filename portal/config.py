@@ -40,6 +40,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_FEEDBACK": "5 per minute;30 per day",
+        # Accessibility feedback is deleted this many days after it was marked handled.
+        "FEEDBACK_KEEP_DAYS": 365,
         "PREFERRED_URL_SCHEME": "http",
         "CONTACT_FILE": None,
         # Extra origins a form may post or redirect to (the identity providers).

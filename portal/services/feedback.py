@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from portal import crypto
@@ -21,7 +21,7 @@ MESSAGE_CONTEXT = "feedback.message"
 PAGE_CONTEXT = "feedback.page"
 REPLY_TO_CONTEXT = "feedback.reply_to"
 ANSWER_WITHIN = timedelta(days=14)
-# The handled list shows the latest ones; older ones stay in the database.
+# The handled list shows the latest ones; older ones stay in the database until purge_handled.
 HANDLED_SHOWN = 50
 RECEIVED_PATH = "/staff/feedback"
 
@@ -121,6 +121,17 @@ def mark_handled(db: Session, actor: Actor, feedback_id: int) -> bool:
     record_access(db, actor=actor, action="change", object_type="feedback", object_id=feedback_id)
     db.commit()
     return True
+
+
+def purge_handled(db: Session, *, keep_days: int, now: datetime | None = None) -> int:
+    """Delete feedback handled more than keep_days ago; feedback still waiting is never deleted."""
+    cutoff = (now or utcnow()) - timedelta(days=keep_days)
+    removed = db.execute(
+        delete(Feedback).where(Feedback.handled_at.is_not(None), Feedback.handled_at < cutoff),
+        execution_options={"synchronize_session": False},
+    ).rowcount  # type: ignore[attr-defined]
+    db.commit()
+    return int(removed)
 
 
 # Two pieces of feedback for the demo's main user, both asking for an answer: one recent, one late.

@@ -246,3 +246,19 @@ def test_a_main_user_refused_a_clients_page_is_told_why_not_to_ask_themselves(ap
     adviser = signed_in(app, demo["adviser"]).get(RECEIVED)
     assert adviser.status_code == 403
     assert "ota yhteyttä organisaatiosi pääkäyttäjään" in adviser.get_data(as_text=True)
+
+
+def test_feedback_handled_over_a_year_ago_is_purged_and_waiting_feedback_never(app, client, db):
+    staff = main_user(db)
+    for message in ("Vanha käsitelty.", "Tuore käsitelty.", "Vanha odottava."):
+        post_form(client, URL, {"topic": "other", "message": message})
+    old, recent, waiting = db.scalars(select(Feedback).order_by(Feedback.id)).all()
+    old.handled_at, old.handled_by_id = utcnow() - timedelta(days=366), staff.id
+    recent.handled_at, recent.handled_by_id = utcnow() - timedelta(days=364), staff.id
+    waiting.created_at = utcnow() - timedelta(days=800)
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["feedback", "purge"])
+    assert result.exit_code == 0
+    assert result.output == "Deleted feedback handled more than 365 days ago: 1.\n"
+    db.expire_all()
+    assert [row.id for row in db.scalars(select(Feedback).order_by(Feedback.id))] == [recent.id, waiting.id]

@@ -27,7 +27,8 @@ def is_mobile(value: str) -> bool:
 
 
 def readable(value: str | None) -> str:
-    """A stored number as a person reads it: 040 1234567 for a Finnish one, +46 70 123 45 67 otherwise."""
+    """A stored number as a person reads it: 040 123 4567 for a Finnish one (as the hints write it),
+    +46 70 123 45 67 otherwise."""
     if not value:
         return ""
     try:
@@ -39,4 +40,8 @@ def readable(value: str | None) -> str:
         if number.country_code == 358
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
-    return phonenumbers.format_number(number, style)
+    shown = phonenumbers.format_number(number, style)
+    prefix, _space, rest = shown.partition(" ")
+    if number.country_code == 358 and rest.isdigit() and len(rest) >= 6:
+        return f"{prefix} {rest[:-4]} {rest[-4:]}"  # the last four digits apart, as people write them
+    return shown

@@ -29,7 +29,7 @@ CASES = {
         "phone": "Puhelimessa",
         "number": "Puhelinnumero, johon neuvoja soittaa",
         "no_number": "Kirjoita puhelinnumero, johon neuvoja voi soittaa sinulle.",
-        "calls_you": "Neuvoja soittaa sinulle numeroon 040 1234567 sovittuun aikaan.",
+        "calls_you": "Neuvoja soittaa sinulle numeroon 040 123 4567 sovittuun aikaan.",
         "number_to_call": "Soitettava numero",
         "change_number": "Vaihda numero",
         "save_number": "Tallenna numero",
@@ -58,7 +58,7 @@ CASES = {
         "phone": "Per telefon",
         "number": "Telefonnummer som rådgivaren ringer till",
         "no_number": "Skriv det telefonnummer som rådgivaren kan ringa dig på.",
-        "calls_you": "Rådgivaren ringer dig på numret 040 1234567 vid den bokade tiden.",
+        "calls_you": "Rådgivaren ringer dig på numret 040 123 4567 vid den bokade tiden.",
         "number_to_call": "Nummer att ringa",
         "change_number": "Byt nummer",
         "save_number": "Spara numret",
@@ -189,7 +189,7 @@ def test_a_client_books_moves_and_cancels_an_interview_on_a_phone(
     with phone.expect_navigation():
         phone.get_by_role("button", name=case["save_number"]).click()
     assert case["number_changed"] in phone.locator("h1").inner_text()
-    assert "050 7654321" in phone.locator("main").inner_text()
+    assert "050 765 4321" in phone.locator("main").inner_text()
     check_page(phone, f"booking-number-changed-{locale}")
 
     booked_week = schedule_text(adviser, base, monday, "booking-schedule-booked", locale)
@@ -197,7 +197,7 @@ def test_a_client_books_moves_and_cancels_an_interview_on_a_phone(
     with adviser.expect_navigation():
         adviser.get_by_role("link", name=case["name"]).first.click()
     check_page(adviser, f"booking-staff-booking-{locale}")
-    assert f"{case['number_to_call']}\n050 7654321" in adviser.locator("main dl").inner_text()
+    assert f"{case['number_to_call']}\n050 765 4321" in adviser.locator("main dl").inner_text()
 
     with phone.expect_navigation():
         phone.get_by_role("link", name=case["move"]).click()

@@ -60,15 +60,15 @@ def test_a_call_needs_a_number_which_the_client_and_the_adviser_then_see(app, db
     (booking,) = bookings(db)
     assert (booking.modality, booking.phone) == ("phone", "+358401234567")
     detail = maija.get(f"/appointments/{booking.id}").get_data(as_text=True)
-    assert "Neuvoja soittaa sinulle numeroon 040 1234567 sovittuun aikaan." in detail
+    assert "Neuvoja soittaa sinulle numeroon 040 123 4567 sovittuun aikaan." in detail
 
     riikka = signed_in(app, demo["adviser"])
     staff_page = riikka.get(f"/staff/bookings/{booking.id}").get_data(as_text=True)
     assert '<dt class="summary-list__key">Soitettava numero</dt>' in staff_page
-    assert '<dd class="summary-list__value">040 1234567</dd>' in staff_page
+    assert '<dd class="summary-list__value">040 123 4567</dd>' in staff_page
     day = booking.starts_at.astimezone().date().isoformat()
     schedule = riikka.get(f"/staff/schedule?view=day&date={day}").get_data(as_text=True)
-    assert "Soitettava numero: 040 1234567" in schedule
+    assert "Soitettava numero: 040 123 4567" in schedule
 
     token = csrf_token_from(maija.get("/my-data").get_data(as_text=True))
     archive = zipfile.ZipFile(io.BytesIO(maija.post("/my-data/download", data={"csrf_token": token}).data))
@@ -83,7 +83,7 @@ def test_the_number_on_file_is_offered_and_another_way_of_meeting_keeps_none(app
     sofia = signed_in(app, demo["client_sv"])
     sofia.get("/language/sv")
     url = f"/appointments/book/{INTERVIEW}/{ids[0]}"
-    assert 'value="045 1234567"' in sofia.get(url).get_data(as_text=True)
+    assert 'value="045 123 4567"' in sofia.get(url).get_data(as_text=True)
 
     emptied = post_with_token(sofia, url, url, {"modality": "phone", "phone": " ", "interpreter": "no"})
     assert emptied.status_code == 422
@@ -140,7 +140,7 @@ def test_an_adviser_booking_a_call_for_a_client_gives_the_number(app, db, demo):
     riikka = signed_in(app, demo["adviser"])
     url = f"/staff/booking/clients/{demo['client_fi'].id}/book/{INTERVIEW}/{ids[0]}"
     page = riikka.get(url).get_data(as_text=True)
-    assert 'value="040 1112222"' in page, "the client's number on file"
+    assert 'value="040 111 2222"' in page, "the client's number on file"
     assert 'autocomplete="off"' in page, "not the professional's own number from their browser"
     missing = post_with_token(riikka, url, url, {"modality": "phone", "phone": "", "interpreter": "no"})
     assert missing.status_code == 422
@@ -166,7 +166,7 @@ def test_the_client_changes_the_number_without_moving_the_time(app, db, demo):
     assert f'href="{number}">Vaihda numero</a>' in maija.get(detail).get_data(as_text=True)
     page = maija.get(number).get_data(as_text=True)
     assert "<h1>Vaihda puhelinnumero</h1>" in page
-    assert 'value="040 1234567"' in page, "the number given when booking"
+    assert 'value="040 123 4567"' in page, "the number given when booking"
 
     emptied = post_with_token(maija, number, number, {"phone": ""})
     assert emptied.status_code == 422
@@ -256,7 +256,7 @@ def test_the_adviser_saves_a_number_the_client_gave_on_the_phone(app, db, demo):
     action = f"/staff/bookings/{booking.id}/number"
     page = riikka.get(page_url).get_data(as_text=True)
     assert '<h2 id="number-heading">Vaihda puhelinnumero</h2>' in page
-    assert 'value="040 1234567"' in page
+    assert 'value="040 123 4567"' in page
     assert 'autocomplete="off"' in page
 
     wrong = post_with_token(riikka, page_url, action, {"phone": "123"})
@@ -274,4 +274,4 @@ def test_the_adviser_saves_a_number_the_client_gave_on_the_phone(app, db, demo):
     assert "Soitettava numero on tallennettu." in riikka.get(saved.headers["Location"]).get_data(as_text=True)
     assert "on tallennettu" not in riikka.get(page_url).get_data(as_text=True), "said once, after saving"
     detail = sofia.get(f"/appointments/{booking.id}").get_data(as_text=True)
-    assert "Rådgivaren ringer dig på numret 050 7654321 vid den bokade tiden." in detail
+    assert "Rådgivaren ringer dig på numret 050 765 4321 vid den bokade tiden." in detail

@@ -39,8 +39,10 @@ def test_contact_details_are_saved_with_the_number_in_international_form(app, db
         "both",
         "sv",
     )
-    assert '<dd class="summary-list__value">040 1234567</dd>' in maija.get("/my-data").get_data(as_text=True)
-    assert 'value="040 1234567"' in maija.get("/my-data/contact").get_data(as_text=True), "as people write it"
+    assert '<dd class="summary-list__value">040 123 4567</dd>' in maija.get("/my-data").get_data(as_text=True)
+    assert 'value="040 123 4567"' in maija.get("/my-data/contact").get_data(as_text=True), (
+        "as people write it"
+    )
 
 
 def test_wrong_contact_details_are_explained_and_kept(app, db, demo):

@@ -148,6 +148,15 @@ def find_by_hetu(
     return client
 
 
+def look_up_by_hetu(
+    db: Session, actor: Actor, code: str, *, allow_test_codes: bool, purpose: str
+) -> Client | None:
+    """Whom something addressed by hetu would reach, before anything is made; commits the log entry."""
+    client = find_by_hetu(db, actor, code, allow_test_codes=allow_test_codes, purpose=purpose)
+    db.commit()
+    return client
+
+
 def find_or_create_by_hetu(
     db: Session, actor: Actor, code: str, *, allow_test_codes: bool, purpose: str
 ) -> Client:

@@ -125,14 +125,13 @@ def new_request() -> Page:
 
 def _confirm_recipient(form: IssueByHetuForm) -> str:
     db = get_db()
-    client = client_service.find_by_hetu(
+    client = client_service.look_up_by_hetu(
         db,
         current_actor(),
         form.hetu.data or "",
         allow_test_codes=form.allow_test_codes,
         purpose="check whom a consent request goes to",
     )
-    db.commit()
     mine = client is not None and client_service.can_see_client(db, current_staff(), client.id)
     return render_template(
         "consent/confirm_request.html",

@@ -1071,3 +1071,17 @@ def test_one_days_schedule_has_its_date_as_one_heading_and_a_week_links_each_day
     assert alone.count(f'id="day-{day.isoformat()}"') == 1
     week = adviser_browser.get(f"/staff/schedule?date={day.isoformat()}").get_data(as_text=True)
     assert link_to_itself in week
+
+
+def test_the_questionnaire_link_of_an_appointment_leads_to_that_clients_questionnaires(app, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(signed_in(app, demo["client_fi"]), ids[0])
+    (booking,) = bookings(db)
+    riikka = signed_in(app, demo["adviser"])
+    wanted = f'href="/staff/clients/{demo["client_fi"].id}#questionnaires">Kyselyn vastaukset'
+    assert wanted in riikka.get(f"/staff/bookings/{booking.id}").get_data(as_text=True)
+    day = booking.starts_at.astimezone().date().isoformat()
+    schedule = riikka.get(f"/staff/schedule?view=day&date={day}").get_data(as_text=True)
+    assert f'{wanted}<span class="visually-hidden">: Maija Meikäläinen</span></a>' in schedule
+    assert 'href="/staff/questionnaires">' not in schedule.split("<main")[1], "not the whole queue"

@@ -341,6 +341,14 @@ def test_print_view_and_fhir_download_are_logged_and_the_download_validates(app,
     printed = adviser.get(f"/staff/questionnaires/{response.id}/print")
     assert printed.status_code == 200
     assert "<form" not in printed.get_data(as_text=True).split("<main")[1].split("</main>")[0]
+    assert "Ei vielä tarkistettu" in printed.get_data(as_text=True), "a printout says where review stands"
+    url = f"/staff/questionnaires/{response.id}"
+    page = adviser.get(url).get_data(as_text=True)
+    token, version = csrf_token_from(page), REVIEW_VERSION.search(page)[1]
+    adviser.post(
+        f"{url}/reviewed", data={"csrf_token": token, "review_version": version, "decision": "reviewed"}
+    )
+    assert "Tarkistanut Riikka Rantanen" in adviser.get(f"{url}/print").get_data(as_text=True)
     download = adviser.get(f"/staff/questionnaires/{response.id}/fhir")
     assert download.status_code == 200
     assert download.mimetype == "application/fhir+json"
@@ -350,7 +358,7 @@ def test_print_view_and_fhir_download_are_logged_and_the_download_validates(app,
     assert questionnaire.get_resource_type() == "Questionnaire"
     assert answers.get_resource_type() == "QuestionnaireResponse"
     assert answers.status == "completed"
-    assert [row.action for row in log_rows(db, "questionnaire_response_print")] == ["view"]
+    assert [row.action for row in log_rows(db, "questionnaire_response_print")] == ["view", "view"]
     exports = [row for row in log_rows(db, "questionnaire_response") if row.action == "export"]
     assert len(exports) == 1
     assert exports[0].client_id == demo["client_fi"].id

@@ -8,7 +8,7 @@ from flask import Flask
 from portal.identity.access import is_public_endpoint
 from portal.services.audit import SYSTEM
 from portal.services.clients import assign
-from tests.conftest import login_as
+from tests.conftest import login_as, signed_in
 
 PUBLIC_ENDPOINTS = {
     "static",
@@ -94,3 +94,11 @@ def test_a_page_number_that_is_no_page_shows_the_first_page(app, db, demo, page)
         assert response.status_code == 200, url
         assert main_of(response.get_data(as_text=True)) == first, url
         assert seen in first, url
+
+
+def test_the_start_page_leads_a_signed_in_person_to_their_front_page_not_to_sign_in(app, client, db, demo):
+    assert 'href="/sign-in">Kirjaudu sisään</a>' in client.get("/").get_data(as_text=True)
+    for person, front in (("client_fi", "/home"), ("staff", "/staff")):
+        page = signed_in(app, demo[person]).get("/").get_data(as_text=True)
+        assert f'href="{front}">Siirry etusivullesi</a>' in page
+        assert 'href="/sign-in"' not in page

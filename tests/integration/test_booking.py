@@ -1085,3 +1085,28 @@ def test_the_questionnaire_link_of_an_appointment_leads_to_that_clients_question
     schedule = riikka.get(f"/staff/schedule?view=day&date={day}").get_data(as_text=True)
     assert f'{wanted}<span class="visually-hidden">: Maija Meikäläinen</span></a>' in schedule
     assert 'href="/staff/questionnaires">' not in schedule.split("<main")[1], "not the whole queue"
+
+
+@pytest.mark.parametrize("person", ["client_fi", "client_sv"])
+def test_an_appointment_in_person_shows_its_office_to_the_client_and_the_adviser(app, db, demo, person):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo[person], demo["adviser"])
+    browser = signed_in(app, demo[person])
+    swedish = person == "client_sv"
+    if swedish:
+        browser.get("/language/sv")
+    booked = book_as_client(browser, ids[0], modality="in_person")
+    confirmation = browser.get(booked.headers["Location"])
+    assert confirmation.status_code == 200
+    where = (
+        "TYM-verksamhetsstället i Träskända, Sibeliusgatan 11, 04400 Träskända"
+        if swedish
+        else "Järvenpään TYM-toimipiste, Sibeliuksenkatu 11, 04400 Järvenpää"
+    )
+    assert where in confirmation.get_data(as_text=True)
+    (booking,) = bookings(db)
+    staff_page = signed_in(app, demo["adviser"]).get(f"/staff/bookings/{booking.id}")
+    assert staff_page.status_code == 200
+    assert "Järvenpään TYM-toimipiste, Sibeliuksenkatu 11, 04400 Järvenpää" in staff_page.get_data(
+        as_text=True
+    )

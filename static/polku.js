@@ -33,7 +33,10 @@
   // is sent to be kept (never acted on) instead of leaving the page; the person gets it back on
   // this page after signing in again.
   var keptForms = Array.prototype.slice.call(document.querySelectorAll("form[data-keep-typed]"));
-  var typedAtStart = keptForms.map(formText);
+  // A form carrying what was typed on the page before (a check before sending) counts as typed.
+  var typedAtStart = keptForms.map(function (form) {
+    return form.getAttribute("data-keep-typed") === "carried" ? "" : formText(form);
+  });
 
   function formText(form) {
     return window.FormData && window.URLSearchParams ? new URLSearchParams(new FormData(form)).toString() : "";

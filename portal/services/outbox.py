@@ -269,6 +269,16 @@ def describe_error(error: BaseException) -> str:
     return f"{name} {code}" if code is not None else name
 
 
+def client_channels(client: Client) -> list[tuple[str, str]]:
+    """Where messages to the client go: the channels they chose that have an address."""
+    channels = []
+    if client.notify_by in ("email", "both") and client.email:
+        channels.append(("email", client.email))
+    if client.notify_by in ("sms", "both") and client.phone:
+        channels.append(("sms", client.phone))
+    return channels
+
+
 def notify_client(
     db: Session,
     client: Client,
@@ -279,13 +289,8 @@ def notify_client(
     due_at: datetime | None = None,
 ) -> list[OutboxMessage]:
     """Queue a message on each channel the client chose, in their language; the caller commits."""
-    channels = []
-    if client.notify_by in ("email", "both") and client.email:
-        channels.append(("email", client.email))
-    if client.notify_by in ("sms", "both") and client.phone:
-        channels.append(("sms", client.phone))
     queued = []
-    for channel, recipient in channels:
+    for channel, recipient in client_channels(client):
         message = enqueue(
             db,
             channel=channel,

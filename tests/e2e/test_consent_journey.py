@@ -214,6 +214,14 @@ def test_the_other_consent_pages_pass_axe(browser, live_server, app, db, demo, l
         staff.locator("main form button[type=submit]").click()
     check_page(staff, f"consent-new-by-hetu-check-{locale}")
     assert "010190-999W" in staff.locator("main").inner_text()
+    # The other language from the check: the request comes back typed, in that language.
+    other = "sv" if locale == "fi" else "fi"
+    with staff.expect_navigation():
+        staff.locator(f"a[hreflang={other}]").click()
+    assert staff.locator("html").get_attribute("lang") == other
+    assert staff.input_value("#hetu") == "010190-999W"
+    with staff.expect_navigation():
+        staff.locator("main form button[type=submit]").click()
     with staff.expect_navigation():
         staff.locator("main form button[type=submit]").first.click()
     assert staff.locator("[data-announce]").count() == 1

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from portal.models import AccessLogEntry, BlockedDay, Booking, Slot, StaffRole, StaffUser
+from portal.models import AccessLogEntry, BlockedDay, Booking, Client, Slot, StaffRole, StaffUser
 from portal.models.base import utcnow
 from portal.services.booking.availability import AvailabilityRefused
 from portal.services.booking.bookings import interpreter_language
@@ -1110,3 +1110,27 @@ def test_an_appointment_in_person_shows_its_office_to_the_client_and_the_adviser
     assert "Järvenpään TYM-toimipiste, Sibeliuksenkatu 11, 04400 Järvenpää" in staff_page.get_data(
         as_text=True
     )
+
+
+def test_the_confirmation_says_a_message_was_sent_only_when_one_was(app, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    maija = signed_in(app, demo["client_fi"])
+    booked = maija.get(book_as_client(maija, ids[0]).headers["Location"]).get_data(as_text=True)
+    assert "Lähetimme sinulle siitä myös viestin." in booked
+    assert len(outbox(db)) >= 1
+    (booking,) = bookings(db)
+    with app.app_context():
+        db.get(Client, demo["client_fi"].id).notify_by = "none"
+        db.commit()
+    moved = post_with_token(
+        maija,
+        f"/appointments/{booking.id}/move/{ids[1]}",
+        f"/appointments/{booking.id}/move/{ids[1]}",
+        {"modality": "phone", "phone": "040 123 4567"},
+    )
+    page = maija.get(moved.headers["Location"]).get_data(as_text=True)
+    assert "Aikasi on siirretty" in page
+    assert "Lähetimme sinulle" not in page
+    assert "Löydät sen Polusta kohdasta Ajanvaraukset." in page
+    assert "booking_moved" not in {message.template_key for message in outbox(db)}, "and indeed none was sent"

@@ -717,6 +717,16 @@ def test_the_adviser_cancels_with_a_reason_and_the_client_is_told(app, adviser_b
         adviser_browser, f"/staff/bookings/{booking.id}/cancel", f"/staff/bookings/{booking.id}/cancel"
     )
     assert empty.status_code == 422, "a reason is required"
+    assert "Asiakas saa viestin, jossa on linkki uuden ajan varaamiseen." in empty.get_data(as_text=True)
+    with app.app_context():
+        db.get(Client, demo["client_fi"].id).notify_by = "none"
+        db.commit()
+    unwilling = adviser_browser.get(f"/staff/bookings/{booking.id}/cancel").get_data(as_text=True)
+    assert "Kerro hänelle itse, että aika on peruttu." in unwilling
+    assert "Asiakas saa viestin" not in unwilling
+    with app.app_context():
+        db.get(Client, demo["client_fi"].id).notify_by = "email"
+        db.commit()
     response = post_with_token(
         adviser_browser,
         f"/staff/bookings/{booking.id}/cancel",

@@ -477,12 +477,20 @@ def test_asking_a_client_polku_cannot_reach_says_to_tell_them(app, db, demo, sta
         db.get(type(veeti), veeti.id).email = None
         db.commit()
     page = staff_browser.get(f"/staff/clients/{veeti.id}/consents/new").get_data(as_text=True)
-    assert "Asiakkaalla ei ole Polussa sähköpostiosoitetta eikä matkapuhelinnumeroa." in page
+    assert (
+        "Asiakas ei saa viestejä Polusta: hän ei ole antanut sähköpostiosoitetta eikä matkapuhelinnumeroa"
+        in page
+    )
     maija = demo["client_fi"]
     assign(app, db, demo["staff"], maija)
     reachable = staff_browser.get(f"/staff/clients/{maija.id}/consents/new").get_data(as_text=True)
-    assert "Asiakkaalla ei ole Polussa" not in reachable
+    assert "Asiakas ei saa viestejä Polusta" not in reachable
     assert "Jos asiakas on antanut Polkuun sähköpostiosoitteen tai matkapuhelinnumeron" in reachable
+    with app.app_context():
+        db.get(type(maija), maija.id).notify_by = "none"  # an address, but no messages wanted
+        db.commit()
+    unwilling = staff_browser.get(f"/staff/clients/{maija.id}/consents/new").get_data(as_text=True)
+    assert "Asiakas ei saa viestejä Polusta" in unwilling
 
 
 def test_a_reminder_to_a_client_polku_cannot_reach_is_not_said_to_be_sent(app, db, demo, staff_browser):
@@ -497,4 +505,7 @@ def test_a_reminder_to_a_client_polku_cannot_reach_is_not_said_to_be_sent(app, d
     page = staff_browser.get(reminded.headers["Location"]).get_data(as_text=True)
     assert "Muistutusta ei voitu lähettää." in page
     assert "Asiakkaalle on lähetetty muistutus." not in page
-    assert "Asiakkaalla ei ole Polussa sähköpostiosoitetta eikä matkapuhelinnumeroa." in page
+    assert (
+        "Asiakas ei saa viestejä Polusta: hän ei ole antanut sähköpostiosoitetta eikä matkapuhelinnumeroa"
+        in page
+    )

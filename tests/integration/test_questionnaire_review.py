@@ -399,7 +399,14 @@ def test_an_adviser_assigns_a_questionnaire_with_the_interview_time(app, db, dem
     url = f"/staff/questionnaires/assign/{demo['client_fi'].id}"
     form = adviser.get(url).get_data(as_text=True)
     assert "Anna asiakkaalle kysely" in form
-    assert [row.client_id for row in log_rows(db, "questionnaire_assign")] == [demo["client_fi"].id]
+    assert "Asiakas saa viestin, että Polussa odottaa kysely." in form
+    maija = db.get(Client, demo["client_fi"].id)
+    address, maija.email = maija.email, None
+    db.commit()
+    assert "Kerro hänelle, että Polussa odottaa kysely." in adviser.get(url).get_data(as_text=True)
+    maija.email = address
+    db.commit()
+    assert [row.client_id for row in log_rows(db, "questionnaire_assign")] == [demo["client_fi"].id] * 2
     bad = post_form(
         adviser,
         url,

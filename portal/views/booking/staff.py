@@ -37,6 +37,7 @@ from portal.services.booking import availability
 from portal.services.booking import bookings as service
 from portal.services.booking.queries import schedule as schedule_rows
 from portal.services.booking.times import dates, local_date, week_start
+from portal.services.outbox import client_channels
 from portal.services.reads import by_id
 from portal.views.booking import bp
 from portal.views.booking.common import (
@@ -255,10 +256,16 @@ def staff_cancel(booking_id: int) -> Page:
         return refused(service.BookingRefused("not_active"), kind=kind)
     # The reason sent after the session had timed out comes back; nothing was cancelled.
     form, kept = form_or_kept(StaffCancelForm)
+    page = {
+        "booking": booking,
+        "kind": kind,
+        "form": form,
+        "can_notify": bool(client_channels(booking.client)),
+    }
     if not form.is_submitted():
-        return render_template("booking/staff_cancel.html", booking=booking, kind=kind, form=form, kept=kept)
+        return render_template("booking/staff_cancel.html", kept=kept, **page)
     if not form.validate():
-        return render_template("booking/staff_cancel.html", booking=booking, kind=kind, form=form), 422
+        return render_template("booking/staff_cancel.html", **page), 422
     try:
         service.cancel_booking(get_db(), current_actor(), booking, reason=(form.reason.data or "").strip())
     except service.BookingRefused as error:

@@ -138,6 +138,7 @@ def _confirm_recipient(form: IssueByHetuForm) -> str:
         form=form,
         client=client,
         mine=mine,
+        can_notify=client is not None and consent_service.can_be_notified(client),
         template=latest(form.template.data or ""),
         hetu=hetu.normalise(form.hetu.data or ""),
     )

@@ -20,6 +20,7 @@ from portal.identity.kept_forms import form_or_kept
 from portal.models import QuestionnaireResponse, ReviewNote, StaffUser
 from portal.services import clients as client_service
 from portal.services import questionnaire as service
+from portal.services.outbox import client_channels
 from portal.services.reads import by_id
 from portal.urls import page_number
 from portal.views.clients import client_for_staff_or_404
@@ -191,6 +192,8 @@ def assign(client_id: int) -> View:
         return redirect(url_for("clients.overview", client_id=client.id, _anchor="questionnaires"))
     if not form.is_submitted() and len(form.questionnaire.choices) == 1:
         form.questionnaire.data = form.questionnaire.choices[0][0]
-    page = render_template("questionnaire/assign.html", client=client, form=form)
+    page = render_template(
+        "questionnaire/assign.html", client=client, form=form, can_notify=bool(client_channels(client))
+    )
     log_view(db, client_id=client.id, object_type="questionnaire_assign")
     return (page, 422) if form.is_submitted() else page

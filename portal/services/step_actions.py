@@ -32,6 +32,7 @@ class ActionState(StrEnum):
     OPEN = "open"  # waiting for the client: the link leads to it
     DONE = "done"  # given, sent or booked
     NOT_YET = "not_yet"  # nothing issued to the client yet
+    NOT_GIVEN = "not_given"  # a consent asked for and declined, revoked, let expire or cancelled
 
 
 def action_state(db: Session, client: Client, action: Action) -> ActionState:
@@ -50,7 +51,7 @@ def _consent(db: Session, client: Client, template_key: str) -> ActionState:
         return ActionState.OPEN
     if any(status == ConsentStatus.SIGNED for status, _due_on in requests):
         return ActionState.DONE
-    return ActionState.NOT_YET
+    return ActionState.NOT_GIVEN if requests else ActionState.NOT_YET
 
 
 def _questionnaire(db: Session, client: Client, key: str) -> ActionState:

@@ -72,6 +72,12 @@ ACTION_NOT_YET = {
     ),
     "booking": _l("You cannot book this appointment yet. You will be told when you can."),
 }
+# A consent asked for that the client has not given (declined, revoked, let expire): no "not yet".
+ACTION_NOT_GIVEN = {
+    "consent": _l(
+        "You have not given this consent. If you want to give it, ask your adviser to send you a new request."
+    ),
+}
 DONE_LINKS = {
     "consent": _l("See your consents"),
     "questionnaire": _l("See your questionnaires"),
@@ -100,6 +106,8 @@ def step_action(db: Session, client: Client, step: Step) -> StepAction | None:
     state = action_state(db, client, action)
     if state is ActionState.DONE:
         return StepAction(str(ACTION_DONE[action.kind]), url, str(DONE_LINKS[action.kind]))
+    if state is ActionState.NOT_GIVEN:
+        return StepAction(str(ACTION_NOT_GIVEN[action.kind]), url, str(DONE_LINKS[action.kind]))
     if state is ActionState.NOT_YET:
         return StepAction(str(ACTION_NOT_YET[action.kind]), None, "")
     return StepAction(asked, url, action.label[locale])

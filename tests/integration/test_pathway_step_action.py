@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.i18n import today
 from portal.services.pathway import Change, move_to_step, start_pathway
-from tests.conftest import signed_in
+from tests.conftest import post_form, signed_in
 from tests.integration import consent_helpers as consents
 from tests.integration import questionnaire_helpers as questionnaires
 from tests.integration.booking_support import actor_for, book_as_client, may_book, publish_times
@@ -46,6 +46,21 @@ def test_the_consent_step_says_what_stands_for_the_client(app, db, demo):
         assert "Olet antanut tämän suostumuksen. Tässä vaiheessa sinulta ei tarvita muuta." in page
         assert "Katso suostumuksesi" in page
         assert "Avaa suostumus" not in page
+
+
+def test_a_declined_consent_is_not_said_to_be_still_unsent(app, db, demo):
+    anna_lena = demo["client_sv"]
+    on_step(app, db, anna_lena, demo["adviser"], "consent")
+    request_id = consents.issue(app, db, demo["staff"], anna_lena)
+    browser = signed_in(app, anna_lena)
+    assert post_form(browser, f"/consents/{request_id}/decline", {}).status_code == 303
+    for page in pages(app, anna_lena, "sv")():
+        assert "Du har inte gett det här samtycket. Om du vill ge det, be rådgivaren skicka" in page
+        assert 'href="/consents">Se dina samtycken</a>' in page
+        assert "har inte skickats" not in page
+    for page in pages(app, anna_lena)():
+        assert "Et ole antanut tätä suostumusta. Jos haluat antaa sen, pyydä neuvojaa" in page
+        assert "ei ole vielä lähetetty" not in page
 
 
 def test_the_questionnaire_step_stops_asking_once_the_answers_are_sent(app, db, demo):

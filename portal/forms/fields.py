@@ -59,14 +59,16 @@ class DatePartsField(Field):
         typed = [self.parts[p] for p in ("day", "month", "year")]
         if not all(part.isascii() and part.isdigit() for part in typed):
             raise ValidationError(str(messages.DATE_INCOMPLETE))
+        # The year first: "26" for 2026 would otherwise be told to check a day and month that are right.
+        if len(self.parts["year"]) != 4:
+            raise ValidationError(str(messages.DATE_YEAR_DIGITS))
         day, month, year = (int(part) for part in typed)
+        if year < 1900:
+            raise ValidationError(str(messages.DATE_YEAR_TOO_EARLY))
         try:
             self.data = date(year, month, day)
         except ValueError as error:
             raise ValidationError(str(messages.DATE_IMPOSSIBLE)) from error
-        if year < 1900:
-            self.data = None
-            raise ValidationError(str(messages.DATE_IMPOSSIBLE))
 
     def _value(self) -> Sequence[str]:
         return list(self.parts.values())

@@ -92,12 +92,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def build_archive(sections: dict[str, Any], summary_html: str) -> bytes:
+# The files in the download are named in the client's language ("your information").
+ARCHIVE_FILE_STEMS = {"fi": "polku-tiedot", "sv": "polku-uppgifter"}
+
+
+def archive_file_stem(locale: str) -> str:
+    return ARCHIVE_FILE_STEMS.get(locale, ARCHIVE_FILE_STEMS["fi"])
+
+
+def build_archive(sections: dict[str, Any], summary_html: str, locale: str) -> bytes:
     """A ZIP with everything as JSON and a readable summary in the client's language."""
+    stem = archive_file_stem(locale)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("polku-tiedot.json", json.dumps(_plain(sections), ensure_ascii=False, indent=2))
-        archive.writestr("polku-tiedot.html", summary_html)
+        archive.writestr(f"{stem}.json", json.dumps(_plain(sections), ensure_ascii=False, indent=2))
+        archive.writestr(f"{stem}.html", summary_html)
     return buffer.getvalue()
 
 

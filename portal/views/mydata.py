@@ -97,8 +97,10 @@ def download() -> Response:
     # The summary reads in the pages' order (basic information first); the JSON keeps its sorted keys.
     in_order = sorted(sections, key=lambda key: (panels.DATA_EXPORTS[key].order, key))
     summary = summarise({key: sections[key] for key in in_order}, titles)
-    page = render_template("mydata/archive.html", parts=summary.parts, created=today())
-    archive = service.build_archive(sections, page)
+    locale = current_locale()
+    json_name = f"{service.archive_file_stem(locale)}.json"
+    page = render_template("mydata/archive.html", parts=summary.parts, created=today(), json_name=json_name)
+    archive = service.build_archive(sections, page, locale)
     service.record_export(db, client)
     response = Response(archive, mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="polku-{today().isoformat()}.zip"'

@@ -403,7 +403,10 @@ def test_the_download_has_the_reason_the_client_gave_and_titles_in_its_language(
 def test_the_consent_in_brief_of_a_signed_consent_lists_only_what_it_covers(app, db, demo, fi_client):
     request_id = issue(app, db, demo["staff"], demo["client_fi"])
     before = fi_client.get(f"/consents/{request_id}").get_data(as_text=True)
-    assert "<li>Kelan etuus- ja kuntoutuspäätökset</li>\n      <li>Esitietokyselyn vastauksesi (valinnainen)</li>" in before
+    listed = (
+        "<li>Kelan etuus- ja kuntoutuspäätökset</li>\n      <li>Esitietokyselyn vastauksesi (valinnainen)"
+    )
+    assert listed in before
     assert sign(fi_client, request_id, purposes=("provider_contact",)).status_code == 303
 
     def brief(page: str) -> str:
@@ -411,7 +414,10 @@ def test_the_consent_in_brief_of_a_signed_consent_lists_only_what_it_covers(app,
 
     signed = brief(fi_client.get(f"/consents/{request_id}").get_data(as_text=True))
     assert "Esitietokyselyn vastauksesi" not in signed, "left out when signing, so not in the brief"
-    assert "<li>Henkilö- ja yhteystiedot</li>\n      <li>Kelan etuus- ja kuntoutuspäätökset</li>\n    </ul>" in signed
+    assert (
+        "<li>Henkilö- ja yhteystiedot</li>\n      <li>Kelan etuus- ja kuntoutuspäätökset</li>\n    </ul>"
+        in signed
+    )
     provider_contact = "<td>Yhteydenpito kuntoutuksen palveluntuottajaan kuntoutuksesi aikana</td>"
     assert f"{provider_contact}\n    <td>Mukana</td>" in signed, "the optional purpose chosen"
     staff = app.test_client()

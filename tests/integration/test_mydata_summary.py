@@ -62,7 +62,11 @@ def download(browser, locale: str) -> tuple[dict[str, Any], str]:
     browser.set_cookie("polku_lang", locale)
     token = csrf_token_from(browser.get("/my-data").get_data(as_text=True))
     archive = zipfile.ZipFile(io.BytesIO(browser.post("/my-data/download", data={"csrf_token": token}).data))
-    return json.loads(archive.read("polku-tiedot.json")), archive.read("polku-tiedot.html").decode()
+    stem = {"fi": "polku-tiedot", "sv": "polku-uppgifter"}[locale]  # named in the client's language
+    assert sorted(archive.namelist()) == [f"{stem}.html", f"{stem}.json"]
+    summary = archive.read(f"{stem}.html").decode()
+    assert f"{stem}.json" in summary, "the summary names the file beside it"
+    return json.loads(archive.read(f"{stem}.json")), summary
 
 
 def keys_of(value: Any) -> set[str]:

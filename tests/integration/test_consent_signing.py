@@ -240,6 +240,9 @@ def test_declining_records_the_reason_and_nothing_is_signed(app, db, demo, fi_cl
     assert "Suostumuksen antaminen on vapaaehtoista." in page
     response = post_form(fi_client, f"/consents/{request_id}/decline", {"reason": "En halua nyt."})
     assert response.status_code == 303
+    told = fi_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Vastauksesi on tallennettu: et antanut suostumusta." in told
+    assert "Vastauksesi on tallennettu" not in fi_client.get(f"/consents/{request_id}").get_data(as_text=True)
     assert request_row(db, request_id).status == ConsentStatus.DECLINED
     event = db.scalars(select(ConsentEvent).where(ConsentEvent.kind == "declined")).one()
     with app.app_context():

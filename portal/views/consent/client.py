@@ -190,7 +190,7 @@ def decline(request_id: int) -> Page:
             consent_service.decline(get_db(), client, consent, reason=form.reason.data)
         except (consent_service.NotOpen, consent_service.AlreadySigned):
             return refused(consent, shown_status(consent, signature_of(get_db(), consent), today()))
-        return redirect(url_for("consent.request_page", request_id=consent.id), code=303)
+        return redirect(url_for("consent.request_page", request_id=consent.id, declined=1), code=303)
     return render_template("consent/decline.html", consent=consent, template=template, form=form, kept=kept)
 
 

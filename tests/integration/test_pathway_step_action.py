@@ -54,6 +54,8 @@ def test_a_declined_consent_is_not_said_to_be_still_unsent(app, db, demo):
     request_id = consents.issue(app, db, demo["staff"], anna_lena)
     browser = signed_in(app, anna_lena)
     assert post_form(browser, f"/consents/{request_id}/decline", {}).status_code == 303
+    pathway_page = pages(app, anna_lena, "sv")()[1]
+    assert '<dd class="summary-list__value">Du själv</dd>' in pathway_page, "a value begins with a capital"
     for page in pages(app, anna_lena, "sv")():
         assert "Du har inte gett det här samtycket. Om du vill ge det, be rådgivaren skicka" in page
         assert 'href="/consents">Se dina samtycken</a>' in page

@@ -30,7 +30,7 @@ _TYPE_KEYS = {
     "text": {"max_length"},
     "textarea": {"max_length"},
     "integer": {"min", "max", "flag_below", "flag_above"},
-    "date": set(),
+    "date": {"past"},
     "single": {"option"},
     "multiple": {"option"},
     "yesno": {"flag_answer"},
@@ -82,6 +82,7 @@ class Item:
     flag_above: int | None = None
     flag_answer: str | None = None
     condition: Condition | None = None
+    past: bool = False  # a date that has happened: today or earlier
 
     def option(self, value: object) -> Option | None:
         return next((option for option in self.options if option.value == value), None)
@@ -348,6 +349,7 @@ def _read_item(reader: _Reader, raw: dict[str, Any], page_position: int) -> Item
         flag_above=reader.integer(raw, "flag_above", where),
         flag_answer=raw.get("flag_answer"),
         condition=reader.condition(raw.get("condition"), where, page_position),
+        past=reader.flag(raw, "past", where),
     )
     reader.items.setdefault(ident, (item, page_position))
     return item

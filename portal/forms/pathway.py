@@ -43,7 +43,7 @@ def _date() -> DatePartsField:
 def _not_in_future(field: DatePartsField) -> None:
     # The date says when the change happened: the client reads "Moved to the step" under it.
     if field.data is not None and field.data > today():
-        raise ValidationError(str(messages.PATHWAY_DATE_IN_FUTURE))
+        raise ValidationError(str(messages.DATE_IN_FUTURE))
 
 
 class NoteFields(FlaskForm):

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 from portal.content.questionnaires import Item, Questionnaire, is_answered, load_all
 from portal.forms import messages
 from portal.forms.fields import DatePartsField, posted_number
-from portal.i18n import HELSINKI
+from portal.i18n import HELSINKI, today
 from portal.i18n import lazy_gettext as _l
 
 # Names the page form itself uses; an item with one of these ids could not be told apart.
@@ -64,6 +64,14 @@ def _required_message(item: Item) -> Any:
         "multiple": messages.QUESTION_CHOOSE_SOME,
         "scale": messages.QUESTION_CHOOSE_ON_SCALE,
     }.get(item.type, messages.QUESTION_CHOOSE_ONE)
+
+
+class Past:
+    """A date that has happened (the content's `past = true`): today in Helsinki or earlier."""
+
+    def __call__(self, form: PageForm, field: Field) -> None:
+        if isinstance(field.data, date) and field.data > today():
+            raise StopValidation(str(messages.DATE_IN_FUTURE))
 
 
 class Valid:
@@ -203,10 +211,11 @@ def _page_form_class(key: str, version: int, page_id: str, item_ids: tuple[str, 
 def _field(item: Item, locale: str) -> Any:
     label = item.label[locale]
     if not item.required:
-        label = _("%(question)s (optional)", question=label)
+        # "Tell us in your own words (optional)", not "... words. (optional)".
+        label = _("%(question)s (optional)", question=label.removesuffix("."))
     options: dict[str, Any] = {
         "description": item.hint[locale] if item.hint else "",
-        "validators": [Answer(item)] if item.type == "date" else [Answer(item), Valid(item)],
+        "validators": _validators(item),
         "name": item.id,
     }
     if item.type == "textarea":
@@ -219,6 +228,12 @@ def _field(item: Item, locale: str) -> Any:
         choices = [SelectChoice(option.value, option.label[locale]) for option in item.options]
         return MultiCheckboxField(label, choices=choices, validate_choice=False, **options)
     return RadioField(label, choices=_choices(item, locale), validate_choice=False, **options)
+
+
+def _validators(item: Item) -> list[Any]:
+    if item.type == "date":
+        return [Answer(item), Past()] if item.past else [Answer(item)]
+    return [Answer(item), Valid(item)]
 
 
 def _choices(item: Item, locale: str) -> list[SelectChoice]:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from portal.i18n import today
 from portal.models import OutboxMessage, QuestionnaireResponse
 from portal.services import questionnaire as service
 from tests.conftest import csrf_token_from, login_as
@@ -148,6 +149,20 @@ def test_errors_are_in_swedish_for_a_swedish_client_and_what_was_typed_is_kept(a
             {"b_statement_date-day": "31", "b_statement_date-month": "2", "b_statement_date-year": "2026"},
             "Päivämäärää ei ole olemassa. Tarkista päivä ja kuukausi.",
             'name="b_statement_date-day" type="text" inputmode="numeric" value="31"',
+        ),
+        (
+            "statement_details",
+            {"b_statement": "written"},
+            {"b_statement_date-day": "15", "b_statement_date-month": "3", "b_statement_date-year": "2099"},
+            "Päivämäärä ei voi olla tulevaisuudessa. Kirjoita tämä päivä tai aiempi päivä.",
+            'name="b_statement_date-year" type="text" inputmode="numeric" value="2099"',
+        ),
+        (
+            "statement_details",
+            {"b_statement": "written"},
+            {"b_statement_date-day": "15", "b_statement_date-month": "3", "b_statement_date-year": "26"},
+            "Kirjoita vuosi neljällä numerolla, esimerkiksi 2026.",
+            'name="b_statement_date-year" type="text" inputmode="numeric" value="26"',
         ),
         (
             "treatment_place",
@@ -427,3 +442,25 @@ def test_assigning_notifies_the_client_once(app, db, demo, response):
     assert len(messages) == 1
     assert messages[0].params == {"path": "/questionnaires"}
     assert messages[0].recipient == demo["client_fi"].email
+
+
+def test_a_statement_written_today_is_taken(app, db, maija, response):
+    assert response.questionnaire_version == 3
+    put_answers(app, db, response, {"b_statement": "written"})
+    on = today()
+    typed = {
+        "b_statement_date-day": str(on.day),
+        "b_statement_date-month": str(on.month),
+        "b_statement_date-year": str(on.year),
+    }
+    assert post_page(maija, response, "statement_details", typed).status_code == 302
+    assert stored(app, db, response).answers["b_statement_date"] == on.isoformat()
+
+
+def test_an_optional_question_written_as_a_sentence_ends_with_the_optional_mark_not_after_a_full_stop(
+    app, db, maija, response
+):
+    put_answers(app, db, response, {"health_affects_work": "a_lot"})
+    page = maija.get(page_url(response, "health_details")).get_data(as_text=True)
+    assert "Kerro omin sanoin, mikä vaikuttaa työ- tai opiskelukykyysi (vapaaehtoinen)" in page
+    assert "opiskelukykyysi. (vapaaehtoinen)" not in page

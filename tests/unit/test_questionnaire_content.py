@@ -22,7 +22,7 @@ from portal.content.questionnaires import (
 )
 from portal.i18n import LOCALES
 
-SHIPPED = QUESTIONNAIRES_DIR / "kela_pre_interview.v2.toml"
+SHIPPED = QUESTIONNAIRES_DIR / "kela_pre_interview.v3.toml"
 
 VALID = """
 key = "demo"
@@ -125,6 +125,11 @@ BROKEN = {
         'type = "textarea"',
         'type = "textarea"\nmax_length = 0',
         "max_length must be at least 1",
+    ),
+    "past on a wrong type": (
+        'type = "textarea"',
+        'type = "textarea"\npast = true',
+        "a textarea item takes no past",
     ),
     "limit on a wrong type": ('type = "textarea"', 'type = "date"\nmax_length = 5', "a date item takes no"),
     "bad id": ('id = "details"', 'id = "Details"', "id must be lowercase"),
@@ -312,10 +317,15 @@ def test_the_shipped_questionnaire_flags_what_the_adviser_must_see_first(shipped
 
 def test_the_shipped_questionnaire_is_the_latest_version(shipped):
     assert latest("kela_pre_interview") == shipped
-    assert load_all()[("kela_pre_interview", 2)] == shipped
-    # Version 1 stays for the answers given on it; version 2 changed only texts.
-    first = load_all()[("kela_pre_interview", 1)]
+    assert load_all()[("kela_pre_interview", 3)] == shipped
+    # Versions 1 and 2 stay for the answers given on them: version 2 changed only texts, version 3
+    # only that the B statement's date has happened.
+    first, second = load_all()[("kela_pre_interview", 1)], load_all()[("kela_pre_interview", 2)]
     assert [item.id for item in first.items] == [item.id for item in shipped.items]
+    assert [item for item in second.items if item.id != "b_statement_date"] == [
+        item for item in shipped.items if item.id != "b_statement_date"
+    ]
+    assert (second.item("b_statement_date").past, shipped.item("b_statement_date").past) == (False, True)
     with pytest.raises(KeyError):
         latest("no_such_questionnaire")
 
@@ -572,3 +582,9 @@ def test_the_one_pass_over_pages_shows_what_settling_the_answers_first_shows(shi
             answers = _random_answers(questionnaire, rng)
             settled = _visible_pages_of(questionnaire, prune_hidden(questionnaire, answers))
             assert visible_pages(questionnaire, answers) == settled
+
+
+def test_a_date_item_may_be_marked_past(tmp_path):
+    text = VALID.replace('type = "textarea"', 'type = "date"\npast = true')
+    item = load_questionnaire(write(tmp_path, text)).item("details")
+    assert (item.type, item.past) == ("date", True)

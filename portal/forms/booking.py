@@ -312,9 +312,12 @@ class PublishForm(FlaskForm):
     # always, whether one of them is wrong or both (macros/forms.html, error_summary).
     named_in_summary = ("valid_from", "valid_until")
 
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, today: date, offered_modalities: dict[str, tuple[str, ...]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
+        self.offered_modalities = offered_modalities  # the ways each appointment type allows
 
     def validate_office(self, field: RadioField) -> None:
         keys = {str(choice.value) for choice in field.choices or []}
@@ -322,6 +325,12 @@ class PublishForm(FlaskForm):
             raise ValidationError(str(messages.CHOOSE_OFFICE))
         if "in_person" in (self.modalities.data or []) and not field.data:
             raise ValidationError(str(messages.CHOOSE_OFFICE))
+
+    def validate_modalities(self, field: MultiCheckboxField) -> None:
+        offered = self.offered_modalities.get(self.appointment_type.data or "")
+        if offered is not None and not set(field.data or []) <= set(offered):
+            ways = ", ".join(f"”{MODALITY_LABELS[key]}”" for key in offered)
+            raise ValidationError(str(messages.MEETING_WAYS_NOT_OFFERED) % {"ways": ways})
 
     def validate_weekdays(self, field: MultiCheckboxField) -> None:
         if self.kind.data == "weekly" and not field.data:

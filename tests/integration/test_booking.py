@@ -79,6 +79,8 @@ def test_the_adviser_previews_weekly_times_before_publishing_them(adviser_browse
     assert preview.status_code == 200
     # 9.00-12.00 with 60 minutes and a 15-minute buffer: 9.00, 10.15 (11.30 would end at 12.30).
     assert "10 aikaa julkaistaan" in html
+    assert "Tapaamistavat: Puhelimessa, videotapaaminen, kasvokkain toimipisteessä" in html
+    assert "Toimipiste: Järvenpään TYM-toimipiste, Sibeliuksenkatu 11, 04400 Järvenpää" in html
     assert count(db, Slot) == 0, "a preview saves nothing"
 
     published = post_with_token(
@@ -94,6 +96,24 @@ def test_the_adviser_previews_weekly_times_before_publishing_them(adviser_browse
     assert all(s.rule_id is not None and s.status == "free" for s in slots)
     schedule = adviser_browser.get(published.headers["Location"]).get_data(as_text=True)
     assert "10.15" in schedule
+
+
+@pytest.mark.parametrize("action", ["preview", "publish"])
+def test_a_type_is_published_only_in_the_ways_of_meeting_it_offers(app, adviser_browser, db, demo, action):
+    # The nurse's appointment is by phone or in person, never by video.
+    data = publish_form(
+        monday_after(), appointment_type="nurse_appointment", modalities=["video"], action=action
+    )
+    response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
+    assert response.status_code == 422
+    message = (
+        "Valitse vain tapoja, joilla tätä ajan tyyppiä tarjotaan: ”Puhelimessa”, ”Kasvokkain toimipisteessä”."
+    )
+    assert message in error_summary_of(response.get_data(as_text=True))
+    assert count(db, Slot) == 0
+    with pytest.raises(AvailabilityRefused, match="modalities"):
+        publish_times(app, db, demo["adviser"], kind="nurse_appointment", modalities=("video",))
+    assert count(db, Slot) == 0, "nor does the service publish one"
 
 
 def test_times_changed_after_the_preview_are_previewed_again_not_published_unseen(adviser_browser, db):

@@ -77,6 +77,8 @@ def plan(db: Session, adviser: StaffUser, spec: AvailabilitySpec, *, now: dateti
     """The times a spec would publish, and which of them clash with the adviser's existing times."""
     now = now or utcnow()
     kind = appointment_type(spec.appointment_type)
+    if not spec.modalities or not set(spec.modalities) <= set(kind.modalities):
+        raise AvailabilityRefused("modalities")  # a type offered only as its content allows
     if spec.valid_until < spec.valid_from:
         raise AvailabilityRefused("range")
     if (spec.valid_until - spec.valid_from).days > MAX_RANGE_DAYS:

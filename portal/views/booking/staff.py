@@ -112,9 +112,11 @@ def schedule() -> str:
 
 
 def _publish_form() -> PublishForm:
-    form = PublishForm(today=local_date(utcnow()))
-    locale = current_locale()
     types = catalogue().types.values()
+    form = PublishForm(
+        today=local_date(utcnow()), offered_modalities={kind.key: kind.modalities for kind in types}
+    )
+    locale = current_locale()
     form.appointment_type.choices = [SelectChoice(kind.key, kind.name[locale]) for kind in types]
     form.modalities.choices = [SelectChoice(key, label) for key, label in MODALITY_LABELS.items()]
     form.office.choices = [
@@ -131,7 +133,7 @@ def _spec(form: PublishForm) -> availability.AvailabilitySpec:
     modalities = tuple(m for m in kind.modalities if m in (form.modalities.data or []))
     return availability.AvailabilitySpec(
         appointment_type=kind.key,
-        modalities=modalities or tuple(form.modalities.data or []),
+        modalities=modalities,
         office_key=(form.office.data or None) if "in_person" in modalities else None,
         start_time=form.start,
         end_time=form.end,
@@ -152,11 +154,12 @@ def publish() -> Page:
     spec = _spec(form)
     db = get_db()
     previewed = request.form.get("previewed")
+    # The preview names the ways of meeting and the office the times are published with.
+    page = {"form": form, "spec": spec, "office": catalogue().offices.get(spec.office_key or "")}
     try:
         if request.form.get("action") == "publish" and previewed not in (None, spec.digest()):
             plan = availability.plan(db, adviser, spec)
-            page = {"form": form, "plan": plan, "spec": spec, "changed": True}
-            return render_template("booking/publish.html", **page), 409
+            return render_template("booking/publish.html", plan=plan, changed=True, **page), 409
         if request.form.get("action") == "publish":
             slots = availability.publish(db, adviser, spec)
             first = local_date(slots[0].starts_at)
@@ -164,8 +167,8 @@ def publish() -> Page:
         plan = availability.plan(db, adviser, spec)
     except availability.AvailabilityRefused as error:
         shown = availability.plan(db, adviser, spec) if error.reason in ("overlap", "empty") else None
-        return render_template("booking/publish.html", form=form, plan=shown, refusal=error.reason), 409
-    return render_template("booking/publish.html", form=form, plan=plan, spec=spec)
+        return render_template("booking/publish.html", plan=shown, refusal=error.reason, **page), 409
+    return render_template("booking/publish.html", plan=plan, **page)
 
 
 @bp.route("/staff/schedule/block", methods=["GET", "POST"])

@@ -31,6 +31,9 @@ CHOOSE_PATHWAY = _l("Choose the pathway.")
 CHOOSE_STEP = _l("Choose the step.")
 CHOOSE_OUTCOME = _l("Choose the outcome.")
 DATE_IN_FUTURE = _l("The date cannot be in the future. Enter today or an earlier date.")
+PATHWAY_DATE_BEFORE_LAST_STEP = _l(
+    "The date cannot be before the last change of step on %(date)s. Enter that day or a later one."
+)
 PATHWAY_DATE_BEFORE_START = _l("The date cannot be before the pathway began on %(began)s.")
 PATHWAY_START_TOO_EARLY = _l("The start date can be at most two years ago.")
 PHONE_INVALID = _l("Enter a mobile phone number, for example 040 123 4567 or +358 40 123 4567.")

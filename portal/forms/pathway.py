@@ -77,10 +77,13 @@ class VersionedForm(NoteFields):
     """A change to a pathway that has begun: dated from the day it began until today."""
 
     version = HiddenField()
+    # A change of step (a move, a skip, the close) is not dated before the last one; a note may be.
+    follows_last_step = True
 
-    def __init__(self, *args: Any, began: date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, began: date, last_step_on: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.began = began
+        self.last_step_on = last_step_on
 
     def posted_version(self) -> int:
         """The version the page was made from; 0, which no pathway has, for anything tampered."""
@@ -91,6 +94,9 @@ class VersionedForm(NoteFields):
         if field.data is not None and field.data < self.began:
             began = local_date(self.began, "d.M.yyyy")
             raise ValidationError(str(messages.PATHWAY_DATE_BEFORE_START) % {"began": began})
+        if self.follows_last_step and field.data is not None and field.data < self.last_step_on:
+            last = local_date(self.last_step_on, "d.M.yyyy")
+            raise ValidationError(str(messages.PATHWAY_DATE_BEFORE_LAST_STEP) % {"date": last})
 
 
 class MoveForm(VersionedForm):
@@ -108,6 +114,7 @@ class SkipForm(VersionedForm):
 
 
 class NoteForm(VersionedForm):
+    follows_last_step = False
     note = TextAreaField(
         _l("Note"),
         validators=[

@@ -80,6 +80,15 @@ def began_on(pathway: Pathway) -> date:
     return next(started, pathway.started_at.astimezone(HELSINKI).date())
 
 
+def last_step_on(pathway: Pathway) -> date:
+    """The day of the latest change of step (the start, a move or a skip): a later change of step is
+    not dated before it, or the history would read out of order."""
+    steps = (EventKind.STARTED, EventKind.MOVED, EventKind.SKIPPED)
+    return max(
+        (event.effective_on for event in pathway.events if event.kind in steps), default=began_on(pathway)
+    )
+
+
 def decrypt_note(event: PathwayEvent) -> str:
     return open_note(event.note_encrypted)
 

@@ -333,14 +333,14 @@ def _forms(
     ]
     forms["start"] = start
     if template is not None and pathway is not None:
-        began = service.began_on(pathway)
+        began, last_step_on = service.began_on(pathway), service.last_step_on(pathway)
         for name, form_class in (
             ("move", MoveForm),
             ("skip", SkipForm),
             ("note", NoteForm),
             ("close", CloseForm),
         ):
-            form = made(form_class, name, began=began)
+            form = made(form_class, name, began=began, last_step_on=last_step_on)
             if name != sent:
                 # A kept form too: the page shows the pathway as it is now, and the change applies to it.
                 form.version.data = str(pathway.version)

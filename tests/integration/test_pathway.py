@@ -504,3 +504,27 @@ def test_the_summary_lists_a_moves_errors_in_the_order_of_the_page(people, db):
     assert sent.status_code == 422
     links = re.findall(r'<li><a href="#([^"]+)">', error_summary_of(sent.get_data(as_text=True)))
     assert links == ["move-step-0", "move-note"], "the step is above the note on the page"
+
+
+def test_a_change_of_step_is_not_dated_before_the_last_one_but_a_note_may_be(people, db):
+    start(people, on=today() - timedelta(days=40))
+    assert move_on(people, db, today() - timedelta(days=10)).status_code == 302
+    version = current_version(db, people["client"])
+    url = manage_url(people["client"])
+    earlier = today() - timedelta(days=20)
+    last = today() - timedelta(days=10)
+    message = (
+        f"Päivämäärä ei voi olla aiempi kuin viimeisin vaiheen muutos {last.day}.{last.month}.{last.year}. "
+        "Kirjoita se päivä tai myöhempi päivä."
+    )
+    typed = {"move-step": "rehabilitation_interview", "move-version": version, **date_parts("move", earlier)}
+    moved = post(people["adviser"], url + "/move", url, typed)
+    assert moved.status_code == 422
+    assert field_error(moved.get_data(as_text=True), "move-effective_on") == message
+    typed = {"skip-step": "health_check_b_statement", "skip-version": version, **date_parts("skip", earlier)}
+    assert post(people["adviser"], url + "/skip", url, typed).status_code == 422
+    typed = {"close-outcome": "other_service", "close-version": version, **date_parts("close", earlier)}
+    assert post(people["adviser"], url + "/close", url, typed).status_code == 422
+    assert current_version(db, people["client"]) == version
+    typed = {"note-note": "Soitettu asiakkaalle.", "note-version": version, **date_parts("note", earlier)}
+    assert post(people["adviser"], url + "/note", url, typed).status_code == 302, "a note of an earlier call"

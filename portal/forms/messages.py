@@ -74,6 +74,7 @@ PUBLISH_TOO_FAR = _l("You can publish times at most one year ahead. Enter an ear
 BLOCK_TOO_FAR = _l("You can block days at most one year ahead. Enter an earlier date.")
 REASON_TOO_LONG = _l("The reason can be at most 200 characters long.")
 MEETING_LINK_INVALID = _l("Enter the meeting link as a full address that starts with https://.")
+MEETING_LINK_TOO_LONG = _l("The meeting link can be at most 500 characters long.")
 CHOOSE_BOOKING_OUTCOME = _l("Choose whether the appointment took place.")
 # Questionnaire pages: one message per kind of answer, since the questions come from the definitions.
 QUESTION_WRITE_ANSWER = _l("Write your answer to the question.")

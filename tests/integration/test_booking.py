@@ -872,8 +872,13 @@ def test_the_adviser_marks_done_or_no_show_only_after_the_start(app, adviser_bro
             f"/staff/bookings/{booking.id}/outcome",
             {"outcome": "no_show"},
         )
+        page = adviser_browser.get(done.headers["Location"]).get_data(as_text=True)
     assert done.status_code == 302
     assert (bookings(db)[0].status, bookings(db)[0].is_current) == ("no_show", False)
+    assert "Lopputulos on tallennettu." in page
+    assert 'value="no_show" checked' in page, "the outcome recorded is the one chosen on the page"
+    assert "Siirrä toiseen aikaan" not in page, "an ended time is not moved"
+    assert "Peru aika" not in page
 
 
 @pytest.mark.parametrize("app_config", [{"BOOKING_VIDEO_LINK_SENSITIVE": True}], indirect=True)
@@ -923,6 +928,21 @@ def test_a_video_link_not_treated_as_sensitive_goes_into_the_reminders(
         {"video_url": "javascript:alert(1)"},
     )
     assert bad.status_code == 422
+    overlong = f"https://video.example.fi/{'a' * 600}"
+    too_long = post_with_token(
+        adviser_browser,
+        f"/staff/bookings/{booking.id}",
+        f"/staff/bookings/{booking.id}/video-link",
+        {"video_url": overlong},
+    )
+    assert "Linkki voi olla enintään 500 merkkiä pitkä." in error_summary_of(too_long.get_data(as_text=True))
+    removed = post_with_token(
+        adviser_browser,
+        f"/staff/bookings/{booking.id}",
+        f"/staff/bookings/{booking.id}/video-link",
+        {"video_url": ""},
+    )
+    assert "Videotapaamisen linkki on poistettu." in adviser_browser.get(removed.headers["Location"]).text
 
 
 def test_the_adviser_offers_a_type_from_the_client_overview(app, adviser_browser, client_fi, db, demo):

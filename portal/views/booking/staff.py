@@ -216,7 +216,8 @@ def withdraw(slot_id: int) -> Page:
 def _staff_booking_page(booking: Booking, **forms: object) -> str:
     db = get_db()
     log_view(db, client_id=booking.client_id, object_type="booking", object_id=booking.id)
-    outcome_form = forms.get("outcome_form") or OutcomeForm()
+    recorded = booking.status if booking.status in ("done", "no_show") else None
+    outcome_form = forms.get("outcome_form") or OutcomeForm(data={"outcome": recorded})
     video_form = forms.get("video_form") or VideoLinkForm(data={"video_url": booking.video_url or ""})
     number_form = forms.get("number_form") or StaffCallNumberForm(
         data={"phone": readable(booking.phone or booking.client.phone)}
@@ -287,7 +288,7 @@ def outcome(booking_id: int) -> Page:
         service.mark_outcome(get_db(), current_actor(), booking, form.outcome.data or "")
     except service.BookingRefused as error:
         return refused(error)
-    return redirect(url_for("booking.staff_booking", booking_id=booking.id))
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id, saved="outcome"))
 
 
 @bp.post("/staff/bookings/<int:booking_id>/video-link")
@@ -301,7 +302,8 @@ def video_link(booking_id: int) -> Page:
         service.set_video_link(get_db(), current_actor(), booking, (form.video_url.data or "").strip())
     except service.BookingRefused as error:
         return refused(error)
-    return redirect(url_for("booking.staff_booking", booking_id=booking.id, saved="link"))
+    saved = "link" if (form.video_url.data or "").strip() else "link-removed"
+    return redirect(url_for("booking.staff_booking", booking_id=booking.id, saved=saved))
 
 
 @bp.post("/staff/bookings/<int:booking_id>/number")

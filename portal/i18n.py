@@ -41,9 +41,20 @@ def remember_choice(response: Response, language: str) -> None:
     )
 
 
+# Dates and times as written in Finland: Finland-Swedish writes 10.12.2026 9.00, where Sweden's
+# Swedish (Babel's "sv") writes 2026-12-10 09:00.
+FORMAT_LOCALES = {"sv": "sv_FI"}
+
+
 @cache
 def _babel(language: str) -> Locale:
     return Locale.parse(language)
+
+
+@cache
+def _formats(language: str) -> Locale:
+    """The locale whose conventions dates and numbers are written in: the language as used in Finland."""
+    return Locale.parse(FORMAT_LOCALES.get(language, language))
 
 
 def select_locale() -> Locale:
@@ -167,17 +178,17 @@ def _in_helsinki(value: datetime) -> datetime:
 
 @lru_cache(maxsize=FORMATTED)
 def _date_text(day: date, format: str, language: str) -> str:
-    return str(dates.format_date(day, format, locale=_babel(language)))
+    return str(dates.format_date(day, format, locale=_formats(language)))
 
 
 @lru_cache(maxsize=FORMATTED)
 def _time_text(moment: datetime, format: str, language: str) -> str:
-    return str(dates.format_time(moment, format, locale=_babel(language)))
+    return str(dates.format_time(moment, format, locale=_formats(language)))
 
 
 @lru_cache(maxsize=FORMATTED)
 def _datetime_text(moment: datetime, format: str, language: str) -> str:
-    return str(dates.format_datetime(moment, format, locale=_babel(language)))
+    return str(dates.format_datetime(moment, format, locale=_formats(language)))
 
 
 def local_date(value: date | datetime, format: str = "long") -> str:

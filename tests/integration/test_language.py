@@ -78,6 +78,8 @@ def test_dates_are_formatted_in_helsinki_time_in_the_users_language(app):
         assert local_datetime(moment) == "26. lokakuuta 2026 klo 0.30"
     with app.test_request_context(headers={"Accept-Language": "sv"}):
         assert local_datetime(moment) == "26 oktober 2026 kl. 0.30"
+        # Short forms as written in Finland, not Sweden's 2026-10-26 00:30.
+        assert local_datetime(moment, "short") == "26.10.2026 0.30"
 
 
 # --- The switch on a page sent in answer to a form -------------------------------------------

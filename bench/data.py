@@ -40,6 +40,7 @@ from portal.models import (
     StaffRole,
     StaffUser,
 )
+from portal.models.names import search_name
 from portal.services.audit import Actor
 from portal.services.consent import issue
 from portal.services.pathway import NOTE_CONTEXT
@@ -301,7 +302,8 @@ def _clients(
                     "hetu_hash": hetu.lookup(code := synthetic_hetu(start + number + 1000)),
                     "hetu_encrypted": hetu.encrypt(code),
                     "given_name": f"Asiakas{number}",
-                    "family_name": rng.choice(FAMILY_NAMES),
+                    "family_name": (family := rng.choice(FAMILY_NAMES)),
+                    "search_name": search_name(f"Asiakas{number}", family),
                     "locale": rng.choice(["fi", "fi", "sv"]),
                     "email": f"asiakas{number}@example.fi",
                     "notify_by": "email",

@@ -24,6 +24,7 @@ from portal.demo import demo_person, load_demo
 from portal.identity import hetu
 from portal.migrations import upgrade
 from portal.models import Booking, Client, ClientAssignment, Slot, StaffUser
+from portal.models.names import search_name
 
 ANSWERS = (302, 409)  # booked, or "that time was just taken"
 
@@ -45,6 +46,7 @@ def prepare(app: Any, clients: int, slots: int) -> tuple[list[int], list[int]]:
                     "hetu_encrypted": hetu.encrypt(code),
                     "given_name": f"Kilpailija{number}",
                     "family_name": "Asiakas",
+                    "search_name": search_name(f"Kilpailija{number}", "Asiakas"),
                     "locale": "fi",
                     "email": f"kilpailija{number}@example.fi",
                     "created_at": now,

@@ -10,7 +10,6 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.context import current_application, kept_for_request
-from portal.models.base import SQLITE_LOWER, sqlite_lower
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -65,8 +64,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # with bench.compare: NORMAL would take about 0.1 off the review queue's CPU ratio of ~2.2.)
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
-    # The name searches' lower case for every alphabet (portal.models.base.lowercase).
-    dbapi_connection.create_function(SQLITE_LOWER, 1, sqlite_lower, deterministic=True)
 
 
 def init_app(app: Flask) -> None:

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, FunctionElement, Join, MetaData, String, Table, literal_column
+from sqlalchemy import ColumnElement, DateTime, Join, MetaData, String, Table, literal_column
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute
+from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeDecorator
 
@@ -62,41 +62,6 @@ def _sqlite_cross_join(join: OuterFirst, compiler: SQLCompiler, **kw: Any) -> st
     written: str = compiler.visit_join(join, **kw)  # type: ignore[no-untyped-call]
     # "<left> JOIN <right> ON …": the left side is one table, so its first JOIN is this join's.
     return written.replace(" JOIN ", " CROSS JOIN ", 1)
-
-
-class Lowercase(FunctionElement[str]):
-    """A text in lower case in every alphabet (see lowercase)."""
-
-    type = String()
-    inherit_cache = True
-
-
-def lowercase(text: ColumnElement[str] | InstrumentedAttribute[str]) -> Lowercase:
-    """`lower(text)` as Python's str.lower does it: "Šalin", "ŠALIN" and "šalin" all read "šalin".
-
-    PostgreSQL's lower() follows the database's character type, which in a database made with a
-    UTF-8 locale knows every alphabet. SQLite's own lower() changes only A to Z, so there the
-    statement calls sqlite_lower instead, which portal.db registers on every connection.
-    """
-    return Lowercase(text)
-
-
-SQLITE_LOWER = "polku_lower"
-
-
-def sqlite_lower(value: object) -> object:
-    """SQLite's lower() for every alphabet; NULL (a name not yet known) stays NULL."""
-    return value.lower() if isinstance(value, str) else value
-
-
-@compiles(Lowercase)
-def _lower(element: Lowercase, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"lower({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(Lowercase, "sqlite")
-def _sqlite_lower(element: Lowercase, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"{SQLITE_LOWER}({compiler.process(element.clauses, **kw)})"
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -6,10 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, UTCDateTime, utcnow
+from portal.models.names import search_name
 
 
 class Role(StrEnum):
@@ -30,6 +31,8 @@ class Client(Base):
     hetu_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     given_name: Mapped[str] = mapped_column(String(200), default="")
     family_name: Mapped[str] = mapped_column(String(200), default="")
+    # What the name searches read (portal.models.names), kept in step with the names on every write.
+    search_name: Mapped[str] = mapped_column(String(410), default="", server_default="")
     locale: Mapped[str] = mapped_column(String(2), default="fi")
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164
@@ -134,3 +137,9 @@ class SingleUseToken(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+@event.listens_for(Client, "before_insert")
+@event.listens_for(Client, "before_update")
+def _keep_search_name(_mapper: Any, _connection: Any, client: Client) -> None:
+    client.search_name = search_name(client.given_name or "", client.family_name or "")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, literal_column, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, literal_column, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from portal.identity import hetu
 from portal.models import Client, ClientAssignment, StaffUser
-from portal.models.base import lowercase, utcnow
+from portal.models.base import utcnow
+from portal.models.names import folded
 from portal.services.audit import Actor, record_access
 from portal.services.counting import count_params, counted
 from portal.services.reads import columns_of, loaded_one, prepared, read_values
@@ -48,14 +49,10 @@ def assigned_clients(staff: StaffUser) -> Select[tuple[Client]]:
 
 
 def name_matches(term: str) -> ColumnElement[bool]:
-    """Whether a client's name contains what was typed, in any case of any alphabet ("šalin" finds
-    Veeti Šalin on SQLite too). A % or _ typed is a character to find, not a LIKE wildcard."""
-    typed = term.lower()
-    full_name = lowercase(Client.given_name + " " + Client.family_name)
-    return or_(
-        full_name.contains(typed, autoescape=True),
-        lowercase(Client.family_name).contains(typed, autoescape=True),
-    )
+    """Whether a client's name contains what was typed, in any case and with or without accents, in
+    either order ("salin", "Šalin Veeti" and "veeti šalin" all find Veeti Šalin). A % or _ typed is
+    a character to find, not a LIKE wildcard."""
+    return Client.search_name.contains(" ".join(folded(term).split()), autoescape=True)
 
 
 def assigned_page(db: Session, staff: StaffUser, *, limit: int, offset: int) -> list[Client]:

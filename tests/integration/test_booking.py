@@ -1184,3 +1184,15 @@ def test_the_confirmation_says_a_message_was_sent_only_when_one_was(app, db, dem
     assert "Lähetimme sinulle" not in page
     assert "Löydät sen Polusta kohdasta Ajanvaraukset." in page
     assert "booking_moved" not in {message.template_key for message in outbox(db)}, "and indeed none was sent"
+
+
+def test_two_texts_too_long_are_told_apart_in_the_summary_by_their_labels_without_optional(app, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    maija = signed_in(app, demo["client_fi"])
+    url = f"/appointments/book/{INTERVIEW}/{ids[0]}"
+    typed = {"modality": "video", "interpreter": "no", "accessibility": "a" * 1001, "message": "b" * 1001}
+    summary = error_summary_of(post_with_token(maija, url, url, typed).get_data(as_text=True))
+    message = "Teksti voi olla enintään 1 000 merkkiä pitkä. Lyhennä sitä hieman."
+    assert f"Saavutettavuustarpeet: {message}" in summary
+    assert "(vapaaehtoinen):" not in summary

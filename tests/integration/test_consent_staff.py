@@ -182,6 +182,23 @@ def test_a_request_by_identity_code_leaves_only_from_the_page_showing_whom_it_go
     assert count(db, ConsentRequest) == 1
 
 
+def test_the_check_page_says_when_the_same_consent_is_already_waiting_and_offers_no_second(
+    app, db, demo, staff_browser
+):
+    first = issue(app, db, demo["staff"], demo["client_young"])
+    assign(app, db, demo["staff"], demo["client_young"])
+    form = staff_browser.get("/staff/consents/new").get_data(as_text=True)
+    assert ">Jatka</button>" in form, "the request leaves from the next page, not this one"
+    check = post_form(
+        staff_browser, "/staff/consents/new", {"hetu": "240600A903E", "template": TYM, **due_fields(today())}
+    )
+    page = check.get_data(as_text=True)
+    assert "Asiakkaalla on jo tästä suostumuksesta pyyntö, joka odottaa vastausta." in page
+    assert f'href="/staff/consents/requests/{first}">Avaa pyyntö</a>' in page
+    assert ">Lähetä pyyntö</button>" not in page
+    assert count(db, ConsentRequest) == 1
+
+
 def test_a_cancelled_request_can_be_sent_again(app, db, demo, staff_browser):
     request_id = issue(app, db, demo["staff"], demo["client_fi"])
     url = f"/staff/consents/requests/{request_id}"
@@ -225,7 +242,8 @@ def test_requests_are_listed_by_status_with_counts(app, db, demo, staff_browser)
     post_form(client_browser(app, demo, "client_new_sign"), f"/consents/{declined}/decline", {})
     page = staff_browser.get("/staff/consents").get_data(as_text=True)
     for label, number in [("Odottaa vastausta", 1), ("Allekirjoitettu, voimassa", 1), ("Kieltäydytty", 1),
-                          ("Pyyntö peruttu", 1), ("Suostumus peruutettu", 0), ("Vanhentunut", 0)]:  # fmt: skip
+                          ("Pyyntö peruttu", 1), ("Suostumus peruutettu", 0),
+                          ("Vanhentunut", 0)]:  # fmt: skip
         assert f"{label} ({number})" in page
     assert f'href="/staff/consents/requests/{pending}"' in page
     assert f'href="/staff/consents/requests/{signed}"' not in page

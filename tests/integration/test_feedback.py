@@ -221,6 +221,9 @@ def test_the_main_users_menu_and_front_page_lead_to_the_feedback(app, client, db
     page = signed_in(app, staff).get("/staff").get_data(as_text=True)
     assert f'href="{RECEIVED}"' in page
     assert "1 palaute odottaa käsittelyä." in page
+    # The commands' placeholders are in the main user's language too.
+    assert "users grant <var>sähköpostiosoite</var> <var>rooli</var>" in page
+    assert "EMAIL" not in page
 
 
 def test_spaces_and_line_breaks_alone_are_no_feedback(client, db):

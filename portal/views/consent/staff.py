@@ -133,13 +133,16 @@ def _confirm_recipient(form: IssueByHetuForm) -> str:
         purpose="check whom a consent request goes to",
     )
     mine = client is not None and client_service.can_see_client(db, current_staff(), client.id)
+    key = form.template.data or ""
+    waiting = consent_service.open_request_for(db, client, key) if client is not None else None
     return render_template(
         "consent/confirm_request.html",
         form=form,
         client=client,
         mine=mine,
+        waiting=waiting if mine else None,
         can_notify=client is not None and consent_service.can_be_notified(client),
-        template=latest(form.template.data or ""),
+        template=latest(key),
         hetu=hetu.normalise(form.hetu.data or ""),
     )
 

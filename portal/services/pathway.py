@@ -9,7 +9,7 @@ from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from portal import crypto
 from portal.content import pathways as pathway_content
@@ -71,6 +71,18 @@ def _active_pathway() -> Select[tuple[Pathway]]:
     # Built once (pages and panels ask for it on most requests); the client comes as a parameter.
     return select(Pathway).where(
         Pathway.client_id == bindparam("client_id"), Pathway.status == in_text(PathwayStatus.ACTIVE)
+    )
+
+
+def closed_pathways(db: Session, client_id: int) -> list[Pathway]:
+    """The client's earlier pathways, the latest closed first."""
+    return list(
+        db.scalars(
+            select(Pathway)
+            .options(selectinload(Pathway.events))
+            .where(Pathway.client_id == client_id, Pathway.status == in_text(PathwayStatus.CLOSED))
+            .order_by(Pathway.closed_at.desc(), Pathway.id.desc())
+        )
     )
 
 

@@ -376,12 +376,12 @@ def _manage(
     failed, failed_form = next(
         ((name, form) for name, form in overrides.items() if getattr(form, "errors", None)), (None, None)
     )
-    events = []
-    if pathway is not None and template is not None:
-        events = [
-            {"event": event, "note": service.decrypt_note(event), "step": _step_title(template, event.step)}
-            for event in reversed(pathway.events)
-        ]
+    events = _history(pathway, template) if pathway is not None and template is not None else []
+    # Closed pathways stay readable to the professionals: their history, outcome and notes.
+    earlier = [
+        (closed, service.template_of(closed), _history(closed, service.template_of(closed)))
+        for closed in service.closed_pathways(db, client.id)
+    ]
     return render_template(
         "pathway/manage.html",
         client=client,
@@ -389,6 +389,8 @@ def _manage(
         template=template,
         steps=timeline(template, pathway, pathway.events) if template and pathway else [],
         events=events,
+        earlier=earlier,
+        outcome_labels=OUTCOME_LABELS,
         forms=forms,
         form=failed_form,
         error=overrides.get("error"),
@@ -396,6 +398,14 @@ def _manage(
         kept=kept is not None,
         open_form=_kept_form_name(kept) or failed,  # shown open: the form brought back, or with errors
     ), status
+
+
+def _history(pathway: Pathway, template: PathwayTemplate) -> list[dict[str, Any]]:
+    """A pathway's events, newest first, with the note opened and the step named."""
+    return [
+        {"event": event, "note": service.decrypt_note(event), "step": _step_title(template, event.step)}
+        for event in reversed(pathway.events)
+    ]
 
 
 def _step_title(template: PathwayTemplate, key: str | None) -> str:

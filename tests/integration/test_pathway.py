@@ -528,3 +528,27 @@ def test_a_change_of_step_is_not_dated_before_the_last_one_but_a_note_may_be(peo
     assert current_version(db, people["client"]) == version
     typed = {"note-note": "Soitettu asiakkaalle.", "note-version": version, **date_parts("note", earlier)}
     assert post(people["adviser"], url + "/note", url, typed).status_code == 302, "a note of an earlier call"
+
+
+def test_the_history_says_what_happened_and_a_closed_pathway_stays_readable(people, db):
+    start(people)
+    url = manage_url(people["client"])
+    version = current_version(db, people["client"])
+    typed = {"skip-step": "health_check_b_statement", "skip-version": version, **today_parts("skip")}
+    assert post(people["adviser"], url + "/skip", url, typed).status_code == 302
+    page = people["adviser"].get(url).get_data(as_text=True)
+    assert "Vaihe ohitettiin: Terveystarkastus ja B-lausunto." in page
+    assert "Polku alkoi vaiheesta: " in page
+    version = current_version(db, people["client"])
+    typed = {"note-note": "Soitettu asiakkaalle.", "note-version": version, **today_parts("note")}
+    assert post(people["adviser"], url + "/note", url, typed).status_code == 302
+    version = current_version(db, people["client"])
+    typed = {"close-outcome": "moved_away", "close-version": version, **today_parts("close")}
+    assert post(people["adviser"], url + "/close", url, typed).status_code == 302
+    after = people["adviser"].get(url).get_data(as_text=True)
+    earlier = after.split("Aiemmat polut")[1]
+    assert "Lopputulos: Muutti pois alueelta" in earlier
+    assert "Polku päätettiin: Muutti pois alueelta." in earlier
+    assert "Muistiinpano vaiheessa: " in earlier
+    assert "Soitettu asiakkaalle." in earlier
+    assert "Aloita polku" in after, "a new pathway can be started beside it"

@@ -1196,3 +1196,22 @@ def test_two_texts_too_long_are_told_apart_in_the_summary_by_their_labels_withou
     message = "Teksti voi olla enintään 1 000 merkkiä pitkä. Lyhennä sitä hieman."
     assert f"Saavutettavuustarpeet: {message}" in summary
     assert "(vapaaehtoinen):" not in summary
+
+
+def test_moving_again_to_the_time_already_moved_to_is_done_not_taken(app, adviser_browser, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    maija = signed_in(app, demo["client_fi"])
+    book_as_client(maija, ids[0])
+    (booking,) = bookings(db)
+    url = f"/appointments/{booking.id}/move/{ids[1]}"
+    stale = maija.get(url).get_data(as_text=True)  # a second tab opens the same move
+    assert post_with_token(maija, url, url, {"modality": "phone", "phone": "040 123 4567"}).status_code == 302
+    again = maija.post(
+        url, data={"csrf_token": csrf_token_from(stale), "modality": "phone", "phone": "040 123 4567"}
+    )
+    assert again.headers["Location"] == f"/appointments/{booking.id}?done=moved"
+    assert "Aikasi on siirretty" in maija.get(again.headers["Location"]).text
+    staff_url = f"/staff/bookings/{booking.id}/move/{ids[1]}"
+    assert adviser_browser.get(staff_url).headers["Location"] == f"/staff/bookings/{booking.id}?saved=moved"
+    assert bookings(db)[0].sequence == 1, "moved once"

@@ -323,7 +323,7 @@ def test_two_advisers_marking_reviewed_from_stale_pages_the_second_is_told_the_f
     assert "Vastaukset on merkitty tarkistetuiksi." in adviser.get(marked.headers["Location"]).text
     told = decide(other, theirs, "reviewed")
     assert told.status_code == 409
-    assert "Toinen ammattilainen muutti tarkistusta" in told.get_data(as_text=True)
+    assert "Tarkistusta muutettiin sillä aikaa, kun sivu oli sinulla auki, toisessa ikkunassa" in told.text
     assert "Tarkistanut Riikka Rantanen" in told.get_data(as_text=True)
     db.expire_all()
     kept = db.get(QuestionnaireResponse, response.id)

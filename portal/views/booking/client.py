@@ -178,6 +178,9 @@ def move_confirm(booking_id: int, slot_id: int) -> Page:
     slot = slot_or_404(slot_id)
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind)
+    if booking.status == "booked" and booking.slot_id == slot.id:
+        # Moved to this very time already (in another tab, or sent twice): done, not "taken".
+        return redirect(url_for("booking.detail", booking_id=booking.id, done="moved"))
     times = url_for("booking.move", booking_id=booking.id) + "/"
     # As when booking: the way of meeting and number chosen for a time just taken come back.
     form, kept = form_or_kept(MoveForm, data={"modality": booking.modality} if not request.form else None)

@@ -411,6 +411,9 @@ def staff_move_confirm(booking_id: int, slot_id: int) -> Page:
     slot = slot_or_404(slot_id)
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind)
+    if booking.status == "booked" and booking.slot_id == slot.id:
+        # Moved to this very time already (in another tab, or sent twice): done, not "taken".
+        return redirect(url_for("booking.staff_booking", booking_id=booking.id, saved="moved"))
     times = url_for("booking.staff_move", booking_id=booking.id) + "/"
     chosen = {"modality": booking.modality} if not request.form else None
     form, kept = form_or_kept(StaffMoveForm, data=chosen)

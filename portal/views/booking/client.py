@@ -178,7 +178,7 @@ def move_confirm(booking_id: int, slot_id: int) -> Page:
     slot = slot_or_404(slot_id)
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind)
-    if booking.status == "booked" and booking.slot_id == slot.id:
+    if booking.status == "booked" and booking.slot_id == slot.id and not service.cutoff_passed(booking):
         # Moved to this very time already (in another tab, or sent twice): done, not "taken".
         return redirect(url_for("booking.detail", booking_id=booking.id, done="moved"))
     times = url_for("booking.move", booking_id=booking.id) + "/"

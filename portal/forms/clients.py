@@ -12,9 +12,6 @@ from portal.i18n import lazy_gettext as _l
 
 
 class ClientSearchForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search changes nothing
-
     q = StringField(
         _l("Search by name or personal identity code"),
         validators=[Length(max=100, message=messages.SEARCH_TOO_LONG)],

@@ -289,9 +289,6 @@ class ReviewForm(FlaskForm):
 
 
 class QueueFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET filter changes nothing
-
     show = RadioField(
         _l("Show"),
         choices=[

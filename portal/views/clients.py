@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -18,7 +18,7 @@ from portal.models import Client, Role, StaffRole, StaffUser
 from portal.services import clients as client_service
 from portal.services.counting import Listing, count_params, counted
 from portal.urls import page_number
-from portal.views import panels
+from portal.views import list_search, panels
 
 bp = Blueprint("clients", __name__, url_prefix="/staff/clients")
 roles_only(bp, Role.ADVISER, Role.STAFF)
@@ -41,16 +41,23 @@ def client_for_staff_or_404(client_id: int) -> Client:
     return client
 
 
+@bp.post("")
+def search_clients() -> str | tuple[str, int] | Response:
+    """A search sent from the list; its term is kept in the session (portal.views.list_search)."""
+    form = ClientSearchForm()
+    if not form.validate():
+        # The search with its error and no list: the whole list under it would read as what was found.
+        return render_template("clients/list.html", form=form), 422
+    return list_search.remember_and_show("clients", (form.q.data or "").strip(), "clients.my_clients")
+
+
 @bp.get("")
 def my_clients() -> str | tuple[str, int]:
     db = get_db()
     staff = current_staff()
-    form = ClientSearchForm(request.args)
-    if not form.validate():
-        # The search with its error and no list: the whole list under it would read as what was found.
-        return render_template("clients/list.html", form=form), 422
+    term = list_search.recalled("clients")
+    form = ClientSearchForm(formdata=None, data={"q": term})
     query = client_service.assigned_clients(staff)
-    term = (form.q.data or "").strip()
     if term:
         if hetu.is_valid(term, allow_test_codes=True):
             query = query.where(Client.hetu_hash == hetu.lookup(hetu.normalise(term)))

@@ -13,6 +13,10 @@ NOT_A_CLIENT_OF_MINE = {
 
 RULES: Rules = {
     ("GET", "clients.my_clients"): ("/staff/clients", ADVISER_AND_STAFF),
+    ("POST", "clients.search_clients"): (
+        "/staff/clients",
+        {"anonymous": 401, "client": 403, "other_client": 403, "adviser": 303, "staff": 303, "admin": 403},
+    ),
     ("GET", "clients.find"): ("/staff/clients/find", ADVISER_AND_STAFF),
     ("POST", "clients.find"): (
         "/staff/clients/find",

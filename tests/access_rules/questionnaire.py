@@ -33,6 +33,10 @@ RULES: Rules = {
     ("GET", "questionnaire.done"): ("/questionnaires/999999/done", NOT_MY_ANSWERS),
     ("GET", "questionnaire.view"): ("/questionnaires/999999/view", NOT_MY_ANSWERS),
     ("GET", "questionnaire.review_queue"): ("/staff/questionnaires", ADVISER_AND_STAFF),
+    ("POST", "questionnaire.search_queue"): (
+        "/staff/questionnaires",
+        {"anonymous": 401, "client": 403, "other_client": 403, "adviser": 303, "staff": 303, "admin": 403},
+    ),
     ("GET", "questionnaire.review"): ("/staff/questionnaires/999999", NOT_MY_CLIENT),
     ("POST", "questionnaire.add_note"): ("/staff/questionnaires/999999/notes", NOT_MY_CLIENT_POST),
     ("POST", "questionnaire.mark_reviewed"): ("/staff/questionnaires/999999/reviewed", NOT_MY_CLIENT_POST),

@@ -95,6 +95,9 @@ POST_ONLY = {
     "auth.keep_typed": ("client", "/session/keep", "/home"),
     "devidp.token": ("anonymous", "/dev-idp/ftn/token", "/"),
     "booking.offer": ("adviser", "/staff/booking/clients/{client}/offer", "/staff/clients/{client}"),
+    # A list's search is posted to the list's own address, which also answers GET.
+    "clients.search_clients": ("adviser", "/staff/clients", "/staff/clients"),
+    "questionnaire.search_queue": ("adviser", "/staff/questionnaires", "/staff/questionnaires"),
     "booking.outcome": ("adviser", "/staff/bookings/{booking}/outcome", "/staff/bookings/{booking}"),
     "booking.video_link": ("adviser", "/staff/bookings/{booking}/video-link", "/staff/bookings/{booking}"),
     "booking.staff_call_number": ("adviser", "/staff/bookings/{booking}/number", "/staff/bookings/{booking}"),

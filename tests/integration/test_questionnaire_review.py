@@ -24,6 +24,7 @@ from tests.conftest import (
     lists_logged,
     login_as,
     post_form,
+    searched,
     switch_to_swedish_on,
 )
 from tests.integration.questionnaire_helpers import (
@@ -108,11 +109,9 @@ def test_the_queue_filters_and_shows_only_the_advisers_own_clients(app, db, demo
     assert f"/staff/questionnaires/{mine.id}" not in adviser.get(
         "/staff/questionnaires?show=reviewed"
     ).get_data(as_text=True)
-    assert f"/staff/questionnaires/{mine.id}" in adviser.get("/staff/questionnaires?q=meik").get_data(
-        as_text=True
-    )
-    assert f"/staff/questionnaires/{mine.id}" not in adviser.get("/staff/questionnaires?q=virtanen").get_data(
-        as_text=True
+    assert f"/staff/questionnaires/{mine.id}" in searched(adviser, "/staff/questionnaires", "meik").text
+    assert (
+        f"/staff/questionnaires/{mine.id}" not in searched(adviser, "/staff/questionnaires", "virtanen").text
     )
 
 
@@ -183,7 +182,7 @@ def test_beyond_the_count_limit_the_queue_says_more_than_and_pages_on_while_ther
     assert "Edellinen sivu" in second
     assert "Seuraava sivu" not in second  # the last answers: no next page
     # A filter with fewer answers than the limit is counted exactly.
-    few = adviser.get("/staff/questionnaires?show=all&q=Raja0").get_data(as_text=True)
+    few = searched(adviser, "/staff/questionnaires", "Raja0", show="all").get_data(as_text=True)
     assert "10 vastausta" in few
     assert "Yli" not in few
     assert "Sivu" not in few

@@ -23,6 +23,7 @@ from portal.services import questionnaire as service
 from portal.services.outbox import client_channels
 from portal.services.reads import by_id
 from portal.urls import page_number
+from portal.views import list_search
 from portal.views.clients import client_for_staff_or_404
 from portal.views.questionnaire import answers as shown_answers
 from portal.views.questionnaire import bp
@@ -44,14 +45,22 @@ def response_for_staff_or_404(response_id: int) -> QuestionnaireResponse:
     return response
 
 
-@bp.get("/staff/questionnaires")
-def review_queue() -> View:
-    db = get_db()
-    form = QueueFilterForm(request.args)
+@bp.post("/staff/questionnaires")
+def search_queue() -> View:
+    """The filter sent: which answers in the address, a name searched for in the session only."""
+    form = QueueFilterForm()
     if not form.validate():
         # The filter with its error and no answers: all of them under it would read as what was found.
         return render_template("questionnaire/queue.html", form=form), 422
     term = (form.q.data or "").strip()
+    return list_search.remember_and_show("queue", term, "questionnaire.review_queue", show=form.shown())
+
+
+@bp.get("/staff/questionnaires")
+def review_queue() -> View:
+    db = get_db()
+    term = list_search.recalled("queue")
+    form = QueueFilterForm(formdata=None, data={"show": request.args.get("show", "all"), "q": term})
     show = form.shown()
     page = page_number()
     listing = service.review_queue(db, current_staff(), show=show, term=term, page=page, page_size=PAGE_SIZE)

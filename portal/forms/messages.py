@@ -34,7 +34,12 @@ DATE_IN_FUTURE = _l("The date cannot be in the future. Enter today or an earlier
 PATHWAY_DATE_BEFORE_LAST_STEP = _l(
     "The date cannot be before the last change of step on %(date)s. Enter that day or a later one."
 )
-PATHWAY_DATE_BEFORE_START = _l("The date cannot be before the pathway began on %(began)s.")
+PATHWAY_START_BEFORE_LAST_CLOSE = _l(
+    "The date cannot be before the previous pathway closed on %(date)s. Enter that day or a later one."
+)
+PATHWAY_DATE_BEFORE_START = _l(
+    "The date cannot be before the pathway began on %(began)s. Enter that day or a later one."
+)
 PATHWAY_START_TOO_EARLY = _l("The start date can be at most two years ago.")
 PHONE_INVALID = _l("Enter a mobile phone number, for example 040 123 4567 or +358 40 123 4567.")
 CHOOSE_CHANNEL = _l("Choose how you want to be told about new things in Polku.")

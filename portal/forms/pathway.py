@@ -67,10 +67,17 @@ class StartPathwayForm(NoteFields):
     template = RadioField(_l("Pathway"), validators=[InputRequired(message=messages.CHOOSE_PATHWAY)])
     effective_on = _date()
 
+    def __init__(self, *args: Any, not_before: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.not_before = not_before  # the day the client's previous pathway closed, if any
+
     def validate_effective_on(self, field: DatePartsField) -> None:
         _not_in_future(field)
         if field.data is not None and field.data < today() - EARLIEST_START:
             raise ValidationError(str(messages.PATHWAY_START_TOO_EARLY))
+        if field.data is not None and self.not_before is not None and field.data < self.not_before:
+            closed = local_date(self.not_before, "d.M.yyyy")
+            raise ValidationError(str(messages.PATHWAY_START_BEFORE_LAST_CLOSE) % {"date": closed})
 
 
 class VersionedForm(NoteFields):

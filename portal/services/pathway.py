@@ -7,7 +7,7 @@ from datetime import date
 from functools import cache
 from typing import Any, Protocol, cast
 
-from sqlalchemy import CursorResult, Select, bindparam, select, update
+from sqlalchemy import CursorResult, Select, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -83,6 +83,31 @@ def closed_pathways(db: Session, client_id: int) -> list[Pathway]:
             .where(Pathway.client_id == client_id, Pathway.status == in_text(PathwayStatus.CLOSED))
             .order_by(Pathway.closed_at.desc(), Pathway.id.desc())
         )
+    )
+
+
+def given_dates(db: Session, pathway_ids: list[int]) -> dict[int, dict[str, date]]:
+    """Each pathway's start and close as dated by the professional ({"started": d, "closed": d}):
+    the record's own times are when they were written, which may be days later."""
+    dates: dict[int, dict[str, date]] = {pathway_id: {} for pathway_id in pathway_ids}
+    if pathway_ids:
+        rows = db.execute(
+            select(PathwayEvent.pathway_id, PathwayEvent.kind, PathwayEvent.effective_on).where(
+                PathwayEvent.pathway_id.in_(pathway_ids),
+                PathwayEvent.kind.in_((EventKind.STARTED.value, EventKind.CLOSED.value)),
+            )
+        )
+        for pathway_id, kind, effective_on in rows:
+            dates[pathway_id][kind] = effective_on
+    return dates
+
+
+def last_closed_on(db: Session, client_id: int) -> date | None:
+    """The date the client's latest pathway was closed on, as given: a new one begins no earlier."""
+    return db.scalar(
+        select(func.max(PathwayEvent.effective_on))
+        .join(Pathway, Pathway.id == PathwayEvent.pathway_id)
+        .where(Pathway.client_id == client_id, PathwayEvent.kind == EventKind.CLOSED.value)
     )
 
 

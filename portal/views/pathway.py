@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import cache
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from sqlalchemy import ColumnElement, Select, bindparam, select
@@ -191,9 +191,24 @@ def client_history(template: PathwayTemplate, events: Sequence[EventLine]) -> li
             "step": template.step(event.step) if event.step in keys else None,
             "note": service.open_note(event.note_encrypted) if event.note_for_client else "",
         }
-        for event in reversed(events)
+        for event in in_date_order(events, newest_first=True)
         if event.visible_to_client
     ]
+
+
+class Dated(Protocol):
+    @property
+    def effective_on(self) -> date: ...
+
+
+D = TypeVar("D", bound=Dated)
+
+
+def in_date_order(events: Sequence[D], *, newest_first: bool = False) -> list[D]:
+    """Events by the date each change was given, those of one day in the order they were made: a
+    note or a change dated earlier takes its place in the history, not the top."""
+    ordered = sorted(events, key=lambda event: event.effective_on)  # stable: id order within a day
+    return ordered[::-1] if newest_first else ordered
 
 
 def professionals_of(db: Session, client_id: int) -> list[Any]:
@@ -285,7 +300,12 @@ def client_pathway() -> str:
     pathways = _pathways(db, client.id)
     active = next((p for p in pathways if p.status == PathwayStatus.ACTIVE), None)
     shown = active or (pathways[0] if pathways else None)
-    context: dict[str, Any] = {"pathway": shown, "past": [p for p in pathways if p is not shown]}
+    past = [p for p in pathways if p is not shown]
+    context: dict[str, Any] = {
+        "pathway": shown,
+        "past": [(p, service.template_of(p)) for p in past],
+        "dates": service.given_dates(db, [p.id for p in pathways]),
+    }
     if shown is not None:
         template = service.template_of(shown)
         events = _events(db, shown.id)
@@ -315,6 +335,7 @@ def _forms(
     pathway: Pathway | None,
     kept: MultiDict[str, str] | None = None,
     sent: str | None = None,
+    not_before: date | None = None,
 ) -> dict[str, Any]:
     """The page's forms: the one sent in this request (`sent`) filled from it, the one whose fields
     `kept` holds from that (restored_form), and the others as on a page just opened."""
@@ -327,7 +348,7 @@ def _forms(
             return form_class(prefix=name, **bounds)  # Flask-WTF reads the request's form
         return form_class(prefix=name, formdata=kept if name == kept_name else None, **bounds)
 
-    start = made(StartPathwayForm, "start")
+    start = made(StartPathwayForm, "start", not_before=not_before)
     start.template.choices = [
         (key, tpl.title[locale]) for (key, _), tpl in sorted(pathway_content.load_all().items())
     ]
@@ -369,7 +390,8 @@ def _manage(
     db = get_db()
     pathway = service.active_pathway(db, client.id)
     template = service.template_of(pathway) if pathway else None
-    forms = {**_forms(template, pathway, kept, sent), **overrides}
+    closed_on = service.last_closed_on(db, client.id) if pathway is None else None
+    forms = {**_forms(template, pathway, kept, sent, not_before=closed_on), **overrides}
     if overrides.get("error") == "changed" and pathway is not None and sent in forms:
         # The page now shows the pathway as it is: sent again, the change applies to that.
         forms[sent].version.data = str(pathway.version)
@@ -378,10 +400,12 @@ def _manage(
     )
     events = _history(pathway, template) if pathway is not None and template is not None else []
     # Closed pathways stay readable to the professionals: their history, outcome and notes.
+    closed_ones = service.closed_pathways(db, client.id)
     earlier = [
         (closed, service.template_of(closed), _history(closed, service.template_of(closed)))
-        for closed in service.closed_pathways(db, client.id)
+        for closed in closed_ones
     ]
+    dates = service.given_dates(db, [closed.id for closed in closed_ones])
     return render_template(
         "pathway/manage.html",
         client=client,
@@ -390,6 +414,7 @@ def _manage(
         steps=timeline(template, pathway, pathway.events) if template and pathway else [],
         events=events,
         earlier=earlier,
+        dates=dates,
         outcome_labels=OUTCOME_LABELS,
         forms=forms,
         form=failed_form,
@@ -401,11 +426,17 @@ def _manage(
 
 
 def _history(pathway: Pathway, template: PathwayTemplate) -> list[dict[str, Any]]:
-    """A pathway's events, newest first, with the note opened and the step named."""
-    return [
-        {"event": event, "note": service.decrypt_note(event), "step": _step_title(template, event.step)}
-        for event in reversed(pathway.events)
-    ]
+    """A pathway's events, newest first by their dates, with the note opened and the step named: a
+    note's step is the one the pathway was at on the note's date, which may be before a later move."""
+    lines, at = [], None
+    for event in in_date_order(pathway.events):
+        if event.kind in (EventKind.STARTED, EventKind.MOVED):
+            at = event.step
+        step = at if event.kind == EventKind.NOTE else event.step
+        lines.append(
+            {"event": event, "note": service.decrypt_note(event), "step": _step_title(template, step)}
+        )
+    return lines[::-1]
 
 
 def _step_title(template: PathwayTemplate, key: str | None) -> str:
@@ -446,7 +477,7 @@ def _refused(client: Client, reason: str, sent: str) -> tuple[str, int]:
 @keeps_typed_for("pathway.manage")
 def start(client_id: int) -> Response | tuple[str, int]:
     client = _staff_only(client_id)
-    form = _forms(None, None, sent="start")["start"]
+    form = _forms(None, None, sent="start", not_before=service.last_closed_on(get_db(), client.id))["start"]
     if not form.validate_on_submit():
         return _manage(client, 422, start=form)
     try:

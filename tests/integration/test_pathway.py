@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.i18n import today
+from portal.i18n import local_date, today
 from portal.models import AccessLogEntry, OutboxMessage, Pathway, PathwayEvent
 from portal.services.audit import SYSTEM
 from portal.services.clients import assign
@@ -382,7 +382,10 @@ def test_a_move_cannot_be_dated_before_the_pathway_began(people, db):
     response = move_on(people, db, date(1900, 1, 1))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    message = f"Päivämäärä ei voi olla aiempi kuin polun alkamispäivä {began.day}.{began.month}.{began.year}."
+    message = (
+        f"Päivämäärä ei voi olla aiempi kuin polun alkamispäivä {began.day}.{began.month}.{began.year}. "
+        "Kirjoita se päivä tai myöhempi päivä."
+    )
     assert field_error(page, "move-effective_on") == message
     assert f'href="#move-effective_on-day">{message}</a>' in error_summary_of(page)
     assert current_version(db, people["client"]) == version
@@ -396,7 +399,8 @@ def test_the_swedish_adviser_reads_why_a_date_is_refused_in_swedish(people, db):
     people["adviser"].set_cookie("polku_lang", "sv")
     early = move_on(people, db, began - timedelta(days=1)).get_data(as_text=True)
     assert field_error(early, "move-effective_on") == (
-        f"Datumet kan inte vara tidigare än den dag stigen började, {began.day}.{began.month}.{began.year}."
+        f"Datumet kan inte vara tidigare än den dag stigen började, {began.day}.{began.month}.{began.year}. "
+        "Skriv den dagen eller en senare dag."
     )
     late = move_on(people, db, date(3000, 1, 1)).get_data(as_text=True)
     assert field_error(late, "move-effective_on") == (
@@ -552,3 +556,42 @@ def test_the_history_says_what_happened_and_a_closed_pathway_stays_readable(peop
     assert "Muistiinpano vaiheessa: " in earlier
     assert "Soitettu asiakkaalle." in earlier
     assert "Aloita polku" in after, "a new pathway can be started beside it"
+
+
+def test_the_history_is_in_date_order_and_the_dates_shown_are_those_given(people, db):
+    def on(days_ago):
+        day = today() - timedelta(days=days_ago)
+        return day, f"{day.day}.{day.month}.{day.year}"
+
+    start(people, on=on(40)[0])
+    url = manage_url(people["client"])
+    assert move_on(people, db, on(10)[0]).status_code == 302
+    typed = {"note-note": "Soitettu.", "note-version": current_version(db, people["client"])}
+    assert (
+        post(people["adviser"], url + "/note", url, {**typed, **date_parts("note", on(20)[0])}).status_code
+        == 302
+    )
+    history = people["adviser"].get(url).get_data(as_text=True).split('<ul class="history">')[1]
+    moved, noted, started = (
+        history.index("Siirryttiin vaiheeseen"),
+        history.index("Muistiinpano"),
+        history.index("Polku alkoi"),
+    )
+    assert moved < noted < started, "newest first by the dates given, not by when they were written"
+    assert "Muistiinpano vaiheessa: Ohjaus TYM-palveluun." in history, "the step on the note's date"
+    typed = {"close-outcome": "moved_away", "close-version": current_version(db, people["client"])}
+    assert (
+        post(people["adviser"], url + "/close", url, {**typed, **date_parts("close", on(5)[0])}).status_code
+        == 302
+    )
+    closed_day = local_date(on(5)[0])
+    assert f"päätetty {closed_day}" in people["adviser"].get(url).get_data(as_text=True)
+    client_page = people["maija"].get("/pathway").get_data(as_text=True)
+    assert f"Tämä polku päättyi {closed_day}. Lopputulos: Muutti pois alueelta." in client_page
+    early = start(people, on=on(6)[0])
+    assert early.status_code == 422
+    message = f"Päivämäärä ei voi olla aiempi kuin edellisen polun päättymispäivä {on(5)[1]}."
+    assert message in early.get_data(as_text=True)
+    assert start(people, on=on(5)[0]).status_code == 302
+    earlier = people["maija"].get("/pathway").get_data(as_text=True).split("Aiemmat polut")[1]
+    assert f"{local_date(on(40)[0])} – {closed_day}. Lopputulos: Muutti pois alueelta" in earlier

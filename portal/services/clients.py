@@ -52,7 +52,7 @@ def name_matches(term: str) -> ColumnElement[bool]:
     """Whether a client's name contains what was typed, in any case and with or without accents, in
     either order ("salin", "Šalin Veeti" and "veeti šalin" all find Veeti Šalin). A % or _ typed is
     a character to find, not a LIKE wildcard."""
-    return Client.search_name.contains(" ".join(folded(term).split()), autoescape=True)
+    return Client.search_name.contains(folded(term), autoescape=True)
 
 
 def assigned_page(db: Session, staff: StaffUser, *, limit: int, offset: int) -> list[Client]:

@@ -197,6 +197,16 @@ def test_the_check_page_says_when_the_same_consent_is_already_waiting_and_offers
     assert f'href="/staff/consents/requests/{first}">Avaa pyyntö</a>' in page
     assert ">Lähetä pyyntö</button>" not in page
     assert count(db, ConsentRequest) == 1
+    # A professional not yet working with the client is told too, without a link they could not open.
+    riikka = app.test_client()
+    login_as(app, riikka, demo["adviser"])
+    theirs = post_form(
+        riikka, "/staff/consents/new", {"hetu": "240600A903E", "template": TYM, **due_fields(today())}
+    )
+    told = theirs.get_data(as_text=True)
+    assert "Asiakkaalla on jo tästä suostumuksesta pyyntö, joka odottaa vastausta." in told
+    assert ">Lähetä pyyntö</button>" not in told
+    assert f'href="/staff/consents/requests/{first}"' not in told
 
 
 def test_a_cancelled_request_can_be_sent_again(app, db, demo, staff_browser):

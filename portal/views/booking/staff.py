@@ -298,11 +298,12 @@ def video_link(booking_id: int) -> Page:
     form = VideoLinkForm()
     if not form.validate():
         return _staff_booking_page(booking, video_form=form), 422
+    had_link, link = bool(booking.video_url), (form.video_url.data or "").strip()
     try:
-        service.set_video_link(get_db(), current_actor(), booking, (form.video_url.data or "").strip())
+        service.set_video_link(get_db(), current_actor(), booking, link)
     except service.BookingRefused as error:
         return refused(error)
-    saved = "link" if (form.video_url.data or "").strip() else "link-removed"
+    saved = "link" if link else "link-removed" if had_link else None
     return redirect(url_for("booking.staff_booking", booking_id=booking.id, saved=saved))
 
 

@@ -140,7 +140,7 @@ def _confirm_recipient(form: IssueByHetuForm) -> str:
         form=form,
         client=client,
         mine=mine,
-        waiting=waiting if mine else None,
+        waiting=waiting,
         can_notify=client is not None and consent_service.can_be_notified(client),
         template=latest(key),
         hetu=hetu.normalise(form.hetu.data or ""),

@@ -90,7 +90,7 @@ def given_dates(db: Session, pathway_ids: list[int]) -> dict[int, dict[str, date
     """Each pathway's start and close as dated by the professional ({"started": d, "closed": d}):
     the record's own times are when they were written, which may be days later."""
     dates: dict[int, dict[str, date]] = {pathway_id: {} for pathway_id in pathway_ids}
-    if pathway_ids:
+    if pathway_ids:  # no query for none
         rows = db.execute(
             select(PathwayEvent.pathway_id, PathwayEvent.kind, PathwayEvent.effective_on).where(
                 PathwayEvent.pathway_id.in_(pathway_ids),

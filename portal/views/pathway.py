@@ -304,7 +304,10 @@ def client_pathway() -> str:
     context: dict[str, Any] = {
         "pathway": shown,
         "past": [(p, service.template_of(p)) for p in past],
-        "dates": service.given_dates(db, [p.id for p in pathways]),
+        # The dates as given, for what is shown ended (most visits show only an active pathway).
+        "dates": service.given_dates(
+            db, [p.id for p in past] + ([shown.id] if shown is not None and shown is not active else [])
+        ),
     }
     if shown is not None:
         template = service.template_of(shown)

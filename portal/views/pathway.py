@@ -164,7 +164,8 @@ class Happened(Protocol):
 
 
 def timeline(template: PathwayTemplate, pathway: OnStep, events: Iterable[Happened]) -> list[dict[str, Any]]:
-    """Each step with its state: done, current, skipped or coming."""
+    """Each step with its state: done, current, skipped or coming; on a closed pathway the steps
+    after the last one were not reached ("not_reached"), not coming."""
     skipped = {event.step for event in events if event.kind == EventKind.SKIPPED}
     keys = [step.key for step in template.steps]
     current = keys.index(pathway.current_step) if pathway.current_step in keys else 0
@@ -178,7 +179,7 @@ def timeline(template: PathwayTemplate, pathway: OnStep, events: Iterable[Happen
         elif index == current:
             state = "current"
         else:
-            state = "coming"
+            state = "not_reached" if closed else "coming"
         rows.append({"step": step, "state": state})
     return rows
 

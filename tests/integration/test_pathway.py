@@ -588,6 +588,8 @@ def test_the_history_is_in_date_order_and_the_dates_shown_are_those_given(people
     assert f"päätetty {closed_day}" in people["adviser"].get(url).get_data(as_text=True)
     client_page = people["maija"].get("/pathway").get_data(as_text=True)
     assert f"Tämä polku päättyi {closed_day}. Lopputulos: Muutti pois alueelta." in client_page
+    assert "Ei toteutunut" in client_page, "the steps after the last were not reached"
+    assert "Tulossa" not in client_page
     early = start(people, on=on(6)[0])
     assert early.status_code == 422
     message = f"Päivämäärä ei voi olla aiempi kuin edellisen polun päättymispäivä {on(5)[1]}."

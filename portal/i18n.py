@@ -53,7 +53,7 @@ def _babel(language: str) -> Locale:
 
 @cache
 def _formats(language: str) -> Locale:
-    """The locale whose conventions dates and numbers are written in: the language as used in Finland."""
+    """The locale whose conventions dates and times are written in: the language as used in Finland."""
     return Locale.parse(FORMAT_LOCALES.get(language, language))
 
 

@@ -41,7 +41,7 @@ from portal.services.consent_status import (
     template_of,
     today,
 )
-from portal.services.outbox import client_channels, enqueue, notify_client
+from portal.services.outbox import enqueue, notify_client
 
 REMINDER_INTERVAL = timedelta(days=1)
 # Encryption contexts of the free text a consent request carries.
@@ -153,10 +153,6 @@ def _notify_client(db: Session, client: Client, request: ConsentRequest, key: st
         idempotency_key=key,
     )
     return bool(queued)
-
-
-def can_be_notified(client: Client) -> bool:
-    return bool(client_channels(client))
 
 
 # --- Staff ---------------------------------------------------------------------------------------------

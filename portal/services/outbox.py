@@ -269,7 +269,13 @@ def describe_error(error: BaseException) -> str:
     return f"{name} {code}" if code is not None else name
 
 
-def client_channels(client: Client) -> list[tuple[str, str]]:
+def gets_messages(client: Client) -> bool:
+    """Whether Polku can tell the client anything: a channel they chose, with its address. Pages say
+    "we sent you a message" or "tell them yourself" by this."""
+    return bool(_channels(client))
+
+
+def _channels(client: Client) -> list[tuple[str, str]]:
     """Where messages to the client go: the channels they chose that have an address."""
     channels = []
     if client.notify_by in ("email", "both") and client.email:
@@ -290,7 +296,7 @@ def notify_client(
 ) -> list[OutboxMessage]:
     """Queue a message on each channel the client chose, in their language; the caller commits."""
     queued = []
-    for channel, recipient in client_channels(client):
+    for channel, recipient in _channels(client):
         message = enqueue(
             db,
             channel=channel,

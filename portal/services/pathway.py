@@ -117,6 +117,13 @@ def began_on(pathway: Pathway) -> date:
     return next(started, pathway.started_at.astimezone(HELSINKI).date())
 
 
+def closed_on(pathway: Pathway) -> date | None:
+    """The day a closed pathway ended, as its close was dated (the record's closed_at is when it was
+    written down)."""
+    closed = (event.effective_on for event in pathway.events if event.kind == EventKind.CLOSED)
+    return next(closed, pathway.closed_at.astimezone(HELSINKI).date() if pathway.closed_at else None)
+
+
 def last_step_on(pathway: Pathway) -> date:
     """The day of the latest change of step (the start, a move or a skip): a later change of step is
     not dated before it, or the history would read out of order."""

@@ -404,12 +404,10 @@ def _manage(
     )
     events = _history(pathway, template) if pathway is not None and template is not None else []
     # Closed pathways stay readable to the professionals: their history, outcome and notes.
-    closed_ones = service.closed_pathways(db, client.id)
-    earlier = [
-        (closed, service.template_of(closed), _history(closed, service.template_of(closed)))
-        for closed in closed_ones
-    ]
-    dates = service.given_dates(db, [closed.id for closed in closed_ones])
+    earlier = []
+    for closed in service.closed_pathways(db, client.id):
+        followed = service.template_of(closed)
+        earlier.append((closed, service.closed_on(closed), followed, _history(closed, followed)))
     return render_template(
         "pathway/manage.html",
         client=client,
@@ -418,7 +416,6 @@ def _manage(
         steps=timeline(template, pathway, pathway.events) if template and pathway else [],
         events=events,
         earlier=earlier,
-        dates=dates,
         outcome_labels=OUTCOME_LABELS,
         forms=forms,
         form=failed_form,

@@ -25,7 +25,7 @@ from portal.models.base import utcnow
 from portal.services.booking import bookings as service
 from portal.services.booking.ics import calendar_file
 from portal.services.booking.queries import bookable_types, booking_lines, upcoming
-from portal.services.outbox import client_channels
+from portal.services.outbox import gets_messages
 from portal.services.reads import by_id
 from portal.views.booking import bp
 from portal.views.booking.common import (
@@ -142,7 +142,7 @@ def detail(booking_id: int) -> str:
         cutoff_passed=service.cutoff_passed(booking),
         ended=booking.ends_at <= utcnow(),
         done=request.args.get("done"),
-        messaged=bool(client_channels(current_client())),
+        messaged=gets_messages(current_client()),
         interpreter=service.interpreter_language(booking),
         reason=service.cancel_reason(booking),
     )

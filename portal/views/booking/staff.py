@@ -37,7 +37,7 @@ from portal.services.booking import availability
 from portal.services.booking import bookings as service
 from portal.services.booking.queries import schedule as schedule_rows
 from portal.services.booking.times import dates, local_date, week_start
-from portal.services.outbox import client_channels
+from portal.services.outbox import gets_messages
 from portal.services.reads import by_id
 from portal.views.booking import bp
 from portal.views.booking.common import (
@@ -264,7 +264,7 @@ def staff_cancel(booking_id: int) -> Page:
         "booking": booking,
         "kind": kind,
         "form": form,
-        "can_notify": bool(client_channels(booking.client)),
+        "can_notify": gets_messages(booking.client),
     }
     if not form.is_submitted():
         return render_template("booking/staff_cancel.html", kept=kept, **page)

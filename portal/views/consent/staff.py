@@ -12,7 +12,6 @@ from portal.content.consents import ConsentTemplate, latest, load_all
 from portal.db import get_db
 from portal.forms.consent import IssueByHetuForm, IssueForm
 from portal.i18n import current_locale
-from portal.identity import hetu
 from portal.identity.access import current_staff, form_shown_on, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.identity.keys import portal_keys
@@ -33,6 +32,7 @@ from portal.services.consent_status import (
     template_of,
     today,
 )
+from portal.services.outbox import gets_messages
 from portal.views.clients import client_for_staff_or_404
 from portal.views.consent import bp, professionals_only
 
@@ -141,9 +141,8 @@ def _confirm_recipient(form: IssueByHetuForm) -> str:
         client=client,
         mine=mine,
         waiting=waiting,
-        can_notify=client is not None and consent_service.can_be_notified(client),
+        can_notify=client is not None and gets_messages(client),
         template=latest(key),
-        hetu=hetu.normalise(form.hetu.data or ""),
     )
 
 
@@ -153,7 +152,7 @@ def _confirm_recipient(form: IssueByHetuForm) -> str:
 def new_request_for_client(client_id: int) -> Page:
     client = client_for_staff_or_404(client_id)
     form, kept = _issue_form(IssueForm)
-    page = {"form": form, "client": client, "can_notify": consent_service.can_be_notified(client)}
+    page = {"form": form, "client": client, "can_notify": gets_messages(client)}
     if not form.is_submitted():
         return render_template("consent/new_request.html", kept=kept, **page)
     if not form.validate():
@@ -202,7 +201,7 @@ def staff_request(request_id: int) -> str:
         message=consent_service.request_message(consent),
         events=[(event, consent_service.event_reason(event)) for event in events],
         notice=request.args.get("notice"),
-        can_notify=consent_service.can_be_notified(consent.client),
+        can_notify=gets_messages(consent.client),
     )
 
 

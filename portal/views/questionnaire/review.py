@@ -20,7 +20,7 @@ from portal.identity.kept_forms import form_or_kept
 from portal.models import QuestionnaireResponse, ReviewNote, StaffUser
 from portal.services import clients as client_service
 from portal.services import questionnaire as service
-from portal.services.outbox import client_channels
+from portal.services.outbox import gets_messages
 from portal.services.reads import by_id
 from portal.urls import page_number
 from portal.views import list_search
@@ -202,7 +202,7 @@ def assign(client_id: int) -> View:
     if not form.is_submitted() and len(form.questionnaire.choices) == 1:
         form.questionnaire.data = form.questionnaire.choices[0][0]
     page = render_template(
-        "questionnaire/assign.html", client=client, form=form, can_notify=bool(client_channels(client))
+        "questionnaire/assign.html", client=client, form=form, can_notify=gets_messages(client)
     )
     log_view(db, client_id=client.id, object_type="questionnaire_assign")
     return (page, 422) if form.is_submitted() else page

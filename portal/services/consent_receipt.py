@@ -162,7 +162,7 @@ def _summary(
         gettext("Strong electronic identification (%(provider)s) on %(when)s",
                 provider=signature.provider, when=_when(signature.auth_time)),
     )  # fmt: skip
-    pdf.row(gettext("Level of assurance"), _assurance(signature.acr))
+    pdf.row(gettext("Level of assurance"), assurance(signature.acr))
     pdf.row(gettext("Verification code"), format_code(signature.verification_code))
     pdf.ln(1)
     pdf.text_block(
@@ -175,7 +175,7 @@ def _summary(
     )
 
 
-def _assurance(acr: str | None) -> str:
+def assurance(acr: str | None) -> str:
     """The level in words a reader knows from identification services, the provider's value after it."""
     level = {2: gettext("substantial"), 3: gettext("high")}.get(ACR_RANK.get(acr or "", 0))
     if level is None:

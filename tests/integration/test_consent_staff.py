@@ -10,7 +10,15 @@ import pytest
 import time_machine
 from sqlalchemy import event, select, text
 
-from portal.models import AccessLogEntry, Client, ConsentEvent, ConsentRequest, ConsentStatus, OutboxMessage
+from portal.models import (
+    AccessLogEntry,
+    Client,
+    ConsentEvent,
+    ConsentRequest,
+    ConsentSignature,
+    ConsentStatus,
+    OutboxMessage,
+)
 from portal.services.consent import request_message
 from portal.services.consent_status import today
 from tests.conftest import lists_logged, login_as, post_form
@@ -537,3 +545,21 @@ def test_a_reminder_to_a_client_polku_cannot_reach_is_not_said_to_be_sent(app, d
         "Asiakas ei saa viestejä Polusta: hän ei ole antanut sähköpostiosoitetta eikä matkapuhelinnumeroa"
         in page
     )
+
+
+def test_the_evidence_says_in_words_how_the_client_was_identified(app, db, demo, staff_browser):
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    sign(client_browser(app, demo), request_id)
+    signed = select(ConsentSignature.verification_code).where(ConsentSignature.request_id == request_id)
+    code = db.scalar(signed)
+    for language, identified, level in (
+        ("fi", "Vahva sähköinen tunnistautuminen (ftn)", "korotettu (http://ftn.ficora.fi/2017/loa2)"),
+        ("sv", "Stark elektronisk identifiering (ftn)", "väsentlig (http://ftn.ficora.fi/2017/loa2)"),
+    ):
+        staff_browser.get(f"/language/{language}?next=/")
+        evidence = staff_browser.get(f"/staff/consents/requests/{request_id}").get_data(as_text=True)
+        checked = post_form(staff_browser, "/staff/consents/verify", {"code": code}).get_data(as_text=True)
+        for page in (evidence, checked):
+            assert identified in page
+            assert level in page
+            assert "ftn · http" not in page

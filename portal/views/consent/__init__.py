@@ -17,6 +17,7 @@ from portal.content.consents import ConsentTemplate, render_markdown
 from portal.i18n import lazy_gettext as _l
 from portal.identity.access import current_staff
 from portal.models import ConsentEventKind, ConsentSignature, Role
+from portal.services.consent_receipt import assurance
 from portal.services.consent_seal import format_code
 from portal.services.consent_status import Shown
 
@@ -60,6 +61,11 @@ def consent_markdown(text: str) -> Markup:
 @bp.app_template_filter("consent_code")
 def consent_code(code: str) -> str:
     return format_code(code)
+
+
+@bp.app_template_filter("assurance")
+def assurance_words(acr: str | None) -> str:
+    return assurance(acr)
 
 
 @bp.app_template_global("consent_choice_rows")

@@ -23,6 +23,9 @@ from portal.i18n import LOCALES
 
 CONSENTS_DIR = CONTENT_DIR / "consents"
 PARTIES_FILE = CONTENT_DIR / "parties.toml"
+# The professionals' words for titles and labels that speak to the client ("your answers").
+STAFF_WORDS_FILE = CONTENT_DIR / "consent_staff_words.toml"
+STAFF_WORD_KINDS = ("title", "purpose", "category")
 # Events that can end a consent before its months run out; the services know how to detect them.
 VALID_UNTIL_RULES = ("client_relationship_end",)
 
@@ -73,6 +76,7 @@ class Purpose:
     key: str
     label: Texts
     optional: bool
+    label_for_staff: Texts  # said of the client, not to them; not part of the signed text
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class Category:
     description: Texts
     optional: bool
     health: bool
+    label_for_staff: Texts
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class ConsentTemplate:
     key: str
     version: int
     title: Texts
+    title_for_staff: Texts
     summary: Texts
     body: Texts
     parties: tuple[Party, ...]
@@ -267,15 +273,18 @@ _FIELDS = ("key", "version", "title", "summary", "body", "parties", "flow", "pur
            "validity_months", "valid_until_rule", "validity", "refusal", "revocation")  # fmt: skip
 
 
-def _parse(path: Path, registry: Mapping[str, Party], problems: list[str]) -> ConsentTemplate | None:
+def _parse(
+    path: Path, registry: Mapping[str, Party], problems: list[str], staff_words: StaffWords | None = None
+) -> ConsentTemplate | None:
     start = len(problems)
     file = read_versioned_file(path, problems)
     if file is None:
         return None
     file.only(*_FIELDS)
+    words = staff_words if staff_words is not None else StaffWords({}, {}, {})
     parties = _parties(file, registry)
-    purposes = [_purpose(entry) for entry in file.tables("purpose")]
-    categories = [_category(entry) for entry in file.tables("category")]
+    purposes = [_purpose(entry, words) for entry in file.tables("purpose")]
+    categories = [_category(entry, words) for entry in file.tables("category")]
     for kind, items in (("purpose", purposes), ("category", categories)):
         keys = [item.key for item in items]
         for key in sorted({key for key in keys if keys.count(key) > 1}):
@@ -302,10 +311,12 @@ def _parse(path: Path, registry: Mapping[str, Party], problems: list[str]) -> Co
         rule = None
     if months is None and rule is None:
         file.problem("validity missing: give validity_months, valid_until_rule or both")
+    title = file.texts("title")
     template = ConsentTemplate(
         key=str(file.data.get("key")),
         version=int(file.data.get("version") or 0),
-        title=file.texts("title"),
+        title=title,
+        title_for_staff=words.title.get(str(file.data.get("key")), title),
         summary=file.texts("summary"),
         body=file.texts("body"),
         parties=tuple(parties),
@@ -337,20 +348,65 @@ def _parties(file: Reader, registry: Mapping[str, Party]) -> list[Party]:
     return parties
 
 
-def _purpose(entry: Reader) -> Purpose:
+def _purpose(entry: Reader, words: StaffWords) -> Purpose:
     entry.only("key", "label", "optional")
-    return Purpose(entry.key(), entry.texts("label"), entry.flag("optional"))
+    key, label = entry.key(), entry.texts("label")
+    return Purpose(key, label, entry.flag("optional"), words.purpose.get(key, label))
 
 
-def _category(entry: Reader) -> Category:
+def _category(entry: Reader, words: StaffWords) -> Category:
     entry.only("key", "label", "description", "optional", "health")
+    key, label = entry.key(), entry.texts("label")
     return Category(
-        entry.key(),
-        entry.texts("label"),
+        key,
+        label,
         entry.texts("description", required=False),
         entry.flag("optional"),
         entry.flag("health"),
+        words.category.get(key, label),
     )
+
+
+@dataclass(frozen=True)
+class StaffWords:
+    """The professionals' titles and labels by template, purpose and category key (any version)."""
+
+    title: dict[str, Texts]
+    purpose: dict[str, Texts]
+    category: dict[str, Texts]
+
+
+def read_staff_words(path: Path, problems: list[str]) -> StaffWords:
+    """The file's words; a key must name a template, purpose or category, each in fi and sv."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        problems.append(f"{path.name}: {error}")
+        return StaffWords({}, {}, {})
+    file = Reader(data, path.name, problems)
+    file.only(*STAFF_WORD_KINDS)
+    found: dict[str, dict[str, Texts]] = {}
+    for kind in STAFF_WORD_KINDS:
+        table = data.get(kind, {})
+        if not isinstance(table, dict):
+            file.problem(f"{kind} must be a table of keys ([{kind}.<key>])")
+            table = {}
+        found[kind] = {key: Reader(table, f"{path.name}: {kind}", problems).texts(key) for key in table}
+    return StaffWords(found["title"], found["purpose"], found["category"])
+
+
+def _staff_words_used(
+    where: str, words: StaffWords, templates: list[ConsentTemplate], problems: list[str]
+) -> None:
+    # A key no template has is a misspelling: the label it was meant for would stay the client's.
+    known = {
+        "title": {t.key for t in templates},
+        "purpose": {p.key for t in templates for p in t.purposes},
+        "category": {c.key for t in templates for c in t.categories},
+    }
+    for kind, keys in (("title", words.title), ("purpose", words.purpose), ("category", words.category)):
+        for key in sorted(set(keys) - known[kind]):
+            problems.append(f"{where}: {kind} {key!r} is in no consent template")
 
 
 def _flow(entry: Reader, parties: list[Party], categories: list[Category]) -> Flow:
@@ -381,18 +437,25 @@ def load_template(path: Path, registry: Mapping[str, Party] | None = None) -> Co
     return template
 
 
-def check_consents(directory: Path = CONSENTS_DIR, parties_file: Path = PARTIES_FILE) -> list[str]:
-    """Every problem in the party registry and in every template, for `flask content check`."""
+def check_consents(
+    directory: Path = CONSENTS_DIR, parties_file: Path = PARTIES_FILE, words_file: Path | None = None
+) -> list[str]:
+    """Every problem in the party registry, every template and the professionals' words (by default
+    the shipped words with the shipped templates, and none with templates elsewhere)."""
     try:
         registry = read_parties(parties_file)
     except ContentError as error:
         return [str(error)]
     problems: list[str] = []
+    if words_file is None and directory == CONSENTS_DIR:
+        words_file = STAFF_WORDS_FILE
+    words = read_staff_words(words_file, problems) if words_file else StaffWords({}, {}, {})
     paths = sorted(directory.glob("*.toml"))
     if not paths:
         problems.append(f"{directory.name}: no consent templates")
-    for path in paths:
-        _parse(path, registry, problems)
+    templates = [_parse(path, registry, problems, words) for path in paths]
+    if words_file:
+        _staff_words_used(words_file.name, words, [t for t in templates if t is not None], problems)
     return problems
 
 
@@ -401,7 +464,8 @@ def load_all(directory: Path = CONSENTS_DIR) -> dict[tuple[str, int], ConsentTem
     """Every template by (key, version); refuses them all if any one is wrong, as start-up should."""
     registry = load_party_registry()
     problems: list[str] = []
-    templates = [_parse(path, registry, problems) for path in sorted(directory.glob("*.toml"))]
+    words = read_staff_words(STAFF_WORDS_FILE, problems)
+    templates = [_parse(path, registry, problems, words) for path in sorted(directory.glob("*.toml"))]
     if problems or not templates:
         raise ContentError("; ".join(problems) or f"{directory.name}: no consent templates")
     return {(t.key, t.version): t for t in templates if t is not None}

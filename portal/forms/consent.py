@@ -40,7 +40,7 @@ class IssueForm(FlaskForm):
     def __init__(self, *args: Any, templates: list[ConsentTemplate], locale: str, today: date, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.template.choices = [(t.key, t.title[locale]) for t in templates]
+        self.template.choices = [(t.key, t.title_for_staff[locale]) for t in templates]
 
     def validate_due_on(self, field: DatePartsField) -> None:
         if field.data is None:

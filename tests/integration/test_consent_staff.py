@@ -563,3 +563,36 @@ def test_the_evidence_says_in_words_how_the_client_was_identified(app, db, demo,
             assert identified in page
             assert level in page
             assert "ftn · http" not in page
+
+
+def test_professionals_read_the_consent_said_of_the_client_and_the_client_reads_it_said_to_them(
+    app, db, demo, staff_browser
+):
+    anna_lena = demo["client_sv"]
+    request_id = issue(app, db, demo["staff"], anna_lena, template_key="tym_data_exchange")
+    staff_page = f"/staff/consents/requests/{request_id}"
+    for language, said_of, said_to, choice in (
+        ("fi", "Kelan arvio kuntoutustarpeesta ja", "Kelan arvio kuntoutustarpeestasi", "Asiakas valitsee"),
+        ("sv", "FPA:s bedömning av rehabiliteringsbehovet", "FPA:s bedömning av ditt", "Klienten väljer"),
+    ):
+        staff_browser.get(f"/language/{language}?next=/")
+        for page in (staff_page, f"/staff/clients/{anna_lena.id}"):
+            shown = html.unescape(staff_browser.get(page).get_data(as_text=True))
+            assert said_of in shown
+            assert said_to not in shown
+        assert choice in html.unescape(staff_browser.get(staff_page).get_data(as_text=True))
+    client = client_browser(app, demo, "client_sv")
+    client.get("/language/sv?next=/")
+    signing = html.unescape(client.get(f"/consents/{request_id}").get_data(as_text=True))
+    assert "FPA:s bedömning av ditt rehabiliteringsbehov" in signing
+    assert "Du väljer" in signing
+
+    other = issue(app, db, demo["staff"], anna_lena, template_key="questionnaire_to_provider")
+    staff_browser.get("/language/sv?next=/")
+    listed = html.unescape(staff_browser.get("/staff/consents").get_data(as_text=True))
+    assert "Samtycke till att svaren på frågeformuläret lämnas ut" in listed
+    assert "dina svar" not in listed
+    sign(client, other, categories=("rehabilitation_plan_summary",))
+    evidence = html.unescape(staff_browser.get(f"/staff/consents/requests/{other}").get_data(as_text=True))
+    assert "Sammanfattning av rehabiliteringsplanen" in evidence
+    assert "din rehabiliteringsplan" not in evidence

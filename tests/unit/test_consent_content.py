@@ -338,3 +338,30 @@ def test_months_run_to_the_same_day_or_the_end_of_a_shorter_month():
     assert expires_on(latest("tym_data_exchange"), date(2026, 1, 31)) == date(2027, 1, 31)
     assert expires_on(latest("questionnaire_to_provider"), date(2026, 8, 31)) == date(2027, 2, 28)
     assert expires_on(latest("questionnaire_to_provider"), date(2026, 12, 15)) == date(2027, 6, 15)
+
+
+def test_the_professionals_words_say_of_the_client_what_the_template_says_to_them():
+    template = latest("questionnaire_to_provider")
+    answers = template.category("questionnaire_answers")
+    assert answers.label == {"fi": "Esitietokyselyn vastauksesi", "sv": "Dina svar på frågeformuläret"}
+    assert answers.label_for_staff == {"fi": "Esitietokyselyn vastaukset", "sv": "Svaren på frågeformuläret"}
+    assert "dina" not in template.title_for_staff["sv"]
+    # A label the file does not list is the template's own, and the signed text does not change.
+    health = latest("tym_data_exchange").category("health")
+    assert health.label_for_staff == health.label
+    assert "vastauksesi" in rendered_text(template, "fi")
+
+
+def test_the_check_refuses_professionals_words_for_no_template_or_in_one_language(tmp_path):
+    write(tmp_path)
+    words = tmp_path / "elsewhere" / "words.toml"  # not among the templates
+    words.parent.mkdir()
+    words.write_text(
+        '[purpose.typo_purpose]\nfi = "Jotain"\nsv = "Något"\n\n[category.health]\nfi = "Terveystiedot"\n',
+        encoding="utf-8",
+    )
+    problems = check_consents(tmp_path, words_file=words)
+    assert any("purpose 'typo_purpose' is in no consent template" in problem for problem in problems)
+    assert any("category: health.sv is missing" in problem for problem in problems)
+    words.write_text('[category.health]\nfi = "Terveystiedot"\nsv = "Hälsouppgifter"\n', encoding="utf-8")
+    assert check_consents(tmp_path, words_file=words) == []

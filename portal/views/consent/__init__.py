@@ -70,14 +70,25 @@ def assurance_words(acr: str | None) -> str:
 
 @bp.app_template_global("consent_choice_rows")
 def consent_choice_rows(
-    template: ConsentTemplate, signature: ConsentSignature, locale: str
+    template: ConsentTemplate, signature: ConsentSignature, locale: str, for_staff: bool = False
 ) -> list[dict[str, Any]]:
-    """Each purpose, and each optional kind of information, with whether the signature covers it."""
+    """Each purpose, and each optional kind of information, with whether the signature covers it;
+    `for_staff`: in the words said of the client."""
     rows = []
     optional = [c for c in template.categories if c.optional]
+    chosen_purposes, chosen_categories = (
+        signature.choices.get("purposes", []),
+        signature.choices.get("categories", []),
+    )
     for key, label, chosen in [
-        *[(p.key, p.label[locale], signature.choices.get("purposes", [])) for p in template.purposes],
-        *[(c.key, c.label[locale], signature.choices.get("categories", [])) for c in optional],
+        *[
+            (p.key, (p.label_for_staff if for_staff else p.label)[locale], chosen_purposes)
+            for p in template.purposes
+        ],
+        *[
+            (c.key, (c.label_for_staff if for_staff else c.label)[locale], chosen_categories)
+            for c in optional
+        ],
     ]:
         rows.append({"key": label, "value": _l("Included") if key in chosen else _l("Not included")})
     return rows

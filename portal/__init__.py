@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 from flask.templating import Environment
 from jinja2 import StrictUndefined
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
 from portal.parameters import PortalRequest
@@ -90,6 +91,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.urls import RowIdConverter
     from portal.views import register_blueprints
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a load balancer the client's address and https come in its X-Forwarded-* headers:
+        # the access log, the rate limits, HSTS and the sign-in's return address need them.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.url_map.converters["int"] = RowIdConverter  # before any rule that uses it
     db.init_app(app)
     app.session_interface = ServerSessionInterface()

@@ -10,16 +10,18 @@ from sqlalchemy.orm import Session
 
 from portal.identity.access import current_user
 from portal.models import Client, StaffUser
-from portal.services.audit import ANONYMOUS, Actor, record_access, record_access_now, record_accesses
+from portal.services.audit import Actor, record_access, record_access_now, record_accesses
 
 
 def current_actor() -> Actor:
+    """The signed-in person, with the request's address and id for the entries of what they do."""
     user = current_user()
+    ip, sent_id = request.remote_addr, request_id()
     if isinstance(user, StaffUser):
-        return Actor(id=user.id, role=user.role, org=user.organisation)
+        return Actor(user.id, user.role, user.organisation, ip=ip, request_id=sent_id)
     if isinstance(user, Client):
-        return Actor(id=user.id, role="client")
-    return ANONYMOUS
+        return Actor(user.id, "client", ip=ip, request_id=sent_id)
+    return Actor(None, "anonymous", ip=ip, request_id=sent_id)
 
 
 def log_view(
@@ -84,9 +86,4 @@ def request_id() -> str | None:
 
 def _request_fields() -> dict[str, Any]:
     """Who is viewing, from where: the same for every entry of the request."""
-    return {
-        "actor": current_actor(),
-        "action": "view",
-        "request_id": request_id(),
-        "ip": request.remote_addr,
-    }
+    return {"actor": current_actor(), "action": "view"}

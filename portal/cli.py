@@ -135,11 +135,18 @@ def clients_group() -> None:
 
 
 @clients_group.command(
-    "assign", help="Assign a professional (by e-mail) to a client (by personal identity code)."
+    "assign",
+    help="Assign a professional (by e-mail) to a client. The command asks for the client's personal "
+    "identity code, so that it stays out of the shell's history and the list of processes.",
 )
-@click.argument("personal_identity_code")
 @click.argument("email")
-def clients_assign(personal_identity_code: str, email: str) -> None:
+@click.option(
+    "--personal-identity-code",
+    prompt="The client's personal identity code",
+    hide_input=True,
+    help="Asked for when not given; give it here only from a script that reads it from a file.",
+)
+def clients_assign(email: str, personal_identity_code: str) -> None:
     from sqlalchemy import select
 
     from portal.db import get_db

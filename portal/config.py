@@ -43,6 +43,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Accessibility feedback is deleted this many days after it was marked handled.
         "FEEDBACK_KEEP_DAYS": 365,
         "PREFERRED_URL_SCHEME": "http",
+        # How many proxies (load balancer, reverse proxy) stand in front and set X-Forwarded-For,
+        # -Proto and -Host; 0: none, the headers are not believed.
+        "TRUSTED_PROXIES": 0,
         "CONTACT_FILE": None,
         # Extra origins a form may post or redirect to (the identity providers).
         "CSP_FORM_ACTION": [],
@@ -88,14 +91,34 @@ def defaults(instance_path: str) -> dict[str, Any]:
     }
 
 
+ENVIRONMENTS = ("development", "testing", "production")
+# PORTAL_* variables the test and benchmark tools read for themselves: not settings of the portal.
+TOOL_VARIABLES = frozenset({"TEST_DATABASE_URL", "CHROMIUM"})
+# Settings of the extensions that have no default here but may be given.
+EXTENSION_SETTINGS = frozenset({"RATELIMIT_HEADERS_ENABLED", "WTF_CSRF_ENABLED"})
+
+
 def load(app_config: dict[str, Any], overrides: dict[str, Any] | None) -> None:
     """Layer the environment and then explicit overrides over the defaults."""
-    for key, value in os.environ.items():
+    unknown = []
+    for key, value in sorted(os.environ.items()):
         if key.startswith("PORTAL_"):
             name = key.removeprefix("PORTAL_")
+            if name in TOOL_VARIABLES:
+                continue
+            if name not in app_config and name not in TYPES and name not in EXTENSION_SETTINGS:
+                unknown.append(key)  # a misspelt name would otherwise leave its setting as it was
+                continue
             app_config[name] = _parse(name, value, app_config.get(name))
+    if unknown:
+        raise UnsafeConfiguration(f"Unknown settings: {', '.join(unknown)} (see the README's table)")
     if overrides:
         app_config.update(overrides)
+    if app_config["ENV"] not in ENVIRONMENTS:
+        # "Production" or "prod" must not start as development, with its sign-in for anyone.
+        raise UnsafeConfiguration(
+            f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {app_config['ENV']!r}"
+        )
     app_config["TESTING"] = app_config["TESTING"] or app_config["ENV"] == "testing"
     if app_config["DEV_IDP_ENABLED"] is None:
         app_config["DEV_IDP_ENABLED"] = app_config["ENV"] != "production"
@@ -113,7 +136,16 @@ def _is_32_byte_key(value: str) -> bool:
 TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 # Settings whose default (None) does not tell their type.
-TYPES: dict[str, type] = {"DEV_IDP_ENABLED": bool, "WTF_CSRF_TIME_LIMIT": int}
+TYPES: dict[str, type] = {
+    "DEV_IDP_ENABLED": bool,
+    "WTF_CSRF_TIME_LIMIT": int,
+    "SMTP_USERNAME": str,  # "no" or "on" is a user name or a password like any other
+    "SMTP_PASSWORD": str,
+    "OIDC_CONFIG": str,
+    "SIGNING_KEY": str,
+    "ENCRYPTION_KEY": str,
+    "CONTACT_FILE": str,
+}
 
 
 def _parse(name: str, value: str, default: Any) -> Any:
@@ -139,6 +171,8 @@ def _parse(name: str, value: str, default: Any) -> Any:
                 problem = f"PORTAL_{name} must be whole numbers separated by commas"
                 raise UnsafeConfiguration(problem) from None
         return parts
+    if kind is str:
+        return value
     if kind is None and text.lower() in (TRUE_WORDS | FALSE_WORDS) - {"1", "0"}:
         return text.lower() in TRUE_WORDS  # a setting of Flask or an extension that has no default here
     return value
@@ -166,6 +200,15 @@ def check_production(config: dict[str, Any]) -> None:
     ):
         if config[name] == default or not _is_32_byte_key(str(config[name])):
             problems.append(f"PORTAL_{name} must be 32 random bytes in base64 (openssl rand -base64 32)")
+    base_url = str(config.get("PUBLIC_BASE_URL", ""))
+    if not base_url.startswith("https://") or base_url == defaults("")["PUBLIC_BASE_URL"]:
+        problems.append(
+            "PORTAL_PUBLIC_BASE_URL must be the portal's https:// address (links and seals carry it)"
+        )
+    if not (config.get("SMTP_STARTTLS") or config.get("SMTP_SSL")):
+        problems.append("mail must be sent encrypted: PORTAL_SMTP_STARTTLS=true or PORTAL_SMTP_SSL=true")
+    if config.get("DATABASE_ECHO"):
+        problems.append("PORTAL_DATABASE_ECHO must be off: it writes the statements' values to the log")
     for name in ("SIGNING_KEY", "ENCRYPTION_KEY", "OIDC_CONFIG"):
         if not config.get(name):
             problems.append(f"PORTAL_{name} must be set (see the README's production section)")

@@ -102,11 +102,14 @@ MAC_FIELDS = (
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acted, in which role, for which organisation at that moment."""
+    """Who acted, in which role, for which organisation at that moment, and (acting in a request)
+    from which address and in which request: every entry of theirs carries those."""
 
     id: int | None
     role: str
     org: str = ""
+    ip: str | None = None
+    request_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ACTOR_ROLES:
@@ -283,9 +286,9 @@ def record_accesses(db: Session, entries: list[dict[str, Any]]) -> list[dict[str
                 "object_type": fields["object_type"],
                 "object_id": None if object_id is None else str(object_id),
                 "purpose": fields.get("purpose"),
-                "request_id": fields.get("request_id"),
+                "request_id": fields.get("request_id") or actor.request_id,
                 "outcome": fields.get("outcome", "ok"),
-                "ip": fields.get("ip"),
+                "ip": fields.get("ip") or actor.ip,
                 "prev_mac": "",
                 "client_ids": _id_list(fields.get("client_ids")),
             }

@@ -92,6 +92,7 @@ class SigningFacts:
     idp_session: str | None
     ip: str | None
     user_agent: str | None
+    request_id: str | None = None  # the proxy's, for the access log only
 
 
 def client_path(request: ConsentRequest) -> str:
@@ -378,6 +379,7 @@ def sign(
         object_id=request.id,
         client_id=client.id,
         ip=facts.ip,
+        request_id=facts.request_id,
     )
     try:
         db.commit()
@@ -387,13 +389,13 @@ def sign(
     return signature
 
 
-def decline(db: Session, client: Client, request: ConsentRequest, *, reason: str | None) -> None:
-    owned = ConsentRequest.client_id == client.id
+def decline(db: Session, client_actor: Actor, request: ConsentRequest, *, reason: str | None) -> None:
+    """The client's own answer: `client_actor` is the client, whose request it must be."""
+    owned = ConsentRequest.client_id == client_actor.id
     if not _transition(
         db, request, ConsentStatus.PENDING, ConsentStatus.DECLINED, owned, ConsentRequest.due_on >= today()
     ):
         raise _refused(db, request)
-    client_actor = Actor(id=client.id, role="client")
     _event(
         db, request, ConsentEventKind.DECLINED, client_actor, reason_encrypted=_sealed(reason, REASON_CONTEXT)
     )
@@ -403,7 +405,7 @@ def decline(db: Session, client: Client, request: ConsentRequest, *, reason: str
         action="change",
         object_type="consent_request",
         object_id=request.id,
-        client_id=client.id,
+        client_id=request.client_id,
         purpose="declined",
     )
     db.commit()

@@ -89,10 +89,16 @@ def sign_in_staff(
     subject = f"{provider.name}:{provider.claim(verified.claims, 'subject')}"
     email = str(provider.claim(verified.claims, "email") or "").strip().lower()
     staff = db.scalar(select(StaffUser).where(StaffUser.provider_subject == subject))
+    taken = False
     if staff is None and email:
+        # The e-mail claim links an account an admin made ahead (users grant) to its first sign-in,
+        # once. An account already bound to another identity is never rebound by it: a provider's
+        # e-mail claim need not be verified, and anyone showing that address would get its roles.
         staff = db.scalar(select(StaffUser).where(StaffUser.email == email))
+        if staff is not None and staff.provider_subject is not None:
+            staff, taken = None, True
     group_roles = roles_from_groups(provider, verified)
-    if staff is None and group_roles:
+    if staff is None and group_roles and not taken:
         staff = StaffUser(
             email=email, name=str(provider.claim(verified.claims, "name") or email), active=True
         )
@@ -107,7 +113,9 @@ def sign_in_staff(
             action="failed-authorisation",
             object_type="session",
             outcome="denied",
-            purpose="staff sign-in without a role",
+            purpose="staff sign-in by the e-mail of an account bound to another identity"
+            if taken
+            else "staff sign-in without a role",
             ip=facts.ip,
             request_id=facts.request_id,
         )

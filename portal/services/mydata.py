@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from portal.i18n import HELSINKI
 from portal.models import AccessLogEntry, Client, ListView, StaffUser
 from portal.models.base import utcnow
 from portal.services.audit import Actor, record_access
@@ -22,12 +23,19 @@ OTHERS = AccessLogEntry.actor_role.not_in(("client", "anonymous"))
 
 
 def update_contact(
-    db: Session, client: Client, *, email: str | None, phone: str | None, notify_by: str, locale: str
+    db: Session,
+    actor: Actor,
+    client: Client,
+    *,
+    email: str | None,
+    phone: str | None,
+    notify_by: str,
+    locale: str,
 ) -> None:
     client.email, client.phone, client.notify_by, client.locale = email, phone, notify_by, locale
     record_access(
         db,
-        actor=Actor(id=client.id, role="client"),
+        actor=actor,
         action="change",
         object_type="contact_details",
         client_id=client.id,
@@ -104,16 +112,21 @@ def build_archive(sections: dict[str, Any], summary_html: str, locale: str) -> b
     """A ZIP with everything as JSON and a readable summary in the client's language."""
     stem = archive_file_stem(locale)
     buffer = io.BytesIO()
+    # A ZIP's file times have no time zone: the client's file manager shows them as Finnish time.
+    made = datetime.now(HELSINKI).timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{stem}.json", json.dumps(_plain(sections), ensure_ascii=False, indent=2))
-        archive.writestr(f"{stem}.html", summary_html)
+        for name, text in (
+            (f"{stem}.json", json.dumps(_plain(sections), ensure_ascii=False, indent=2)),
+            (f"{stem}.html", summary_html),
+        ):
+            archive.writestr(zipfile.ZipInfo(name, date_time=made), text, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
-def record_export(db: Session, client: Client) -> None:
+def record_export(db: Session, actor: Actor, client: Client) -> None:
     record_access(
         db,
-        actor=Actor(id=client.id, role="client"),
+        actor=actor,
         action="export",
         object_type="data_export",
         client_id=client.id,

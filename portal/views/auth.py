@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from portal import crypto
-from portal.auditing import request_id
+from portal.auditing import current_actor, request_id
 from portal.db import get_db
 from portal.extensions import limiter
 from portal.i18n import LOCALES, current_locale, remember_choice
@@ -21,7 +21,7 @@ from portal.identity.keys import portal_keys
 from portal.identity.providers import Provider, ProviderUnavailable, metadata_cache, provider_for, providers
 from portal.identity.sessions import ServerSession, end_all_sessions
 from portal.models import Client, StaffUser
-from portal.services.audit import ANONYMOUS, Actor, record_access, record_access_now
+from portal.services.audit import ANONYMOUS, record_access, record_access_now
 from portal.services.identity import RequestFacts, UnknownStaffUser, sign_in_client, sign_in_staff
 from portal.urls import safe_next
 
@@ -185,12 +185,7 @@ def _end_session(*, everywhere: bool) -> Response:
     current = server_session()
     user = current_user()
     db = get_db()
-    if isinstance(user, Client):
-        actor = Actor(id=user.id, role="client")
-    elif isinstance(user, StaffUser):
-        actor = Actor(id=user.id, role=user.role, org=user.organisation)
-    else:
-        actor = ANONYMOUS
+    actor = current_actor()
     if everywhere:
         end_all_sessions(
             db,

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from portal.auditing import current_actor
 from portal.db import get_db
 from portal.forms.mydata import ContactForm
 from portal.i18n import current_locale, today
@@ -55,7 +56,7 @@ def contact() -> str | Response | tuple[str, int]:
     if form.is_submitted():
         if not form.validate():
             return render_template("mydata/contact.html", form=form), 422
-        service.update_contact(get_db(), client, **form.cleaned())
+        service.update_contact(get_db(), current_actor(), client, **form.cleaned())
         return redirect(url_for("mydata.overview", saved=1))
     return render_template("mydata/contact.html", form=form, kept=kept)
 
@@ -101,7 +102,7 @@ def download() -> Response:
     json_name = f"{service.archive_file_stem(locale)}.json"
     page = render_template("mydata/archive.html", parts=summary.parts, created=today(), json_name=json_name)
     archive = service.build_archive(sections, page, locale)
-    service.record_export(db, client)
+    service.record_export(db, current_actor(), client)
     response = Response(archive, mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="polku-{today().isoformat()}.zip"'
     return response

@@ -7,18 +7,21 @@ from portal.models import ClientAssignment
 
 def test_an_admin_assigns_an_adviser_to_a_client_from_the_command_line(app, db, demo):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["clients", "assign", "150385-9013", "riikka.rantanen@kela.example"])
+    result = runner.invoke(args=["clients", "assign", "riikka.rantanen@kela.example"], input="150385-9013\n")
     assert result.exit_code == 0, result.output
+    assert "150385" not in result.output, "the code is asked for without echoing it"
     assert db.scalars(select(ClientAssignment.staff_user_id)).all() == [demo["adviser"].id]
-    again = runner.invoke(args=["clients", "assign", "150385-9013", "riikka.rantanen@kela.example"])
+    again = runner.invoke(args=["clients", "assign", "riikka.rantanen@kela.example"], input="150385-9013\n")
     assert again.exit_code == 0
     assert len(db.scalars(select(ClientAssignment)).all()) == 1
 
 
 def test_the_assign_command_refuses_unknown_people_and_bad_codes(app, demo):
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["clients", "assign", "150385-9013", "nobody@kela.example"]).exit_code != 0
-    bad = runner.invoke(args=["clients", "assign", "150385-9014", "riikka.rantanen@kela.example"])
+    assert (
+        runner.invoke(args=["clients", "assign", "nobody@kela.example"], input="150385-9013\n").exit_code != 0
+    )
+    bad = runner.invoke(args=["clients", "assign", "riikka.rantanen@kela.example"], input="150385-9014\n")
     assert bad.exit_code != 0
     assert "not a valid personal identity code" in bad.output
 

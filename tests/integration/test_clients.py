@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import AccessLogEntry, Client, ClientAssignment
+from portal.models import AccessLogEntry, Client, ClientAssignment, UserSession
 from portal.services.audit import SYSTEM
 from portal.services.clients import assign
 from tests.conftest import error_summary_of, lists_logged, post_form, searched, signed_in
@@ -248,3 +249,14 @@ def test_beyond_the_count_limit_the_client_list_says_more_than_and_pages_on(app,
     assert 'href="/staff/clients?page=2&amp;search=1"' in found, "the next page keeps the search"
     assert "Laskuri" in riikka.get("/staff/clients?page=2&search=1").get_data(as_text=True)
     assert searched(riikka, "/staff/clients", "Raja01").get_data(as_text=True).count("Laskuri") == 1
+
+
+def test_a_search_by_identity_code_finds_the_client_and_keeps_the_code_only_encrypted(app, db, demo):
+    riikka = searchable(app, db, demo)
+    page = searched(riikka, "/staff/clients", "150385-9013").get_data(as_text=True)
+    assert SHOWN_NAME.findall(page) == ["Maija Meikäläinen"]
+    assert 'value="150385-9013"' in page, "the search box shows what was searched"
+    db.expire_all()
+    kept = json.dumps(list(db.scalars(select(UserSession.data))))
+    assert "150385" not in kept
+    assert "search:" in kept, "the search is kept, sealed"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from sqlalchemy import select
 
+from portal.i18n import HELSINKI
 from portal.models import AccessLogEntry, Client
 from portal.services.audit import SYSTEM, Actor, audit_key
 from portal.services.audit_verify import verify_chain
@@ -229,3 +230,32 @@ def test_the_download_says_who_used_the_data_as_the_page_does(app, db, demo, sho
     assert {entry["name"] for entry in by_riikka} == ({"Riikka Rantanen"} if show_names else {None})
     summary = archive.read("polku-tiedot.html").decode()
     assert ("Riikka Rantanen, Neuvoja, Kela" in summary) is show_names
+
+
+def test_a_change_and_a_download_are_logged_with_the_address_and_request_they_came_from(app, db, demo):
+    maija = signed_in(app, demo["client_fi"])
+    token = csrf_token_from(maija.get("/my-data/contact").get_data(as_text=True))
+    fields = {
+        "csrf_token": token,
+        "email": "maija@example.fi",
+        "phone": "",
+        "notify_by": "email",
+        "locale": "fi",
+    }
+    changed = maija.post("/my-data/contact", data=fields, headers={"X-Request-Id": "req-change-1"})
+    assert changed.status_code == 302
+    download = maija.post(
+        "/my-data/download", data={"csrf_token": token}, headers={"X-Request-Id": "req-export-1"}
+    )
+    # A ZIP's times have no zone: they are written as Finnish time, which the client's computer shows.
+    written = datetime(*zipfile.ZipFile(io.BytesIO(download.data)).infolist()[0].date_time, tzinfo=HELSINKI)
+    assert abs(written - datetime.now(HELSINKI)) < timedelta(minutes=2)
+    entries = db.scalars(
+        select(AccessLogEntry)
+        .where(AccessLogEntry.action.in_(("change", "export")))
+        .order_by(AccessLogEntry.seq)
+    ).all()
+    assert [(e.action, e.object_type, e.request_id, e.ip) for e in entries] == [
+        ("change", "contact_details", "req-change-1", "127.0.0.1"),
+        ("export", "data_export", "req-export-1", "127.0.0.1"),
+    ]

@@ -10,7 +10,7 @@ import requests
 from sqlalchemy import func, select
 
 from portal.identity import hetu
-from portal.models import AccessLogEntry, Client, UserSession
+from portal.models import AccessLogEntry, Client, StaffUser, UserSession
 from tests.integration.oidc_helpers import csrf, query, sign_in
 
 MAIJA = "150385-9013"
@@ -247,6 +247,32 @@ def test_a_role_granted_by_the_admin_command_gives_access(live_server, app, db):
     journey = sign_in(live_server.url, "sami.salonen@keusote.example")
     assert journey.response.status_code == 200, journey.heading
     assert journey.response.url == live_server.url + "/staff"
+
+
+def test_someone_else_showing_a_staff_members_e_mail_does_not_get_their_account(live_server, app, db, demo):
+    assert sign_in(live_server.url, "sami.salonen@keusote.example").response.status_code == 200
+    db.expire_all()
+    bound = db.get(StaffUser, demo["staff"].id).provider_subject
+    assert bound is not None
+    # Another identity at the provider with the same e-mail claim, and even the staff group.
+    app.config["DEV_IDP_MISCHIEF"] = {
+        "claims": {
+            "groups": ["polku-staff"],
+            "email": "Sami.Salonen@keusote.example",
+            "oid": "other",
+            "sub": "other",
+        }
+    }
+    journey = sign_in(live_server.url, "sami.salonen@keusote.example")
+    assert journey.response.status_code == 403
+    assert journey.heading == "Sinulla ei ole pääsyä Polkuun"
+    db.expire_all()
+    assert db.get(StaffUser, demo["staff"].id).provider_subject == bound
+    assert db.scalar(select(func.count()).select_from(StaffUser).where(StaffUser.email.ilike("sami%"))) == 1
+    refused = db.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "failed-authorisation")).all()
+    assert [entry.purpose for entry in refused] == [
+        "staff sign-in by the e-mail of an account bound to another identity"
+    ]
 
 
 def test_the_grant_command_refuses_an_unknown_role(app):

@@ -1,9 +1,11 @@
 """Production refuses to start with development settings."""
 
 import pytest
+from flask import request
 
 from portal import create_app
 from portal.config import UnsafeConfiguration
+from portal.identity.access import public
 
 GOOD_PRODUCTION = {
     "ENV": "production",
@@ -11,6 +13,8 @@ GOOD_PRODUCTION = {
     "SECRET_KEY": "x" * 48,
     "DEV_IDP_ENABLED": False,
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    "PUBLIC_BASE_URL": "https://polku.example",
+    "SMTP_STARTTLS": True,
 }
 
 
@@ -23,6 +27,10 @@ GOOD_PRODUCTION = {
         ({"DEBUG": True}, "debug"),
         ({"DEV_IDP_ENABLED": True}, "development identity provider"),
         ({"RATELIMIT_STORAGE_URI": "memory://"}, "RATELIMIT_STORAGE_URI"),
+        ({"PUBLIC_BASE_URL": "http://polku.example"}, "PUBLIC_BASE_URL must be the portal's https"),
+        ({"PUBLIC_BASE_URL": "http://127.0.0.1:5000"}, "PUBLIC_BASE_URL"),
+        ({"SMTP_STARTTLS": False}, "mail must be sent encrypted"),
+        ({"DATABASE_ECHO": True}, "DATABASE_ECHO must be off"),
     ],
 )
 def test_production_refuses_unsafe_settings(override, complaint):
@@ -109,3 +117,54 @@ def test_a_value_of_the_wrong_kind_stops_the_start_and_names_it(monkeypatch, nam
     monkeypatch.setenv(f"PORTAL_{name}", value)
     with pytest.raises(UnsafeConfiguration, match=complaint):
         create_app()
+
+
+@pytest.mark.parametrize("typed", ["Production", "prod", "staging"])
+def test_an_environment_name_that_is_not_one_of_the_three_stops_the_start(monkeypatch, typed):
+    # Taken for development, it would open the development sign-in to anyone.
+    monkeypatch.setenv("PORTAL_ENV", typed)
+    with pytest.raises(
+        UnsafeConfiguration, match="PORTAL_ENV must be one of development, testing, production"
+    ):
+        create_app()
+
+
+def test_a_misspelt_setting_stops_the_start_and_is_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_DATABASE_URL", f"sqlite:///{tmp_path}/env.sqlite3")
+    monkeypatch.setenv("PORTAL_SESSION_IDLE_MINUTE", "5")
+    with pytest.raises(UnsafeConfiguration, match="Unknown settings: PORTAL_SESSION_IDLE_MINUTE"):
+        create_app()
+
+
+def test_the_test_tools_variables_are_not_taken_for_settings(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_DATABASE_URL", f"sqlite:///{tmp_path}/env.sqlite3")
+    monkeypatch.setenv("PORTAL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
+    monkeypatch.setenv("PORTAL_CHROMIUM", "/usr/bin/chromium")
+    assert "TEST_DATABASE_URL" not in create_app().config
+
+
+@pytest.mark.parametrize("word", ["on", "no", "true", "0"])
+def test_mail_account_settings_are_text_whatever_they_look_like(monkeypatch, tmp_path, word):
+    monkeypatch.setenv("PORTAL_DATABASE_URL", f"sqlite:///{tmp_path}/env.sqlite3")
+    monkeypatch.setenv("PORTAL_SMTP_USERNAME", word)
+    monkeypatch.setenv("PORTAL_SMTP_PASSWORD", word)
+    config = create_app().config
+    assert config["SMTP_USERNAME"] == word
+    assert config["SMTP_PASSWORD"] == word
+
+
+def test_behind_a_trusted_proxy_the_client_address_and_https_come_from_its_headers(tmp_path):
+    app = create_app(
+        {"ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3", "TRUSTED_PROXIES": 1}
+    )
+
+    @public
+    def seen():
+        return f"{request.remote_addr} {request.scheme}"
+
+    app.add_url_rule("/_seen", view_func=seen)
+    headers = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"}
+    assert app.test_client().get("/_seen", headers=headers).get_data(as_text=True) == "198.51.100.7 https"
+    untrusted = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/u.sqlite3"})
+    untrusted.add_url_rule("/_seen", view_func=seen)
+    assert untrusted.test_client().get("/_seen", headers=headers).get_data(as_text=True) == "127.0.0.1 http"

@@ -6,6 +6,8 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from portal import auditing
+from portal.auditing import current_actor
 from portal.content.consents import text_sha256
 from portal.db import get_db
 from portal.forms.consent import ReasonForm, SignForm
@@ -16,7 +18,6 @@ from portal.identity.keys import portal_keys
 from portal.identity.stepup import require_recent_auth
 from portal.models import Client, ConsentRequest, UserSession
 from portal.services import consent as consent_service
-from portal.services.audit import Actor
 from portal.services.consent_document import document_html
 from portal.services.consent_receipt import receipt_pdf
 from portal.services.consent_status import (
@@ -144,6 +145,7 @@ def signing_facts() -> consent_service.SigningFacts:
         idp_session=row.idp_session,
         ip=request.remote_addr,
         user_agent=request.user_agent.string or None,
+        request_id=auditing.request_id(),
     )
 
 
@@ -177,7 +179,7 @@ def receipt(request_id: int) -> Response:
 @bp.route("/consents/<int:request_id>/decline", methods=["GET", "POST"])
 @keeps_typed
 def decline(request_id: int) -> Page:
-    client, consent = own_request_or_404(request_id)
+    _client, consent = own_request_or_404(request_id)
     status = shown_status(consent, signature_of(get_db(), consent), today())
     if status is not Shown.PENDING:
         return refused(consent, status)
@@ -187,7 +189,7 @@ def decline(request_id: int) -> Page:
         if not form.validate():
             return render_template("consent/decline.html", consent=consent, template=template, form=form), 422
         try:
-            consent_service.decline(get_db(), client, consent, reason=form.reason.data)
+            consent_service.decline(get_db(), current_actor(), consent, reason=form.reason.data)
         except (consent_service.NotOpen, consent_service.AlreadySigned):
             return refused(consent, shown_status(consent, signature_of(get_db(), consent), today()))
         return redirect(url_for("consent.request_page", request_id=consent.id, declined=1), code=303)
@@ -198,7 +200,7 @@ def decline(request_id: int) -> Page:
 @keeps_typed
 def revoke(request_id: int) -> Page:
     """One action from the consent page, then this confirmation; it takes effect at once."""
-    client, consent = own_request_or_404(request_id)
+    _client, consent = own_request_or_404(request_id)
     signature = signature_of(get_db(), consent)
     status = shown_status(consent, signature, today())
     if status is not Shown.SIGNED:
@@ -210,9 +212,7 @@ def revoke(request_id: int) -> Page:
         if not form.validate():
             return render_template("consent/revoke.html", **context), 422
         try:
-            consent_service.revoke(
-                get_db(), Actor(id=client.id, role="client"), consent, reason=form.reason.data
-            )
+            consent_service.revoke(get_db(), current_actor(), consent, reason=form.reason.data)
         except consent_service.ConsentError:
             return refused(consent, shown_status(consent, signature_of(get_db(), consent), today()))
         return redirect(url_for("consent.request_page", request_id=consent.id, revoked=1), code=303)

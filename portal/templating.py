@@ -47,7 +47,9 @@ def navigation(app: Flask, user: Any) -> tuple[tuple[str, str], ...]:
         return _existing(app, CLIENT_NAV)
     # The professionals' pages are for advisers and staff; a main user reads the accessibility
     # feedback, and the rest of their work is the admin commands.
-    entries = STAFF_NAV if user.has_role("adviser", "staff") else ()
+    entries: tuple[tuple[str, Any], ...] = STAFF_NAV if user.has_role("adviser", "staff") else ()
+    if not user.has_role("adviser"):  # the answers are the advisers' (views/questionnaire)
+        entries = tuple(entry for entry in entries if entry[0] != "questionnaire.review_queue")
     return _existing(app, entries + MAIN_USER_NAV if user.has_role("admin") else entries)
 
 

@@ -21,6 +21,9 @@ NOT_MY_CLIENT = {
     "admin": 403,
 }
 NOT_MY_CLIENT_POST = {**NOT_MY_CLIENT, "anonymous": 401}
+# The answers are the advisers': staff are refused before anything is looked up.
+ADVISERS_ANSWERS = {**NOT_MY_CLIENT, "staff": 403}
+ADVISERS_ANSWERS_POST = {**ADVISERS_ANSWERS, "anonymous": 401}
 
 RULES: Rules = {
     ("GET", "questionnaire.client_list"): ("/questionnaires", CLIENTS_ONLY),
@@ -32,16 +35,16 @@ RULES: Rules = {
     ("POST", "questionnaire.submit"): ("/questionnaires/999999/submit", NOT_MY_ANSWERS_POST),
     ("GET", "questionnaire.done"): ("/questionnaires/999999/done", NOT_MY_ANSWERS),
     ("GET", "questionnaire.view"): ("/questionnaires/999999/view", NOT_MY_ANSWERS),
-    ("GET", "questionnaire.review_queue"): ("/staff/questionnaires", ADVISER_AND_STAFF),
+    ("GET", "questionnaire.review_queue"): ("/staff/questionnaires", {**ADVISER_AND_STAFF, "staff": 403}),
     ("POST", "questionnaire.search_queue"): (
         "/staff/questionnaires",
-        {"anonymous": 401, "client": 403, "other_client": 403, "adviser": 303, "staff": 303, "admin": 403},
+        {"anonymous": 401, "client": 403, "other_client": 403, "adviser": 303, "staff": 403, "admin": 403},
     ),
-    ("GET", "questionnaire.review"): ("/staff/questionnaires/999999", NOT_MY_CLIENT),
-    ("POST", "questionnaire.add_note"): ("/staff/questionnaires/999999/notes", NOT_MY_CLIENT_POST),
-    ("POST", "questionnaire.mark_reviewed"): ("/staff/questionnaires/999999/reviewed", NOT_MY_CLIENT_POST),
-    ("GET", "questionnaire.print_view"): ("/staff/questionnaires/999999/print", NOT_MY_CLIENT),
-    ("GET", "questionnaire.fhir_download"): ("/staff/questionnaires/999999/fhir", NOT_MY_CLIENT),
+    ("GET", "questionnaire.review"): ("/staff/questionnaires/999999", ADVISERS_ANSWERS),
+    ("POST", "questionnaire.add_note"): ("/staff/questionnaires/999999/notes", ADVISERS_ANSWERS_POST),
+    ("POST", "questionnaire.mark_reviewed"): ("/staff/questionnaires/999999/reviewed", ADVISERS_ANSWERS_POST),
+    ("GET", "questionnaire.print_view"): ("/staff/questionnaires/999999/print", ADVISERS_ANSWERS),
+    ("GET", "questionnaire.fhir_download"): ("/staff/questionnaires/999999/fhir", ADVISERS_ANSWERS),
     ("GET", "questionnaire.assign"): ("/staff/questionnaires/assign/999999", NOT_MY_CLIENT),
     ("POST", "questionnaire.assign"): ("/staff/questionnaires/assign/999999", NOT_MY_CLIENT_POST),
 }

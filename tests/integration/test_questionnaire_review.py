@@ -389,6 +389,29 @@ def test_another_advisers_client_answers_404_on_every_route_and_nothing_changes(
     assert db.scalars(select(ReviewNote)).all() == []
 
 
+def test_staff_follow_a_clients_questionnaire_but_the_answers_are_the_advisers(app, db, demo):
+    veeti = demo["client_young"]
+    sent = submitted(app, db, veeti, demo["adviser"], ALL_PAGES)
+    with app.app_context():
+        client_service.assign(db, actor_for(demo["staff"]), veeti, demo["staff"])
+        db.commit()
+    sami = app.test_client()
+    login_as(app, sami, demo["staff"])
+    for path in ("", "/print", "/fhir"):
+        assert sami.get(f"/staff/questionnaires/{sent.id}{path}").status_code == 403
+    assert sami.get("/staff/questionnaires").status_code == 403
+    overview = sami.get(f"/staff/clients/{veeti.id}").get_data(as_text=True)
+    assert "Lähetetty" in overview, "staff see that the answers were sent"
+    assert f'href="/staff/questionnaires/{sent.id}"' not in overview
+    assert 'href="/staff/questionnaires"' not in overview, "no menu entry to a queue they cannot open"
+    assert sami.get(f"/staff/questionnaires/assign/{veeti.id}").status_code == 200, "they may open one"
+    riikka = app.test_client()
+    login_as(app, riikka, demo["adviser"])
+    overview = riikka.get(f"/staff/clients/{veeti.id}").get_data(as_text=True)
+    assert f'href="/staff/questionnaires/{sent.id}"' in overview
+    assert 'href="/staff/questionnaires"' in overview
+
+
 # --- Assigning -------------------------------------------------------------------------------------
 
 

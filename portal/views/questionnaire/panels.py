@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 from portal.content import questionnaires as questionnaire_content
 from portal.i18n import current_locale
 from portal.i18n import lazy_gettext as _l
+from portal.identity.access import current_staff
 from portal.models import Client, QuestionnaireResponse, ResponseStatus
 from portal.services import questionnaire as service
 from portal.services.reads import read_values
 from portal.views import panels
 from portal.views.questionnaire import answers as shown_answers
+from portal.views.questionnaire import reads_answers
 
 STATUS_LABELS = {
     "not_started": _l("Not started"),
@@ -83,7 +85,7 @@ def client_overview(db: Session, client: Client) -> dict[str, Any]:
             service.response_summaries(db, client.id, limit=panels.overview_rows())
         )
     ]
-    return panels.newest(entries)
+    return {**panels.newest(entries), "reads_answers": reads_answers(current_staff())}
 
 
 def list_column(db: Session, client_ids: list[int]) -> dict[int, Any]:

@@ -98,7 +98,11 @@ class HetuField(StringField):
         try:
             hetu.validate(self.data, allow_test_codes=allow)
         except hetu.InvalidHetu as error:
-            problem = {"check": messages.HETU_CHECK, "test": messages.HETU_TEST_CODE}.get(error.reason)
+            problem = {
+                "check": messages.HETU_CHECK,
+                "test": messages.HETU_TEST_CODE,
+                "future": messages.HETU_FUTURE,
+            }.get(error.reason)
             raise ValidationError(str(problem or messages.HETU_INVALID)) from None
 
 

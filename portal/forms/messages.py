@@ -20,6 +20,10 @@ HETU_INVALID = _l(
 HETU_CHECK = _l(
     "Check the personal identity code: its last character does not match the rest. A digit may have been typed wrong."
 )
+HETU_FUTURE = _l(
+    "Check the personal identity code: the date of birth it gives is after today. "
+    "Check the century sign too: usually a hyphen for those born in the 1900s and A for the 2000s."
+)
 HETU_TEST_CODE = _l(
     "This is a test code (its three digits are 900 to 999), which belongs to no one. Check the personal identity code."
 )

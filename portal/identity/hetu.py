@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fi import hetu as stdnum_hetu
 
 from portal import crypto
 
 CONTEXT = "client.hetu"
+CENTURIES = {"+": 1800, **dict.fromkeys("-YXWVU", 1900), **dict.fromkeys("ABCDEF", 2000)}
 
 
 class InvalidHetu(ValueError):
     """Not a valid personal identity code, or a test code where real ones are required.
 
     `reason`: "check" (the check character does not match: a digit typed wrong), "test" (a test code
-    where real ones are required) or "form" (anything else)."""
+    where real ones are required), "future" (born after today: the century sign typed wrong, which
+    the check character does not cover) or "form" (anything else)."""
 
     def __init__(self, message: str, reason: str = "form") -> None:
         super().__init__(message)
@@ -38,9 +43,16 @@ def validate(value: str, *, allow_test_codes: bool) -> str:
     individual = int(code[7:10])
     if individual < 2:
         raise InvalidHetu("invalid individual number")
+    if birth_date(code) > datetime.now(ZoneInfo("Europe/Helsinki")).date():
+        raise InvalidHetu("the date of birth is after today", "future")
     if individual >= 900 and not allow_test_codes:
         raise InvalidHetu("test codes (900-999) are not accepted in production", "test")
     return code
+
+
+def birth_date(code: str) -> date:
+    """The date of birth of a code in the valid form."""
+    return date(CENTURIES[code[6]] + int(code[4:6]), int(code[2:4]), int(code[0:2]))
 
 
 def is_valid(value: str, *, allow_test_codes: bool) -> bool:

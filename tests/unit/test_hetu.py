@@ -80,7 +80,13 @@ def test_the_examples_professionals_are_shown_are_nobodys_demo_code(tmp_path):
 
 @pytest.mark.parametrize(
     ("code", "allow", "reason"),
-    [("150385-9014", True, "check"), ("150385/9013", True, "form"), ("010203-9002", False, "test")],
+    [
+        ("150385-9014", True, "check"),
+        ("150385/9013", True, "form"),
+        ("010203-9002", False, "test"),
+        # A for - : born in 2085. The check character does not cover the century sign.
+        ("150385A9013", True, "future"),
+    ],
 )
 def test_a_refused_code_says_what_is_wrong_with_it(code, allow, reason):
     with pytest.raises(hetu.InvalidHetu) as refused:

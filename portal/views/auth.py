@@ -137,6 +137,8 @@ def callback(provider_name: str) -> Response | tuple[str, int]:
         return render_template("auth/unavailable.html"), 503
 
     current = server_session()
+    if current.get("step_up") and current.client_id is not None and not _same_client(user, current):
+        return _identified_as_someone_else(current)
     # A form kept for this very person (a step-up, or a session that timed out) goes back to its page.
     kept = kept_forms.belonging_to(current, user)
     next_url = (pending or {}).get("next")
@@ -156,6 +158,30 @@ def callback(provider_name: str) -> Response | tuple[str, int]:
     if kept:
         return redirect(kept_forms.hand_back(kept))
     return redirect(safe_next(next_url) if next_url else landing_page(user))
+
+
+def _same_client(user: Client | StaffUser, current: ServerSession) -> bool:
+    return isinstance(user, Client) and user.id == current.client_id
+
+
+def _identified_as_someone_else(current: ServerSession) -> tuple[str, int]:
+    """A step-up answered by another person's identification (a helper's or a relative's bank
+    codes): nothing is signed, the session is not handed to that person, and it ends, so that
+    neither of them is left signed in as the other."""
+    db = get_db()
+    record_access(
+        db,
+        actor=current_actor(),
+        action="sign-in",
+        object_type="session",
+        client_id=current.client_id,
+        outcome="denied",
+        purpose="step-up identified another person",
+    )
+    db.commit()
+    current.clear()
+    current.ended = True
+    return render_template("auth/someone_else.html"), 403
 
 
 @bp.post("/sign-in/step-up")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import requests
 from sqlalchemy import select, update
 
-from portal.models import ConsentSignature, UserSession
+from portal.models import AccessLogEntry, ConsentSignature, UserSession
 from tests.integration.consent_helpers import issue, sign_form, signatures
 from tests.integration.oidc_helpers import query, sign_in
 
@@ -69,7 +69,7 @@ def test_signing_with_an_old_identification_steps_up_and_comes_back_with_the_cho
     assert signature.provider == "ftn"
 
 
-def test_choosing_another_person_at_the_provider_signs_nothing(app, db, demo, live_server):
+def test_choosing_another_person_at_the_provider_signs_nothing_and_signs_out(app, db, demo, live_server):
     request_id = issue(app, db, demo["staff"], demo["client_fi"])
     base = live_server.url
     browser: requests.Session = sign_in(base, MAIJA).browser
@@ -87,6 +87,14 @@ def test_choosing_another_person_at_the_provider_signs_nothing(app, db, demo, li
         f"{base}/dev-idp/ftn/authorize",
         data={"csrf_token": token, "request": request_object, "person": "client_sv", "level": "substantial"},
     )
-    assert landed.url == f"{base}/home"
-    assert browser.get(f"{base}/consents/{request_id}").status_code == 404
+    # Told so; neither Maija nor Anna-Lena is left signed in in this browser.
+    assert landed.status_code == 403
+    assert "Tunnistauduit toisena henkilönä" in landed.text
+    assert "Mitään ei allekirjoitettu eikä tallennettu" in landed.text
+    assert browser.get(f"{base}/home", allow_redirects=False).status_code == 302
+    assert browser.get(f"{base}/consents/{request_id}", allow_redirects=False).status_code == 302
     assert signatures(db, request_id) == 0
+    db.expire_all()
+    assert db.scalars(select(UserSession).where(UserSession.client_id == demo["client_sv"].id)).all() == []
+    refused = db.scalars(select(AccessLogEntry).where(AccessLogEntry.outcome == "denied")).one()
+    assert (refused.client_id, refused.purpose) == (demo["client_fi"].id, "step-up identified another person")

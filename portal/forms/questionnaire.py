@@ -143,6 +143,14 @@ class PageForm(FlaskForm):
         """The answers of a validated form; None for an item left unanswered."""
         return {item.id: _answer(item, field) for item, field in self.item_fields()}
 
+    def answers_that_passed(self, saved: Mapping[str, object]) -> dict[str, object | None]:
+        """After a failed validation: the answers that passed, and for each that did not, the one
+        saved before (its field keeps what was typed, to be corrected)."""
+        return {
+            item.id: saved.get(item.id) if field.errors else _answer(item, field)
+            for item, field in self.item_fields()
+        }
+
     def allowed_names(self) -> set[str]:
         """Every name a browser may post with this page."""
         names = set(RESERVED_NAMES)

@@ -221,6 +221,42 @@ def test_back_saves_without_requiring_answers_but_still_checks_them(app, db, mai
     assert "Kirjoita luku väliltä 1–5." in refused.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("action", ["back", "save_later"])
+def test_back_or_later_with_a_wrong_answer_saves_the_others_and_keeps_what_was_typed(
+    app, db, maija, response, action
+):
+    put_answers(
+        app,
+        db,
+        response,
+        {"b_statement": "written", "b_statement_date": "2026-01-10", "b_statement_by": "Tk"},
+    )
+    typed = {"b_statement_date-day": "31", "b_statement_date-month": "2", "b_statement_date-year": "2026"}
+    sent = post_page(
+        maija, response, "statement_details", {**typed, "b_statement_by": "Dr. Uusi", "action": action}
+    )
+    assert sent.status_code == 422
+    page = sent.get_data(as_text=True)
+    assert "Muut vastauksesi tällä sivulla on tallennettu" in page
+    assert "Päivämäärää ei ole olemassa" in page
+    assert 'value="31"' in page, "what was typed stays in the field to be corrected"
+    answers = stored(app, db, response).answers
+    assert answers["b_statement_by"] == "Dr. Uusi"
+    assert answers["b_statement_date"] == "2026-01-10", "the wrong date did not replace the saved one"
+    # Pressed again on the same page (its version is the saved one), with the date emptied: it goes.
+    again = maija.post(
+        page_url(response, "statement_details"),
+        data={
+            "csrf_token": csrf_token_from(page),
+            "answers_version": VERSION.search(page)[1],
+            "b_statement_by": "Dr. Uusi",
+            "action": action,
+        },
+    )
+    assert again.status_code == 302
+    assert "b_statement_date" not in stored(app, db, response).answers
+
+
 def test_save_and_continue_later_then_continue_on_another_device_at_the_same_page(
     app, db, demo, maija, response
 ):

@@ -99,6 +99,7 @@ def _render_page(
     changed_elsewhere: bool = False,
     kept: bool = False,
     shown: tuple[Page, ...] | None = None,
+    partly_saved: bool = False,
 ) -> str:
     """The page with the draft's answers; `shown` are the draft's visible pages when known already."""
     if shown is None:
@@ -127,6 +128,7 @@ def _render_page(
         changed_elsewhere=changed_elsewhere,
         kept=kept,
         saved=saved,
+        partly_saved=partly_saved,
     )
 
 
@@ -166,6 +168,10 @@ def page(response_id: int, page_id: str) -> View:
     if set(request.form) - form.allowed_names():
         abort(400)  # an item this page does not ask: refused, nothing saved
     if not form.validate():
+        if action != "continue":
+            # "Every button saves what you have written": the answers that passed are saved, the
+            # page stays with what was typed, and says which answers were not saved.
+            return _save_what_passed(response, questionnaire, page, form, draft)
         return _render_page(response, questionnaire, page, form, draft, shown=shown), 422
     try:
         destination = service.save_page(
@@ -186,6 +192,36 @@ def page(response_id: int, page_id: str) -> View:
     except service.PageNotShown:
         return refused(response, "hidden_page")
     return redirect(_url_for_destination(response, destination, request.args.get("return") == "check"))
+
+
+def _save_what_passed(
+    response: QuestionnaireResponse,
+    questionnaire: Questionnaire,
+    page: Page,
+    form: PageForm,
+    draft: service.Draft,
+) -> View:
+    try:
+        service.save_page(
+            get_db(),
+            response,
+            page.id,
+            form.answers_that_passed(draft.answers),
+            expected_version=form.posted_version(),
+            action="save_later",  # the page is where the client carries on
+        )
+    except service.DraftChanged:
+        get_db().refresh(response)
+        draft = service.read_draft(response)
+        return _changed_elsewhere(
+            response, questionnaire, page, form, draft, page in visible_pages(questionnaire, draft.answers)
+        )
+    except service.PageNotShown:
+        return refused(response, "hidden_page")
+    get_db().refresh(response)
+    form.answers_version.data = str(response.version)
+    draft = service.read_draft(response)
+    return _render_page(response, questionnaire, page, form, draft, partly_saved=True), 422
 
 
 def _changed_elsewhere(

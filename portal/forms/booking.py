@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.content.appointments import MODALITY_LABELS
 from portal.forms import messages
-from portal.forms.fields import DatePartsField
+from portal.forms.fields import DatePartsField, NoIdentityCode
 from portal.i18n import lazy_gettext as _l
 from portal.phone_numbers import e164, readable
 from portal.services.booking.availability import FURTHEST_AHEAD
@@ -86,12 +86,12 @@ class BookingForm(FlaskForm):
     accessibility = TextAreaField(
         _l("Accessibility needs (optional)"),
         description=_l("For example a wheelchair, a hearing loop or more time. Only the adviser sees this."),
-        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG)],
+        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG), NoIdentityCode()],
     )
     message = TextAreaField(
         _l("Message to the adviser (optional)"),
         description=_l("Anything you want the adviser to know before you meet."),
-        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG)],
+        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG), NoIdentityCode()],
     )
 
     # Said to the client; a professional's form says them about the client.
@@ -148,12 +148,12 @@ class StaffBookingForm(BookingForm):
     accessibility = TextAreaField(
         _l("Accessibility needs (optional)"),
         description=_l("For example a wheelchair, a hearing loop or more time."),
-        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG)],
+        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG), NoIdentityCode()],
     )
     message = TextAreaField(
         _l("Note for the adviser (optional)"),
         description=_l("Anything the adviser should know before the meeting."),
-        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG)],
+        validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG), NoIdentityCode()],
     )
 
     number_required = messages.STAFF_CALL_NUMBER_REQUIRED
@@ -201,6 +201,7 @@ class StaffCancelForm(FlaskForm):
         validators=[
             InputRequired(message=messages.CANCEL_REASON_REQUIRED),
             Length(max=500, message=messages.CANCEL_REASON_TOO_LONG),
+            NoIdentityCode(),
         ],
     )
 
@@ -243,7 +244,7 @@ class BlockDayForm(FlaskForm):
     reason = StringField(
         _l("Reason (optional)"),
         description=_l("For example a holiday or training. Clients do not see this."),
-        validators=[Length(max=200, message=messages.REASON_TOO_LONG)],
+        validators=[Length(max=200, message=messages.REASON_TOO_LONG), NoIdentityCode()],
     )
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:

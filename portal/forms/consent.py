@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.content.consents import ConsentTemplate
 from portal.forms import messages
-from portal.forms.fields import DatePartsField, HetuField
+from portal.forms.fields import DatePartsField, HetuField, NoIdentityCode
 from portal.i18n import lazy_gettext as _l
 from portal.services.consent_seal import CODE_LENGTH, normalise_code
 
@@ -30,7 +30,11 @@ class IssueForm(FlaskForm):
     message = TextAreaField(
         _l("Message to the client (optional)"),
         description=_l("Shown with the request. Do not write health information here."),
-        validators=[Optional(), Length(max=1000, message=messages.CONSENT_MESSAGE_TOO_LONG)],
+        validators=[
+            Optional(),
+            Length(max=1000, message=messages.CONSENT_MESSAGE_TOO_LONG),
+            NoIdentityCode(),
+        ],
     )
     due_on = DatePartsField(
         _l("Answer by"),
@@ -89,7 +93,7 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (optional)"),
         description=_l("You do not have to give a reason."),
-        validators=[Optional(), Length(max=1000, message=messages.CONSENT_REASON_TOO_LONG)],
+        validators=[Optional(), Length(max=1000, message=messages.CONSENT_REASON_TOO_LONG), NoIdentityCode()],
     )
 
 

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
 
 from portal.forms import messages
+from portal.forms.fields import NoIdentityCode
 from portal.i18n import lazy_gettext as _l
 
 TOPICS = [
@@ -40,6 +41,7 @@ class FeedbackForm(FlaskForm):
             InputRequired(message=messages.REQUIRED_MESSAGE),
             _written,
             Length(max=4000, message=messages.MESSAGE_TOO_LONG),
+            NoIdentityCode(),
         ],
     )
     reply_to = EmailField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -13,6 +14,19 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from portal.forms import messages
 from portal.i18n import lazy_gettext as _l
 from portal.identity import hetu
+
+# Six digits of a date, a century sign, three digits and a check character, anywhere in a text.
+_IDENTITY_CODE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{6}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Za-z](?![0-9A-Za-z])")
+
+
+class NoIdentityCode:
+    """Refuses a free text holding something written like a personal identity code: texts go to
+    other people's screens and into messages, where a hetu must never be. The fields that ask
+    for it say so in their hint; this catches it when it is written anyway."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if isinstance(field.data, str) and _IDENTITY_CODE_IN_TEXT.search(field.data):
+            raise ValidationError(str(messages.IDENTITY_CODE_IN_TEXT))
 
 
 def posted_number(value: str | None) -> int | None:

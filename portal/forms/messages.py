@@ -20,6 +20,9 @@ HETU_INVALID = _l(
 HETU_CHECK = _l(
     "Check the personal identity code: its last character does not match the rest. A digit may have been typed wrong."
 )
+IDENTITY_CODE_IN_TEXT = _l(
+    "Remove the personal identity code from the text. It is not needed here, and others would see it."
+)
 HETU_FUTURE = _l(
     "Check the personal identity code: the date of birth it gives is after today. "
     "Check the century sign too: usually a hyphen for those born in the 1900s and A for the 2000s."

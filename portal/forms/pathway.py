@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from portal.content.pathways import PathwayTemplate
 from portal.forms import messages
-from portal.forms.fields import DatePartsField, posted_number
+from portal.forms.fields import DatePartsField, NoIdentityCode, posted_number
 from portal.i18n import lazy_gettext as _l
 from portal.i18n import local_date, today
 
@@ -31,7 +31,9 @@ OUTCOME_LABELS = {
 
 
 def _note(label: object) -> TextAreaField:
-    return TextAreaField(label, validators=[Length(max=2000, message=messages.NOTE_TOO_LONG)])
+    return TextAreaField(
+        label, validators=[Length(max=2000, message=messages.NOTE_TOO_LONG), NoIdentityCode()]
+    )
 
 
 def _date() -> DatePartsField:
@@ -127,6 +129,7 @@ class NoteForm(VersionedForm):
         validators=[
             DataRequired(message=messages.NOTE_REQUIRED),  # also a note of only spaces
             Length(max=2000, message=messages.NOTE_TOO_LONG),
+            NoIdentityCode(),
         ],
     )
     effective_on = _date()

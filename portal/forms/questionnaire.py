@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 
 from portal.content.questionnaires import Item, Questionnaire, is_answered, load_all
 from portal.forms import messages
-from portal.forms.fields import DatePartsField, posted_number
+from portal.forms.fields import DatePartsField, NoIdentityCode, posted_number
 from portal.i18n import HELSINKI, today
 from portal.i18n import lazy_gettext as _l
 
@@ -285,6 +285,7 @@ class NoteForm(FlaskForm):
         validators=[
             DataRequired(message=messages.NOTE_REQUIRED),
             Length(max=NOTE_MAX_LENGTH, message=messages.NOTE_TOO_LONG),
+            NoIdentityCode(),
         ],
     )
 

@@ -265,3 +265,12 @@ def test_feedback_handled_over_a_year_ago_is_purged_and_waiting_feedback_never(a
     assert result.output == "Deleted feedback handled more than 365 days ago: 1.\n"
     db.expire_all()
     assert [row.id for row in db.scalars(select(Feedback).order_by(Feedback.id))] == [recent.id, waiting.id]
+
+
+def test_a_personal_identity_code_in_the_feedback_is_asked_to_be_removed(client, db):
+    response = post_form(client, URL, {"topic": "other", "message": "Tunnukseni on 150385-9013, auttakaa"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert page.count("Poista henkilötunnus tekstistä. Sitä ei tarvita tässä, ja muut näkisivät sen.") == 2
+    assert "Tunnukseni on 150385-9013, auttakaa" in page, "what was typed stays to be corrected"
+    assert db.query(Feedback).count() == 0

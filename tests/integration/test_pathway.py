@@ -597,3 +597,22 @@ def test_the_history_is_in_date_order_and_the_dates_shown_are_those_given(people
     assert start(people, on=on(5)[0]).status_code == 302
     earlier = people["maija"].get("/pathway").get_data(as_text=True).split("Aiemmat polut")[1]
     assert f"{local_date(on(40)[0])} – {closed_day}. Lopputulos: Muutti pois alueelta" in earlier
+
+
+def test_a_note_with_a_personal_identity_code_is_refused_and_nothing_is_saved(people, db):
+    start(people)
+    url = manage_url(people["client"])
+    sent = post(
+        people["adviser"],
+        url + "/note",
+        url,
+        {
+            "note-note": "Asiakkaan tunnus 150385-9013 tarkistettu.",
+            "note-note_for_client": "y",
+            "note-version": current_version(db, people["client"]),
+            **today_parts("note"),
+        },
+    )
+    assert sent.status_code == 422
+    assert "Poista henkilötunnus tekstistä." in sent.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(PathwayEvent).where(PathwayEvent.kind == "note")) == 0

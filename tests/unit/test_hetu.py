@@ -92,3 +92,34 @@ def test_a_refused_code_says_what_is_wrong_with_it(code, allow, reason):
     with pytest.raises(hetu.InvalidHetu) as refused:
         hetu.validate(code, allow_test_codes=allow)
     assert refused.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Tunnus 150385-9013.", True),
+        ("hetu:240600a903e", True),
+        ("(051288Y905T)", True),
+        ("Soita 040 123 4567 tai 0401234567", False),
+        ("Aika 12.12.2026 klo 9.00", False),
+        ("Viite 1234567-1234", False),
+        ("Tilaus 1503859013", False),
+    ],
+)
+def test_a_free_text_is_refused_only_for_something_written_like_an_identity_code(text, found):
+    from wtforms import Form, StringField
+    from wtforms.validators import ValidationError
+
+    from portal.forms.fields import NoIdentityCode
+
+    class Text(Form):
+        body = StringField()
+
+    form = Text(data={"body": text})
+    try:
+        NoIdentityCode()(form, form.body)
+    except ValidationError:
+        refused = True
+    else:
+        refused = False
+    assert refused is found

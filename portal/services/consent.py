@@ -41,7 +41,7 @@ from portal.services.consent_status import (
     template_of,
     today,
 )
-from portal.services.outbox import enqueue, notify_client
+from portal.services.outbox import enqueue, gets_messages, notify_client
 
 REMINDER_INTERVAL = timedelta(days=1)
 # Encryption contexts of the free text a consent request carries.
@@ -225,10 +225,18 @@ def issue(
     return request
 
 
+class Unreachable(ConsentError):
+    """The client has no e-mail address or phone number that Polku may use: nothing can be sent."""
+
+
 def remind(db: Session, actor: Actor, request: ConsentRequest) -> bool:
-    """Send the client the request again; at most once a day. False when it was too soon."""
+    """Send the client the request again: a day after it was sent at the earliest, and at most
+    once a day. False when it was too soon; Unreachable when there is nowhere to send it (then
+    no reminder is recorded as sent)."""
     if shown_status(request, None, today()) is not Shown.PENDING:
         raise NotOpen(shown_status(request, None, today()))
+    if not gets_messages(request.client):
+        raise Unreachable()
     now = utcnow()
     moved = _transition(
         db,
@@ -236,6 +244,7 @@ def remind(db: Session, actor: Actor, request: ConsentRequest) -> bool:
         ConsentStatus.PENDING,
         ConsentStatus.PENDING,
         ConsentRequest.due_on >= today(now),
+        ConsentRequest.created_at <= now - REMINDER_INTERVAL,
         or_(ConsentRequest.reminded_at.is_(None), ConsentRequest.reminded_at <= now - REMINDER_INTERVAL),
         reminded_at=now,
     )

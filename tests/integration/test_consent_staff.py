@@ -278,17 +278,28 @@ def test_requests_are_listed_by_status_with_counts(app, db, demo, staff_browser)
     assert "/staff/consents/requests/" not in adviser.get("/staff/consents").get_data(as_text=True)
 
 
-def test_a_reminder_goes_at_most_once_a_day(app, db, demo, staff_browser):
+def test_a_reminder_goes_a_day_after_the_request_at_the_earliest_and_at_most_once_a_day(
+    app, db, demo, staff_browser
+):
     request_id = issue(app, db, demo["staff"], demo["client_fi"])
     url = f"/staff/consents/requests/{request_id}"
-    first = post_form(staff_browser, url, {}, f"{url}/remind")
-    assert first.headers["Location"] == f"{url}?notice=reminded"
-    second = post_form(staff_browser, url, {}, f"{url}/remind")
-    assert second.headers["Location"] == f"{url}?notice=reminded-already"
     reminders = OutboxMessage.idempotency_key.like("consent-reminder:%")
+    # The request itself went a moment ago: a reminder now would be a second message at once.
+    at_once = post_form(staff_browser, url, {}, f"{url}/remind")
+    assert at_once.headers["Location"] == f"{url}?notice=reminded-already"
+    assert "aikaisintaan vuorokauden kuluttua" in staff_browser.get(at_once.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert count(db, OutboxMessage, reminders) == 0
+    with at(datetime.now(UTC) + timedelta(hours=25)):
+        login_as(app, staff_browser, demo["staff"])
+        first = post_form(staff_browser, url, {}, f"{url}/remind")
+        assert first.headers["Location"] == f"{url}?notice=reminded"
+        second = post_form(staff_browser, url, {}, f"{url}/remind")
+        assert second.headers["Location"] == f"{url}?notice=reminded-already"
     assert count(db, OutboxMessage, reminders) == 1
     assert count(db, ConsentEvent, ConsentEvent.kind == "reminded") == 1
-    with at(datetime.now(UTC) + timedelta(hours=25)):
+    with at(datetime.now(UTC) + timedelta(hours=50)):
         login_as(app, staff_browser, demo["staff"])
         third = post_form(staff_browser, url, {}, f"{url}/remind")
         assert third.headers["Location"] == f"{url}?notice=reminded"
@@ -537,14 +548,19 @@ def test_a_reminder_to_a_client_polku_cannot_reach_is_not_said_to_be_sent(app, d
         db.commit()
     request_id = issue(app, db, demo["staff"], veeti)
     url = f"/staff/consents/requests/{request_id}"
-    reminded = post_form(staff_browser, url, {}, f"{url}/remind")
-    page = staff_browser.get(reminded.headers["Location"]).get_data(as_text=True)
+    told = "Asiakas ei saa viestejä Polusta: hän ei ole antanut sähköpostiosoitetta eikä matkapuhelinnumeroa"
+    opened = staff_browser.get(url).get_data(as_text=True)
+    assert told in opened
+    assert "Lähetä muistutus" not in opened, "no button for what cannot be done"
+    with at(datetime.now(UTC) + timedelta(hours=25)):
+        login_as(app, staff_browser, demo["staff"])
+        # Sent from a page opened before the client's contact details were removed.
+        reminded = post_form(staff_browser, url, {}, f"{url}/remind")
+        page = staff_browser.get(reminded.headers["Location"]).get_data(as_text=True)
     assert "Muistutusta ei voitu lähettää." in page
     assert "Asiakkaalle on lähetetty muistutus." not in page
-    assert (
-        "Asiakas ei saa viestejä Polusta: hän ei ole antanut sähköpostiosoitetta eikä matkapuhelinnumeroa"
-        in page
-    )
+    assert told in page
+    assert count(db, ConsentEvent, ConsentEvent.kind == "reminded") == 0, "no reminder recorded as sent"
 
 
 def test_the_evidence_says_in_words_how_the_client_was_identified(app, db, demo, staff_browser):

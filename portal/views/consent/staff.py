@@ -214,6 +214,8 @@ def remind(request_id: int) -> Page:
         sent = consent_service.remind(get_db(), current_actor(), consent)
     except consent_service.NotOpen as error:
         return _not_open(consent, error.status)
+    except consent_service.Unreachable:
+        return _issued(consent, "unreachable")
     return _issued(consent, "reminded" if sent else "reminded-already")
 
 

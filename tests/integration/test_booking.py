@@ -448,6 +448,25 @@ def test_the_client_books_a_time_and_gets_a_confirmation_a_message_and_reminders
     assert sum(":reminder:" in key for key in keys) == 2
 
 
+def test_back_to_a_time_just_booked_shows_the_clients_own_booking_not_taken(app, client_fi, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    booked = book_as_client(client_fi, ids[0])
+    (booking,) = bookings(db)
+    # The browser's back button opens the form again; a second click sends it again.
+    for again in (
+        client_fi.get(f"/appointments/book/{INTERVIEW}/{ids[0]}"),
+        book_as_client(client_fi, ids[0]),
+    ):
+        assert again.status_code == 302
+        assert again.headers["Location"] == f"/appointments/{booking.id}?done=already"
+    page = client_fi.get(f"/appointments/{booking.id}?done=already").get_data(as_text=True)
+    assert "Tämä aika on jo varattu sinulle" in page
+    assert "Joku ehti varata" not in page
+    assert len(bookings(db)) == 1
+    assert booked.headers["Location"] == f"/appointments/{booking.id}?done=booked"
+
+
 def test_a_client_whose_time_a_professional_booked_and_cancelled_can_book_a_new_one(app, db, demo):
     """The cancellation tells the client to book a new time: the type booked for them is theirs to book."""
     from portal.models import ClientAssignment

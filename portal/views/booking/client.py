@@ -35,6 +35,7 @@ from portal.views.booking.common import (
     needs_of,
     no_longer_free,
     office_of,
+    own_booking_of,
     refused,
     requested_week,
     slot_or_404,
@@ -104,7 +105,13 @@ def confirm(type_key: str, slot_id: int) -> Page:
     if slot.appointment_type != kind.key:
         return refused(service.BookingRefused("other_type"), kind=kind)
     times = url_for("booking.choose_time", type_key=kind.key) + "/"
+    client = current_client()
     gone = no_longer_free(slot)
+    mine = own_booking_of(slot, client) if gone is not None else None
+    if mine is not None:
+        # Back to a time they have just booked (the browser's back button, a second click): it is
+        # theirs, not "taken by someone else".
+        return redirect(url_for("booking.detail", booking_id=mine.id, done="already"))
     if request.method == "GET" and gone is not None:
         # Before the form is filled: a form kept for the next time chosen keeps waiting.
         return refused(gone, kind=kind, around=slot.starts_at, held=kept_forms.held(times))
@@ -112,7 +119,6 @@ def confirm(type_key: str, slot_id: int) -> Page:
     # back, nothing booked yet.
     form, kept = form_or_kept(BookingForm)
     set_modalities(form, [m for m in kind.modalities if m in slot.modality_list])
-    client = current_client()
     offer_call_number(form, client.phone)
     page = {"kind": kind, "slot": slot, "office": office_of(slot), "form": form}
     if not form.is_submitted():
@@ -122,6 +128,9 @@ def confirm(type_key: str, slot_id: int) -> Page:
     try:
         booking = service.book_slot(get_db(), current_actor(), client, kind.key, slot.id, needs_of(form))
     except service.BookingRefused as error:
+        mine = own_booking_of(slot, client) if error.reason == "taken" else None
+        if mine is not None:
+            return redirect(url_for("booking.detail", booking_id=mine.id, done="already"))
         held = hold_for_another_time(error, times, client)
         return refused(error, kind=kind, around=slot.starts_at, held=held)
     kept_forms.let_go()

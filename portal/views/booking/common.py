@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import abort, current_app, render_template, request
+from sqlalchemy import select
 
 from portal.content import contact
 from portal.content.appointments import AppointmentType, catalogue, office
@@ -83,6 +84,16 @@ def no_longer_free(slot: Slot) -> BookingRefused | None:
     if slot.status == "withdrawn":
         return BookingRefused("withdrawn")
     return BookingRefused("past") if slot.starts_at <= utcnow() else None
+
+
+def own_booking_of(slot: Slot, client: Client) -> Booking | None:
+    """The client's own booking of this time, when it is they who hold it."""
+    if slot.status != "booked":
+        return None
+    held = select(Booking).where(
+        Booking.slot_id == slot.id, Booking.client_id == client.id, Booking.status == "booked"
+    )
+    return get_db().scalar(held)
 
 
 def appointment_type_or_404(key: str) -> AppointmentType:

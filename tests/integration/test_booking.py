@@ -964,6 +964,25 @@ def test_a_video_link_not_treated_as_sensitive_goes_into_the_reminders(
     assert "Videotapaamisen linkki on poistettu." in adviser_browser.get(removed.headers["Location"]).text
 
 
+def test_a_phone_appointment_takes_no_video_link_even_sent_by_hand(app, adviser_browser, client_fi, db, demo):
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    book_as_client(client_fi, ids[0], modality="phone")
+    booking = bookings(db)[0]
+    page = adviser_browser.get(f"/staff/bookings/{booking.id}").get_data(as_text=True)
+    assert "/video-link" not in page, "the page offers no link for a call"
+    sent = post_with_token(
+        adviser_browser,
+        f"/staff/bookings/{booking.id}",
+        f"/staff/bookings/{booking.id}/video-link",
+        {"video_url": "https://video.example.fi/room/abc123"},
+    )
+    assert sent.status_code == 409
+    assert "Tämä tapaaminen ei ole videotapaaminen" in sent.get_data(as_text=True)
+    db.expire_all()
+    assert bookings(db)[0].video_url is None
+
+
 def test_the_adviser_offers_a_type_from_the_client_overview(app, adviser_browser, client_fi, db, demo):
     from portal.models import ClientAssignment
 

@@ -513,9 +513,12 @@ def mark_outcome(
 
 
 def set_video_link(db: Session, actor: Actor, booking: Booking, url: str | None) -> None:
-    """The adviser's meeting link; reminders still waiting are queued again so they can carry it."""
-    if booking.status != "booked":
+    """The adviser's meeting link; reminders still waiting are queued again so they can carry it.
+    Only a video meeting has one (a link left on one changed to a call can still be removed)."""
+    if booking.status != "booked" or booking.ends_at <= utcnow():
         raise BookingRefused("not_active")
+    if url and booking.modality != "video":
+        raise BookingRefused("not_video")
     booking.video_url = url or None
     booking.updated_at = utcnow()
     db.flush()

@@ -45,6 +45,7 @@ REFUSALS = {
     ),
     "changed": _l("The appointment was changed at the same time. Check its details and try again."),
     "not_started": _l("You can mark the outcome once the appointment has begun."),
+    "not_video": _l("This appointment is not a video meeting, so it has no meeting link."),
 }
 # A time refused for one of these reasons can be swapped for another one: what was typed waits for it.
 ANOTHER_TIME_HELPS = frozenset({"taken", "past", "withdrawn", "too_far", "modality"})

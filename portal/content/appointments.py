@@ -16,7 +16,7 @@ from portal.i18n import lazy_gettext as _l
 APPOINTMENTS_FILE = CONTENT_DIR / "appointments.toml"
 MODALITIES = ("phone", "video", "in_person")
 # Their names for every page, form and calendar file: translated when shown, in the language then in use.
-MODALITY_LABELS = {"phone": _l("By phone"), "video": _l("Video meeting"), "in_person": _l("In person")}
+MODALITY_LABELS = {"phone": _l("By phone"), "video": _l("By video"), "in_person": _l("In person")}
 BOOKABLE_BY = ("network", "offered")
 MUNICIPALITIES = ("Hyvinkää", "Järvenpää", "Mäntsälä", "Nurmijärvi", "Pornainen", "Tuusula")
 DEFAULT_CUTOFF_HOURS = 24

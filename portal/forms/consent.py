@@ -38,7 +38,7 @@ class IssueForm(FlaskForm):
     )
     due_on = DatePartsField(
         _l("Answer by"),
-        description=_l("The client can sign until the end of this day. For example 12 12 2026."),
+        description=_l("The client can sign until the end of this day. For example 28 12 2026."),
     )
 
     def __init__(self, *args: Any, templates: list[ConsentTemplate], locale: str, today: date, **kwargs: Any):

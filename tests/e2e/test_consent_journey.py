@@ -33,7 +33,7 @@ CASES = {
         "to_page": "Siirry suostumuksen sivulle",
         "revoke": "Peru suostumus",
         "revoked": "Suostumuksesi on peruttu. Se lakkasi heti.",
-        "revoked_status": "Suostumus peruutettu",
+        "revoked_status": "Suostumus peruttu",
         "valid_status": "Allekirjoitettu, voimassa",
         "check": "Tarkista",
         "not_valid": "Ei voimassa",

@@ -79,7 +79,7 @@ def test_the_adviser_previews_weekly_times_before_publishing_them(adviser_browse
     assert preview.status_code == 200
     # 9.00-12.00 with 60 minutes and a 15-minute buffer: 9.00, 10.15 (11.30 would end at 12.30).
     assert "10 aikaa julkaistaan" in html
-    assert "Tapaamistavat: Puhelimessa, videotapaaminen, kasvokkain toimipisteessä" in html
+    assert "Tapaamistavat: Puhelimessa, videoyhteydellä, kasvokkain toimipisteessä" in html
     assert "Toimipiste: Järvenpään TYM-toimipiste, Sibeliuksenkatu 11, 04400 Järvenpää" in html
     assert count(db, Slot) == 0, "a preview saves nothing"
 
@@ -1187,7 +1187,7 @@ def test_an_appointment_in_person_shows_its_office_to_the_client_and_the_adviser
     confirmation = browser.get(booked.headers["Location"])
     assert confirmation.status_code == 200
     where = (
-        "TYM-verksamhetsstället i Träskända, Sibeliusgatan 11, 04400 Träskända"
+        "TYM-verksamhetsstället i Träskända, Sibeliuksenkatu 11, 04400 Järvenpää"
         if swedish
         else "Järvenpään TYM-toimipiste, Sibeliuksenkatu 11, 04400 Järvenpää"
     )
@@ -1231,7 +1231,7 @@ def test_two_texts_too_long_are_told_apart_in_the_summary_by_their_labels_withou
     url = f"/appointments/book/{INTERVIEW}/{ids[0]}"
     typed = {"modality": "video", "interpreter": "no", "accessibility": "a" * 1001, "message": "b" * 1001}
     summary = error_summary_of(post_with_token(maija, url, url, typed).get_data(as_text=True))
-    message = "Teksti voi olla enintään 1 000 merkkiä pitkä. Lyhennä sitä hieman."
+    message = "Teksti voi olla enintään 1\u00a0000 merkkiä pitkä. Lyhennä sitä hieman."
     assert f"Saavutettavuustarpeet: {message}" in summary
     assert "(vapaaehtoinen):" not in summary
 

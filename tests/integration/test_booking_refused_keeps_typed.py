@@ -266,7 +266,7 @@ def test_a_professional_booking_for_a_client_is_asked_about_the_client_and_told_
     booked = send_late(sami, url, form, {**TYPED, "message": "Asiakas toivoo aamupäivää."})
     page = sami.get(booked.headers["Location"]).get_data(as_text=True)
     assert "Aika on varattu asiakkaalle." in page
-    assert "Varattaessa kirjoitettu tieto" in page
+    assert "Varauksen yhteydessä kirjoitettu viesti" in page
     assert "Asiakkaan viesti" not in page
     back = f'href="/staff/clients/{demo["client_fi"].id}">Takaisin asiakkaan tietoihin'
     assert back in page, "Sami has no schedule of his own to go back to"

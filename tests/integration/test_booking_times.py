@@ -233,8 +233,8 @@ def test_the_calendar_file_is_in_the_clients_language(app, db, demo):
 def test_a_free_times_ways_of_meeting_read_as_one_phrase(app, db, demo):
     publish_times(app, db, demo["adviser"], days=1)
     for client, lang, phrase in (
-        ("client_sv", "sv", "Per telefon, videomöte, personligen på ett verksamhetsställe"),
-        ("client_fi", "fi", "Puhelimessa, videotapaaminen, kasvokkain toimipisteessä"),
+        ("client_sv", "sv", "Per telefon, via videolänk, personligen på ett verksamhetsställe"),
+        ("client_fi", "fi", "Puhelimessa, videoyhteydellä, kasvokkain toimipisteessä"),
     ):
         may_book(app, db, demo[client], demo["adviser"])
         browser = app.test_client()

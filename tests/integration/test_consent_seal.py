@@ -128,8 +128,9 @@ def test_the_public_page_shows_only_valid_or_not_and_the_dates(app, demo, signed
     assert "Allekirjoitettu" in page
     for private in ("Maija", "Meikäläinen", "150385", signed.text_sha256, "Suostumus tietojen vaihtamiseen"):
         assert private not in page
-    unknown = post_form(browser, "/verify", {"code": "ZZZZ-ZZZZ-ZZZZ"}).get_data(as_text=True)
-    assert "Ei voimassa" in unknown
+    unknown = post_form(browser, "/verify", {"code": "zzzz zzzz zzzz"}).get_data(as_text=True)
+    assert "Ei löytynyt" in unknown
+    assert "Tarkistettu koodi: ZZZZ-ZZZZ-ZZZZ" in unknown, "the code as the receipt prints it"
     wrong = post_form(browser, "/verify", {"code": "abc"})
     assert wrong.status_code == 422
     assert "Tarkistuskoodissa on 12 kirjainta ja numeroa" in wrong.get_data(as_text=True)

@@ -260,7 +260,7 @@ def test_requests_are_listed_by_status_with_counts(app, db, demo, staff_browser)
     post_form(client_browser(app, demo, "client_new_sign"), f"/consents/{declined}/decline", {})
     page = staff_browser.get("/staff/consents").get_data(as_text=True)
     for label, number in [("Odottaa vastausta", 1), ("Allekirjoitettu, voimassa", 1), ("Kieltäydytty", 1),
-                          ("Pyyntö peruttu", 1), ("Suostumus peruutettu", 0),
+                          ("Pyyntö peruttu", 1), ("Suostumus peruttu", 0),
                           ("Vanhentunut", 0)]:  # fmt: skip
         assert f"{label} ({number})" in page
     assert f'href="/staff/consents/requests/{pending}"' in page
@@ -381,7 +381,7 @@ def test_the_overview_shows_what_a_valid_consent_covers_and_follows_each_step(ap
     assert "Allekirjoitettu, voimassa" in page
     post_form(client_browser(app, demo), f"/consents/{request_id}/revoke", {})
     assert coverage_cells() == 0
-    assert "Suostumus peruutettu" in staff_browser.get(overview).get_data(as_text=True)
+    assert "Suostumus peruttu" in staff_browser.get(overview).get_data(as_text=True)
     views = db.scalars(select(AccessLogEntry).where(AccessLogEntry.object_type == "consents")).all()
     assert len(views) == 5
     assert {(v.action, v.client_id, v.actor_id) for v in views} == {("view", maija.id, demo["staff"].id)}

@@ -79,7 +79,7 @@ def test_errors_are_in_swedish_for_a_swedish_user(client):
 def test_an_overlong_message_is_refused_with_the_limit(client, db):
     response = post_form(client, URL, {"topic": "other", "message": "ä" * 4001})
     assert response.status_code == 422
-    assert "Palautteesi voi olla enintään 4 000 merkkiä pitkä." in response.get_data(as_text=True)
+    assert "Palautteesi voi olla enintään 4\u00a0000 merkkiä pitkä." in response.get_data(as_text=True)
     assert db.query(Feedback).count() == 0
 
 

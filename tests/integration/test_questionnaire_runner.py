@@ -405,7 +405,8 @@ def test_answers_hidden_by_a_later_change_are_dropped_at_submit(app, db, maija, 
     assert answers["treatment_help"] == "booked"
     done = maija.get(sent.headers["Location"]).get_data(as_text=True)
     assert "Vastauksesi on lähetetty" in done
-    assert "Jos tarvitset kiireellistä apua, soita Päivystysapuun 116 117. Hätätilanteessa soita 112." in done
+    urgent = "Jos tarvitset kiireellistä apua, soita Päivystysapuun 116\u00a0117."
+    assert f"{urgent} Hätätilanteessa soita 112." in done
     view = maija.get(f"/questionnaires/{response.id}/view").get_data(as_text=True)
     assert "Terveysasema" not in view
     assert "Puhelimessa" in view

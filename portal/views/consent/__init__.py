@@ -18,7 +18,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.identity.access import current_staff
 from portal.models import ConsentEventKind, ConsentSignature, Role
 from portal.services.consent_receipt import assurance
-from portal.services.consent_seal import format_code
+from portal.services.consent_seal import format_code, normalise_code
 from portal.services.consent_status import Shown
 
 bp = Blueprint("consent", __name__)
@@ -60,7 +60,7 @@ def consent_markdown(text: str) -> Markup:
 
 @bp.app_template_filter("consent_code")
 def consent_code(code: str) -> str:
-    return format_code(code)
+    return format_code(normalise_code(code))  # as stored, or as someone typed it
 
 
 @bp.app_template_filter("assurance")

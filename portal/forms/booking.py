@@ -85,12 +85,15 @@ class BookingForm(FlaskForm):
     )
     accessibility = TextAreaField(
         _l("Accessibility needs (optional)"),
-        description=_l("For example a wheelchair, a hearing loop or more time. Only the adviser sees this."),
+        description=_l(
+            "For example a wheelchair, a hearing loop or more time. Only the adviser sees this. "
+            "At most 1,000 characters."
+        ),
         validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG), NoIdentityCode()],
     )
     message = TextAreaField(
         _l("Message to the adviser (optional)"),
-        description=_l("Anything you want the adviser to know before you meet."),
+        description=_l("Anything you want the adviser to know before you meet. At most 1,000 characters."),
         validators=[Length(max=1000, message=messages.NEEDS_TOO_LONG), NoIdentityCode()],
     )
 

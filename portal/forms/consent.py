@@ -92,7 +92,7 @@ class ReasonForm(FlaskForm):
 
     reason = TextAreaField(
         _l("Reason (optional)"),
-        description=_l("You do not have to give a reason."),
+        description=_l("You do not have to give a reason. At most 1,000 characters."),
         validators=[Optional(), Length(max=1000, message=messages.CONSENT_REASON_TOO_LONG), NoIdentityCode()],
     )
 

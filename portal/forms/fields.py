@@ -38,6 +38,13 @@ def posted_number(value: str | None) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
+MISSING_PART = {
+    "day": messages.DATE_MISSING_DAY,
+    "month": messages.DATE_MISSING_MONTH,
+    "year": messages.DATE_MISSING_YEAR,
+}
+
+
 class DatePartsField(Field):
     """Three small inputs (name-day, name-month, name-year): easier on phones than a picker."""
 
@@ -61,7 +68,11 @@ class DatePartsField(Field):
                 "year": str(self.data.year),
             }
         if formdata is not None:
-            self.parts = {part: formdata.get(f"{self.name}-{part}", "").strip()[:8] for part in self.parts}
+            # "3." as Finnish and Swedish write an ordinal day or month is the number 3.
+            self.parts = {
+                part: formdata.get(f"{self.name}-{part}", "").strip()[:8].rstrip(".").strip()
+                for part in self.parts
+            }
             self.raw_data = [value for value in self.parts.values() if value]
             self.data = None
 
@@ -71,6 +82,9 @@ class DatePartsField(Field):
         # Digits as a phone's number pad types them: int() alone would also read "1_5" as 15, and
         # Arabic-Indic or full-width digits as ours, a date other than the one shown back.
         typed = [self.parts[p] for p in ("day", "month", "year")]
+        missing = next((part for part in ("day", "month", "year") if not self.parts[part]), None)
+        if missing is not None:
+            raise ValidationError(str(MISSING_PART[missing]))
         if not all(part.isascii() and part.isdigit() for part in typed):
             raise ValidationError(str(messages.DATE_INCOMPLETE))
         # The year first: "26" for 2026 would otherwise be told to check a day and month that are right.

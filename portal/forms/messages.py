@@ -23,6 +23,14 @@ HETU_CHECK = _l(
 IDENTITY_CODE_IN_TEXT = _l(
     "Remove the personal identity code from the text. It is not needed here, and others would see it."
 )
+DATE_MISSING_DAY = _l("The date has no day. Enter the day as a number, for example 28.")
+DATE_MISSING_MONTH = _l("The date has no month. Enter the month as a number, for example 11.")
+DATE_MISSING_YEAR = _l("The date has no year. Enter the year with four digits, for example 2026.")
+CONFIRM_CLOSE = _l(
+    "Tick the box to confirm that the pathway closes. A closed pathway cannot be opened again."
+)
+INTERVIEW_DATE_PAST = _l("The interview date has already passed. Enter today or a later day.")
+INTERVIEW_DATE_TOO_FAR = _l("The interview date can be at most a year from today. Check the year.")
 HETU_FUTURE = _l(
     "Check the personal identity code: the date of birth it gives is after today. "
     "Check the century sign too: usually a hyphen for those born in the 1900s and A for the 2000s."
@@ -96,7 +104,9 @@ QUESTION_CHOOSE_SOME = _l("Choose at least one option.")
 QUESTION_CHOOSE_ON_SCALE = _l("Choose a number on the scale.")
 QUESTION_NOT_AN_OPTION = _l("Choose from the options shown on the page.")
 QUESTION_EXCLUSIVE = _l("Choose either “%(option)s” or one or more of the other options, not both.")
-QUESTION_TOO_LONG = _l("The answer can be at most %(max)s characters long. Shorten it a little.")
+QUESTION_TOO_LONG = _l(
+    "The answer can be at most %(max)s characters long, and it now has %(count)s. Shorten it."
+)
 QUESTION_NUMBER_INVALID = _l("Enter a whole number using digits, for example 3.")
 QUESTION_NUMBER_RANGE = _l("Enter a number from %(min)s to %(max)s.")
 QUESTION_NUMBER_MIN = _l("Enter a number that is %(min)s or more.")

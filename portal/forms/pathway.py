@@ -142,6 +142,15 @@ class CloseForm(VersionedForm):
         validators=[InputRequired(message=messages.CHOOSE_OUTCOME)],
     )
     effective_on = _date()
+    # Closing is final: a ticked box, not one click of a button that sits below the form.
+    confirmed = BooleanField(
+        _l("I understand that a closed pathway cannot be opened again."),
+        validators=[DataRequired(message=messages.CONFIRM_CLOSE)],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fields["confirmed"] = self._fields.pop("confirmed")  # last, after the note
 
 
 def step_choices(

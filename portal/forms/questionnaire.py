@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -83,10 +83,10 @@ class Valid:
     def __call__(self, form: PageForm, field: Field) -> None:
         item = self.item
         if item.type in ("text", "textarea"):
-            if len(field.data.replace("\r\n", "\n").strip()) > (item.max_length or 0):
-                raise ValidationError(
-                    str(messages.QUESTION_TOO_LONG) % {"max": format_number(item.max_length or 0)}
-                )
+            written = len(field.data.replace("\r\n", "\n").strip())
+            if written > (item.max_length or 0):
+                shown = {"max": format_number(item.max_length or 0), "count": format_number(written)}
+                raise ValidationError(str(messages.QUESTION_TOO_LONG) % shown)
         elif item.type == "integer":
             _check_number(item, field.data)
         elif item.type == "multiple":
@@ -221,8 +221,13 @@ def _field(item: Item, locale: str) -> Any:
     if not item.required:
         # "Tell us in your own words (optional)", not "... words. (optional)".
         label = _("%(question)s (optional)", question=label.removesuffix("."))
+    hint = item.hint[locale] if item.hint else ""
+    if item.type in ("text", "textarea") and item.max_length:
+        # Said before it is reached, not only in the error once it has been.
+        limit = _("At most %(max)s characters.", max=format_number(item.max_length))
+        hint = f"{hint} {limit}" if hint else limit
     options: dict[str, Any] = {
-        "description": item.hint[locale] if item.hint else "",
+        "description": hint,
         "validators": _validators(item),
         "name": item.id,
     }
@@ -332,6 +337,13 @@ class AssignQuestionnaireForm(FlaskForm):
         description=_l("For example 14.30."),
         validators=[Optional(), Length(max=5, message=messages.INTERVIEW_TIME_INVALID)],
     )
+
+    def validate_interview_date(self, field: DatePartsField) -> None:
+        # The interview is still to come, and within the year a rehabilitation interview is booked in.
+        if field.data is not None and field.data < today():
+            raise ValidationError(str(messages.INTERVIEW_DATE_PAST))
+        if field.data is not None and field.data > today() + timedelta(days=366):
+            raise ValidationError(str(messages.INTERVIEW_DATE_TOO_FAR))
 
     def validate_interview_time(self, field: StringField) -> None:
         if not CLOCK_TIME.fullmatch((field.data or "").strip()):

@@ -12,7 +12,7 @@ import json
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import request, session
+from flask import g, request, session
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
@@ -123,7 +123,14 @@ def restored_form() -> MultiDict[str, str] | None:
         fields = json.loads(crypto.decrypt(sealed, _context(str(kept["owner"]))))
     except (KeyError, ValueError, crypto.DecryptionFailed):
         return None
+    g.restored_reason = kept.get("reason")
     return MultiDict([(key, value) for key, values in fields.items() for value in values])
+
+
+def restored_reason() -> str | None:
+    """Why the form restored on this request was kept: "step_up", "timeout" or "language"."""
+    reason = g.get("restored_reason")
+    return str(reason) if reason is not None else None
 
 
 FormT = TypeVar("FormT", bound=FlaskForm)

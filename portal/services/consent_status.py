@@ -358,7 +358,7 @@ def signature_of(db: Session, request: ConsentRequest) -> ConsentSignature | Non
 
 
 @cache
-def _column_rows() -> CompoundSelect[tuple[int, bool, date | None, int]]:
+def _column_rows() -> CompoundSelect[tuple[int, bool, date | None, int, int]]:
     """Built once (the client list runs it for every page): valid signatures, then waiting requests."""
     client_ids: BindParameter[list[int]] = bindparam("client_ids", expanding=True)
     on: BindParameter[date] = bindparam("on")
@@ -368,6 +368,7 @@ def _column_rows() -> CompoundSelect[tuple[int, bool, date | None, int]]:
             literal(True).label("signed"),
             func.max(ConsentSignature.valid_until).label("until"),
             (func.count(ConsentSignature.id) - func.count(ConsentSignature.valid_until)).label("number"),
+            func.count(ConsentSignature.id).label("valid"),
         )
         .join(ConsentRequest, ConsentRequest.id == ConsentSignature.request_id)
         .where(
@@ -378,7 +379,7 @@ def _column_rows() -> CompoundSelect[tuple[int, bool, date | None, int]]:
         .group_by(ConsentSignature.client_id)
     )
     waiting = (
-        select(ConsentRequest.client_id, literal(False), null().cast(Date), func.count())
+        select(ConsentRequest.client_id, literal(False), null().cast(Date), func.count(), literal(0))
         .where(
             ConsentRequest.client_id.in_(client_ids),
             ConsentRequest.status == ConsentStatus.PENDING,
@@ -394,6 +395,7 @@ class ColumnValue:
     valid_until: date | None
     open_ended: bool
     pending: int
+    valid: int = 0  # how many consents are valid: one of two kinds is not "covered"
 
 
 def column_values(db: Session, client_ids: list[int], on: date) -> dict[int, ColumnValue]:
@@ -401,11 +403,11 @@ def column_values(db: Session, client_ids: list[int], on: date) -> dict[int, Col
     if not client_ids:
         return {}
     rows = read_values(db, _column_rows(), {"client_ids": client_ids, "on": on}).all()
-    pending = {client_id: int(number) for client_id, signed, _until, number in rows if not signed}
+    pending = {client_id: int(number) for client_id, signed, _until, number, _valid in rows if not signed}
     values: dict[int, ColumnValue] = {}
-    for client_id, signed, until, open_ended in rows:
+    for client_id, signed, until, open_ended, valid in rows:
         if signed:
-            values[client_id] = ColumnValue(until, bool(open_ended), pending.get(client_id, 0))
+            values[client_id] = ColumnValue(until, bool(open_ended), pending.get(client_id, 0), int(valid))
     for client_id, count in pending.items():
         values.setdefault(client_id, ColumnValue(None, False, count))
     return values

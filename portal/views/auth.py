@@ -285,7 +285,8 @@ def keep_typed() -> Response:
     owner = kept_forms.owner_of(current.client_id, current.staff_user_id)
     if return_to is None or user is None or owner is None:
         abort(400)
-    kept_forms.keep(request.form, return_to, owner, reason="timeout")
+    language = request.form.get("language") in LOCALES
+    kept_forms.keep(request.form, return_to, owner, reason="language" if language else "timeout")
     kept = kept_forms.belonging_to(current, user)
     if kept is not None:
         kept_forms.hand_back(kept)

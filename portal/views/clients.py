@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, NamedTuple
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
@@ -31,6 +32,17 @@ class ClientRow(NamedTuple):
     id: int
     name: str
     values: tuple[Any, ...]  # each column's value, in the order of the columns
+    born: date | None = None  # for a client whose name is not known yet: rows must be told apart
+
+
+def _born(client: Client) -> date | None:
+    """The date of birth of a client known only by the identity code a professional typed."""
+    if client.full_name:
+        return None
+    try:
+        return hetu.birth_date(hetu.decrypt(client.hetu_encrypted))
+    except (ValueError, KeyError):
+        return None
 
 
 def client_for_staff_or_404(client_id: int) -> Client:
@@ -79,7 +91,12 @@ def my_clients() -> str | tuple[str, int]:
     ids = [client.id for client in clients]
     columns = panels.column_data(db, ids)
     rows = [
-        ClientRow(client.id, client.full_name, tuple(values.get(client.id) for _column, values in columns))
+        ClientRow(
+            client.id,
+            client.full_name,
+            tuple(values.get(client.id) for _column, values in columns),
+            _born(client),
+        )
         for client in clients
     ]
     log_views(db, client_ids=ids, object_type="client_list", purpose="search" if term else None)

@@ -27,3 +27,27 @@ def test_switching_language_keeps_what_was_typed_and_saves_nothing(browser, live
     assert page.locator("html").get_attribute("lang") == "fi"
     assert page.locator("#email").input_value() == "maija.meikalainen@example.fi"
     page.context.close()
+
+
+def test_reading_a_consent_in_the_other_language_keeps_the_choices_and_says_nothing_was_signed(
+    browser, live_server, app, db, demo
+):
+    from tests.integration.consent_helpers import issue
+
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    page = new_context(browser, PHONE, "fi").new_page()
+    sign_in_as(page, live_server.url, "Maija Meikäläinen")
+    page.goto(f"{live_server.url}/consents/{request_id}")
+    optional = "Yhteydenpito kuntoutuksen palveluntuottajaan kuntoutuksesi aikana"
+    page.get_by_label(optional, exact=False).check()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Lue teksti ruotsiksi").click()
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.get_by_label(
+        "Kontakt med serviceproducenten under din rehabilitering", exact=False
+    ).is_checked()
+    main = page.locator("main").inner_text()
+    assert "Dina val finns kvar. Ingenting har undertecknats ännu" in main
+    assert "identifierat dig på nytt" not in main, "no one identified again"
+    check_page(page, "consent-language-kept-sv")
+    page.context.close()

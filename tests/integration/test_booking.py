@@ -311,8 +311,11 @@ def test_a_blocked_day_withdraws_its_free_times_and_is_left_out_later(app, advis
     weekday = ["maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai"][
         first.weekday()
     ]
-    told = f"Päivä {weekday} {first.day}.{first.month}.{first.year} on estetty. 2 vapaata aikaa poistettiin."
+    told = f"Päivä on estetty: {weekday} {first.day}.{first.month}.{first.year}. 2 vapaata aikaa poistettiin."
     assert told in response.get_data(as_text=True)
+    assert 'name="day-day" type="text" inputmode="numeric" value=""' in response.get_data(as_text=True), (
+        "the form is empty again for another day"
+    )
     assert count(db, Slot, Slot.status == "withdrawn") == 2
     preview = post_with_token(
         adviser_browser,
@@ -360,7 +363,7 @@ def test_a_blocked_day_is_told_as_a_sentence_in_swedish(adviser_browser, db):
     adviser_browser.set_cookie("polku_lang", "sv")
     typed = {"day-day": day.day, "day-month": day.month, "day-year": day.year}
     response = post_with_token(adviser_browser, "/staff/schedule/block", "/staff/schedule/block", typed)
-    assert f"Dagen måndag {day.day}.{day.month}.{day.year} är spärrad." in response.get_data(as_text=True)
+    assert f"Dagen är spärrad: måndag {day.day}.{day.month}.{day.year}." in response.get_data(as_text=True)
     assert "drogs tillbaka" not in response.get_data(as_text=True), "no times, so no count of none"
 
 
@@ -393,8 +396,11 @@ def test_the_adviser_withdraws_a_free_time_but_not_a_booked_one(app, adviser_bro
     assert book_as_client(client_fi, ids[0]).status_code == 302
     schedule = adviser_browser.get(f"/staff/schedule?date={slot(db, ids[0]).starts_at.date().isoformat()}")
     assert schedule.status_code == 200
-    free = post_with_token(adviser_browser, "/staff/schedule", f"/staff/schedule/slots/{ids[1]}/withdraw")
+    free = post_with_token(
+        adviser_browser, "/staff/schedule", f"/staff/schedule/slots/{ids[1]}/withdraw", {"view": "day"}
+    )
     assert free.status_code == 302
+    assert "view=day" in free.headers["Location"], "back to the day it was withdrawn from"
     assert slot(db, ids[1]).status == "withdrawn"
     booked = post_with_token(adviser_browser, "/staff/schedule", f"/staff/schedule/slots/{ids[0]}/withdraw")
     assert booked.status_code == 409

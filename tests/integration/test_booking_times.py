@@ -241,3 +241,28 @@ def test_a_free_times_ways_of_meeting_read_as_one_phrase(app, db, demo):
         login_as(app, browser, demo[client])
         browser.set_cookie("polku_lang", lang)
         assert phrase in browser.get("/appointments/book/rehabilitation_interview").get_data(as_text=True)
+
+
+def test_a_type_with_no_free_times_says_so_without_empty_days_or_a_next_week(app, db, demo):
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    browser = app.test_client()
+    login_as(app, browser, demo["client_fi"])
+    page = browser.get("/appointments/book/rehabilitation_interview").get_data(as_text=True)
+    assert "Tällä viikolla ei ole vapaita aikoja." in page
+    assert "Myöskään tämän viikon jälkeen ei ole julkaistu vapaita aikoja." in page
+    assert 'class="day__heading"' not in page, "no list of seven days saying the same"
+    assert "Seuraava viikko" not in page
+
+
+def test_the_days_of_this_week_already_gone_are_not_listed(app, db, demo):
+    with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=UTC), tick=False):  # a Tuesday
+        publish_times(app, db, demo["adviser"], first=date(2026, 12, 1), days=4)  # to Friday
+        may_book(app, db, demo["client_fi"], demo["adviser"])
+        browser = app.test_client()
+        login_as(app, browser, demo["client_fi"])
+        page = browser.get("/appointments/book/rehabilitation_interview?week=2026-11-30").get_data(
+            as_text=True
+        )
+    assert 'id="day-2026-11-30"' not in page, "Monday has gone"
+    assert 'id="day-2026-12-01"' in page
+    assert 'id="day-2026-12-04"' in page

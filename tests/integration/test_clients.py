@@ -263,3 +263,13 @@ def test_a_search_by_identity_code_finds_the_client_and_keeps_the_code_only_encr
     kept = json.dumps(list(db.scalars(select(UserSession.data))))
     assert "150385" not in kept
     assert "search:" in kept, "the search is kept, sealed"
+
+
+def test_clients_whose_names_are_not_known_yet_are_told_apart_by_their_date_of_birth(app, db, demo):
+    sami = signed_in(app, demo["staff"])
+    for code in ("010203-9002", "150790-901L"):
+        assert post_form(sami, "/staff/clients/find", {"hetu": code}).status_code == 302
+    listing = sami.get("/staff/clients").get_data(as_text=True)
+    assert "Nimi ei vielä tiedossa, syntynyt 1.2.1903" in listing
+    assert "Nimi ei vielä tiedossa, syntynyt 15.7.1990" in listing
+    assert "010203" not in listing, "the date, not the identity code"

@@ -206,6 +206,7 @@ def test_a_closed_pathway_cannot_be_moved(people, db):
         url,
         {
             "close-outcome": "other_service",
+            "close-confirmed": "y",
             "close-version": current_version(db, people["client"]),
             **today_parts("close"),
         },
@@ -415,7 +416,7 @@ def test_every_change_is_dated_between_the_start_and_today(people, db, name):
     fields = {
         "skip": {"skip-step": "health_check_b_statement"},
         "note": {"note-note": "Soitettu asiakkaalle."},
-        "close": {"close-outcome": "other_service"},
+        "close": {"close-outcome": "other_service", "close-confirmed": "y"},
     }[name]
     url = manage_url(people["client"])
     version = current_version(db, people["client"])
@@ -527,7 +528,12 @@ def test_a_change_of_step_is_not_dated_before_the_last_one_but_a_note_may_be(peo
     assert field_error(moved.get_data(as_text=True), "move-effective_on") == message
     typed = {"skip-step": "health_check_b_statement", "skip-version": version, **date_parts("skip", earlier)}
     assert post(people["adviser"], url + "/skip", url, typed).status_code == 422
-    typed = {"close-outcome": "other_service", "close-version": version, **date_parts("close", earlier)}
+    typed = {
+        "close-outcome": "other_service",
+        "close-confirmed": "y",
+        "close-version": version,
+        **date_parts("close", earlier),
+    }
     assert post(people["adviser"], url + "/close", url, typed).status_code == 422
     assert current_version(db, people["client"]) == version
     typed = {"note-note": "Soitettu asiakkaalle.", "note-version": version, **date_parts("note", earlier)}
@@ -547,7 +553,12 @@ def test_the_history_says_what_happened_and_a_closed_pathway_stays_readable(peop
     typed = {"note-note": "Soitettu asiakkaalle.", "note-version": version, **today_parts("note")}
     assert post(people["adviser"], url + "/note", url, typed).status_code == 302
     version = current_version(db, people["client"])
-    typed = {"close-outcome": "moved_away", "close-version": version, **today_parts("close")}
+    typed = {
+        "close-outcome": "moved_away",
+        "close-confirmed": "y",
+        "close-version": version,
+        **today_parts("close"),
+    }
     assert post(people["adviser"], url + "/close", url, typed).status_code == 302
     after = people["adviser"].get(url).get_data(as_text=True)
     earlier = after.split("Aiemmat polut")[1]
@@ -579,7 +590,11 @@ def test_the_history_is_in_date_order_and_the_dates_shown_are_those_given(people
     )
     assert moved < noted < started, "newest first by the dates given, not by when they were written"
     assert "Muistiinpano vaiheessa: Ohjaus TYM-palveluun." in history, "the step on the note's date"
-    typed = {"close-outcome": "moved_away", "close-version": current_version(db, people["client"])}
+    typed = {
+        "close-outcome": "moved_away",
+        "close-confirmed": "y",
+        "close-version": current_version(db, people["client"]),
+    }
     assert (
         post(people["adviser"], url + "/close", url, {**typed, **date_parts("close", on(5)[0])}).status_code
         == 302
@@ -616,3 +631,23 @@ def test_a_note_with_a_personal_identity_code_is_refused_and_nothing_is_saved(pe
     assert sent.status_code == 422
     assert "Poista henkilötunnus tekstistä." in sent.get_data(as_text=True)
     assert db.scalar(select(func.count()).select_from(PathwayEvent).where(PathwayEvent.kind == "note")) == 0
+
+
+def test_closing_asks_for_the_box_that_says_it_is_final(people, db):
+    start(people)
+    url = manage_url(people["client"])
+    typed = {
+        "close-outcome": "moved_away",
+        "close-version": current_version(db, people["client"]),
+        **today_parts("close"),
+    }
+    refused = post(people["adviser"], url + "/close", url, typed)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert page.count("Vahvista polun päättäminen rastittamalla ruutu.") == 2
+    assert 'value="moved_away" checked' in page, "the outcome chosen stays chosen"
+    assert db.scalar(select(Pathway.status).where(Pathway.client_id == people["client"].id)) == "active"
+    closed = post(people["adviser"], url + "/close", url, {**typed, "close-confirmed": "y"})
+    assert closed.status_code == 302
+    db.expire_all()
+    assert db.scalar(select(Pathway.status).where(Pathway.client_id == people["client"].id)) == "closed"

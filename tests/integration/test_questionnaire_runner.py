@@ -168,7 +168,7 @@ def test_errors_are_in_swedish_for_a_swedish_client_and_what_was_typed_is_kept(a
             "treatment_place",
             {"treatment_contact": "yes"},
             {"treatment_where": "ä" * 301},
-            "Vastaus voi olla enintään 300 merkkiä pitkä. Lyhennä sitä hieman.",
+            "Vastaus voi olla enintään 300 merkkiä pitkä, ja siinä on nyt 301 merkkiä. Lyhennä sitä.",
             'value="' + "ä" * 301 + '"',
         ),
         (
@@ -191,6 +191,12 @@ def test_bad_answers_are_refused_with_a_message_and_what_was_typed_kept(
     assert page.count(message) == 2
     assert kept in page
     assert version_of(db, response) == before
+
+
+def test_a_written_answer_says_its_limit_before_it_is_reached(app, db, maija, response):
+    put_answers(app, db, response, {"treatment_contact": "yes"})
+    page = maija.get(page_url(response, "treatment_place")).get_data(as_text=True)
+    assert "Enintään 300 merkkiä." in page
 
 
 def test_back_and_forward_keep_every_answer(app, db, maija, response):
@@ -407,6 +413,7 @@ def test_answers_hidden_by_a_later_change_are_dropped_at_submit(app, db, maija, 
     assert "Vastauksesi on lähetetty" in done
     urgent = "Jos tarvitset kiireellistä apua, soita Päivystysapuun 116\u00a0117."
     assert f"{urgent} Hätätilanteessa soita 112." in done
+    assert "Haastattelusi on 10. joulukuuta 2026 klo" in done, "the interview's time, known already"
     view = maija.get(f"/questionnaires/{response.id}/view").get_data(as_text=True)
     assert "Terveysasema" not in view
     assert "Puhelimessa" in view
@@ -501,3 +508,17 @@ def test_an_optional_question_written_as_a_sentence_ends_with_the_optional_mark_
     page = maija.get(page_url(response, "health_details")).get_data(as_text=True)
     assert "Kerro omin sanoin, mikä vaikuttaa työ- tai opiskelukykyysi (vapaaehtoinen)" in page
     assert "opiskelukykyysi. (vapaaehtoinen)" not in page
+
+
+def test_the_done_page_asks_to_book_the_interview_when_its_time_is_not_known(app, db, demo, maija):
+    sent = submitted(app, db, demo["client_fi"], demo["adviser"], ALL_PAGES)
+    done = maija.get(f"/questionnaires/{sent.id}/done").get_data(as_text=True)
+    assert "Jos et ole vielä varannut aikaa haastatteluun, varaa se nyt." in done
+    assert 'href="/appointments"' in done
+    assert "Sinun ei tarvitse nyt tehdä mitään" not in done
+
+
+def test_an_answer_at_the_end_of_a_scale_says_what_that_end_means(app, db, maija, response):
+    put_answers(app, db, response, {**ALL_PAGES, "work_ability": 0})
+    check = maija.get(f"/questionnaires/{response.id}/check").get_data(as_text=True)
+    assert "0 asteikolla 0–10 (en pysty tekemään työtä lainkaan)" in check

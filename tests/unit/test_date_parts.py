@@ -61,3 +61,32 @@ def test_a_wrong_year_is_named_not_the_day_and_month_that_are_right(year, messag
     assert form.born.errors == [message]
     assert form.born.data is None
     assert form.born.parts["year"] == year
+
+
+def test_a_day_and_month_written_with_an_ordinal_dot_are_read():
+    form = DateForm(MultiDict({"born-day": "3.", "born-month": "4. ", "born-year": "2026"}))
+    assert form.validate()
+    assert form.born.data == date(2026, 4, 3)
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (
+            {"born-month": "4", "born-year": "2026"},
+            "The date has no day. Enter the day as a number, for example 28.",
+        ),
+        (
+            {"born-day": "3", "born-year": "2026"},
+            "The date has no month. Enter the month as a number, for example 11.",
+        ),
+        (
+            {"born-day": "3", "born-month": "4"},
+            "The date has no year. Enter the year with four digits, for example 2026.",
+        ),
+    ],
+)
+def test_a_missing_part_is_named(parts, message):
+    form = DateForm(MultiDict(parts))
+    assert not form.validate()
+    assert form.born.errors == [message]

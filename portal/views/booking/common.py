@@ -132,17 +132,20 @@ def asked_day(name: str) -> date | None:
 def week_of_times(kind: AppointmentType, monday: date, *, staff: bool = False) -> dict[str, Any]:
     sunday = monday + timedelta(days=6)
     rows = free_slots(get_db(), kind, monday, sunday, staff=staff)
-    by_day: dict[date, list[FreeTime]] = {day: [] for day in dates(monday, sunday)}
+    today = local_date(utcnow())
+    # The days to come: a day already gone can hold no time to book.
+    by_day: dict[date, list[FreeTime]] = {day: [] for day in dates(max(monday, today), sunday)}
     for time in rows:
         by_day.setdefault(local_date(time.starts_at), []).append(time)
-    this_week = week_start(local_date(utcnow()))
+    this_week = week_start(today)
     following = first_free_day(get_db(), kind, staff=staff, now=_day_after(sunday)) if not rows else None
     return {
         "monday": monday,
         "sunday": sunday,
         "days": sorted(by_day.items()),
         "previous_week": monday - timedelta(days=7) if monday > this_week else None,
-        "next_week": monday + timedelta(days=7),
+        # Nothing this week and nothing later: no next week to page to.
+        "next_week": monday + timedelta(days=7) if rows or following else None,
         "next_free_week": week_start(following) if following else None,
         "any_times": bool(rows),
     }

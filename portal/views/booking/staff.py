@@ -182,7 +182,9 @@ def block_day() -> Page:
     day = form.day.data or local_date(utcnow())
     result = availability.block_day(get_db(), adviser, day, form.reason.data or "")
     bookings = [get_db().get(Booking, booking_id) for booking_id in result.bookings_left]
-    return render_template("booking/block.html", form=form, result=result, day=day, bookings=bookings)
+    # Done: the form is empty for another day, not still holding this one as if nothing happened.
+    empty = BlockDayForm(formdata=None, today=local_date(utcnow()))
+    return render_template("booking/block.html", form=empty, result=result, day=day, bookings=bookings)
 
 
 @bp.post("/staff/schedule/blocked/<day>/unblock")
@@ -207,7 +209,9 @@ def withdraw(slot_id: int) -> Page:
     day = local_date(slot.starts_at)
     if not availability.withdraw_slot(get_db(), adviser, slot_id):
         return refused(service.BookingRefused("not_active" if slot.status == "withdrawn" else "changed"))
-    return redirect(url_for("booking.schedule", date=day.isoformat(), withdrawn=1))
+    # Back to the view the time was withdrawn from: the day, or the week.
+    view = "day" if request.form.get("view") == "day" else None
+    return redirect(url_for("booking.schedule", view=view, date=day.isoformat(), withdrawn=1))
 
 
 # --- one booking -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from portal.db import get_db
 from portal.forms.consent import ReasonForm, SignForm
 from portal.i18n import LOCALES, current_locale, other_locales
 from portal.identity.access import current_client, keeps_typed
-from portal.identity.kept_forms import form_or_kept, restored_form
+from portal.identity.kept_forms import form_or_kept, restored_form, restored_reason
 from portal.identity.keys import portal_keys
 from portal.identity.stepup import require_recent_auth
 from portal.models import Client, ConsentRequest, UserSession
@@ -62,7 +62,8 @@ def client_list() -> str:
     )
 
 
-def _sign_page(consent: ConsentRequest, form: SignForm, *, restored: bool = False) -> str:
+def _sign_page(consent: ConsentRequest, form: SignForm, *, restored: str | None = None) -> str:
+    """`restored`: why the choices shown were kept ("step_up", "timeout", "language"), if they were."""
     locale = current_locale()
     template = template_of(consent)
     # The page always carries the language and the hash of exactly the text it shows.
@@ -97,7 +98,7 @@ def request_page(request_id: int) -> Page:
             )
         kept = restored_form()
         form = SignForm(formdata=kept, template=template, locale=current_locale())
-        return _sign_page(consent, form, restored=kept is not None)
+        return _sign_page(consent, form, restored=restored_reason() if kept is not None else None)
     if status is Shown.SIGNED and signature is not None:
         return redirect(url_for("consent.signed", request_id=consent.id), code=303)
     if status is not Shown.PENDING:

@@ -35,7 +35,12 @@ def display(item: Item, value: object, locale: str) -> str:
     if item.type == "yesno":
         return str(_("Yes") if value == "yes" else _("No"))
     if item.type == "scale":
-        return str(_("%(value)s on a scale from %(min)s to %(max)s", value=value, min=item.min, max=item.max))
+        shown = str(
+            _("%(value)s on a scale from %(min)s to %(max)s", value=value, min=item.min, max=item.max)
+        )
+        # At either end, what the end means: "0" alone loses what the client chose it for.
+        end = item.min_label if value == item.min else item.max_label if value == item.max else None
+        return f"{shown} ({end[locale]})" if end else shown
     if item.type == "integer" and isinstance(value, int):
         return str(format_number(value))
     if item.type == "date" and isinstance(value, str):

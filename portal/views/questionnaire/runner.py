@@ -171,57 +171,51 @@ def page(response_id: int, page_id: str) -> View:
         if action != "continue":
             # "Every button saves what you have written": the answers that passed are saved, the
             # page stays with what was typed, and says which answers were not saved.
-            return _save_what_passed(response, questionnaire, page, form, draft)
+            passed = form.answers_that_passed(draft.answers)
+            _destination, problem = _save(response, questionnaire, page, form, passed, action="save_later")
+            if problem is not None:
+                return problem
+            get_db().refresh(response)
+            form.answers_version.data = str(response.version)
+            draft = service.read_draft(response)
+            return _render_page(response, questionnaire, page, form, draft, partly_saved=True), 422
         return _render_page(response, questionnaire, page, form, draft, shown=shown), 422
+    returning = request.args.get("return") == "check"
+    destination, problem = _save(response, questionnaire, page, form, form.answers(), action, returning)
+    if problem is not None:
+        return problem
+    return redirect(_url_for_destination(response, destination, returning))
+
+
+def _save(
+    response: QuestionnaireResponse,
+    questionnaire: Questionnaire,
+    page: Page,
+    form: PageForm,
+    answers: dict[str, object | None],
+    action: str,
+    returning: bool = False,
+) -> tuple[str, View | None]:
+    """The page's answers saved: where the client goes next, or the page to show instead when the
+    draft changed meanwhile (what was typed kept) or the page is no longer asked."""
     try:
         destination = service.save_page(
             get_db(),
             response,
             page.id,
-            form.answers(),
+            answers,
             expected_version=form.posted_version(),
             action=action,
-            returning=request.args.get("return") == "check",
+            returning=returning,
         )
     except service.DraftChanged:
         get_db().refresh(response)
         draft = service.read_draft(response)
-        return _changed_elsewhere(
-            response, questionnaire, page, form, draft, page in visible_pages(questionnaire, draft.answers)
-        )
+        shown = page in visible_pages(questionnaire, draft.answers)
+        return "", _changed_elsewhere(response, questionnaire, page, form, draft, shown)
     except service.PageNotShown:
-        return refused(response, "hidden_page")
-    return redirect(_url_for_destination(response, destination, request.args.get("return") == "check"))
-
-
-def _save_what_passed(
-    response: QuestionnaireResponse,
-    questionnaire: Questionnaire,
-    page: Page,
-    form: PageForm,
-    draft: service.Draft,
-) -> View:
-    try:
-        service.save_page(
-            get_db(),
-            response,
-            page.id,
-            form.answers_that_passed(draft.answers),
-            expected_version=form.posted_version(),
-            action="save_later",  # the page is where the client carries on
-        )
-    except service.DraftChanged:
-        get_db().refresh(response)
-        draft = service.read_draft(response)
-        return _changed_elsewhere(
-            response, questionnaire, page, form, draft, page in visible_pages(questionnaire, draft.answers)
-        )
-    except service.PageNotShown:
-        return refused(response, "hidden_page")
-    get_db().refresh(response)
-    form.answers_version.data = str(response.version)
-    draft = service.read_draft(response)
-    return _render_page(response, questionnaire, page, form, draft, partly_saved=True), 422
+        return "", refused(response, "hidden_page")
+    return destination, None
 
 
 def _changed_elsewhere(

@@ -225,6 +225,11 @@ def issue(
     return request
 
 
+def reminder_from(request: ConsentRequest) -> datetime:
+    """The moment a reminder may go: a day after the request, or after the last reminder."""
+    return max(request.created_at, request.reminded_at or request.created_at) + REMINDER_INTERVAL
+
+
 class Unreachable(ConsentError):
     """The client has no e-mail address or phone number that Polku may use: nothing can be sent."""
 

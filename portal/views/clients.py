@@ -13,6 +13,8 @@ from werkzeug.wrappers import Response
 from portal.auditing import current_actor, log_client_views, log_views
 from portal.db import get_db
 from portal.forms.clients import AssignForm, ClientSearchForm, FindClientForm
+from portal.i18n import lazy_gettext as _l
+from portal.i18n import local_date
 from portal.identity import hetu
 from portal.identity.access import current_staff, form_shown_on, roles_only
 from portal.models import Client, Role, StaffRole, StaffUser
@@ -33,6 +35,18 @@ class ClientRow(NamedTuple):
     name: str
     values: tuple[Any, ...]  # each column's value, in the order of the columns
     born: date | None = None  # for a client whose name is not known yet: rows must be told apart
+
+
+@bp.app_template_filter("client_label")
+def client_label(client: Client) -> str:
+    """The client's name; for one known only by the identity code a professional typed, "name not
+    yet known" with the date of birth, so that two such clients are told apart on every page."""
+    if client.full_name:
+        return client.full_name
+    born = _born(client)
+    if born is None:
+        return str(_l("Name not yet known"))
+    return str(_l("Name not yet known, born %(date)s", date=local_date(born, "d.M.yyyy")))
 
 
 def _born(client: Client) -> date | None:

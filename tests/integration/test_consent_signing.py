@@ -287,7 +287,7 @@ def test_revoking_takes_effect_at_once_and_tells_the_issuer(app, db, demo, fi_cl
     # The signature itself is untouched: the revocation is a new event, not an edit.
     assert signatures(db, request_id) == 1
     after = fi_client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Suostumuksesi on peruttu. Se lakkasi heti." in after
+    assert "Suostumuksesi on peruttu. Peruminen tuli voimaan heti." in after
     # Revoking twice changes nothing more.
     again = post_form(fi_client, f"/consents/{request_id}", {}, action=f"/consents/{request_id}/revoke")
     assert again.status_code == 409

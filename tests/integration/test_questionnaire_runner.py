@@ -513,7 +513,7 @@ def test_an_optional_question_written_as_a_sentence_ends_with_the_optional_mark_
 def test_the_done_page_asks_to_book_the_interview_when_its_time_is_not_known(app, db, demo, maija):
     sent = submitted(app, db, demo["client_fi"], demo["adviser"], ALL_PAGES)
     done = maija.get(f"/questionnaires/{sent.id}/done").get_data(as_text=True)
-    assert "Jos et ole vielä varannut aikaa haastatteluun, varaa se nyt." in done
+    assert "Varaa seuraavaksi aika haastatteluun." in done
     assert 'href="/appointments"' in done
     assert "Sinun ei tarvitse nyt tehdä mitään" not in done
 

@@ -16,6 +16,7 @@ from portal.identity.access import current_staff, form_shown_on, keeps_typed
 from portal.identity.kept_forms import form_or_kept
 from portal.identity.keys import portal_keys
 from portal.models import Client, ConsentRequest
+from portal.models.base import utcnow
 from portal.services import clients as client_service
 from portal.services import consent as consent_service
 from portal.services.consent_seal import verify_signature
@@ -202,6 +203,8 @@ def staff_request(request_id: int) -> str:
         events=[(event, consent_service.event_reason(event)) for event in events],
         notice=request.args.get("notice"),
         can_notify=gets_messages(consent.client),
+        reminder_from=consent_service.reminder_from(consent),
+        now=utcnow(),
     )
 
 

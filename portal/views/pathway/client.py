@@ -89,6 +89,7 @@ def _professionals() -> Select[tuple[str, str, str, str, str]]:
     )
 
 
+@prepared
 def _client_pathways() -> Select[Any]:
     return (
         select(

@@ -17,6 +17,7 @@ from portal.content.consents import organisation_name
 from portal.i18n import lazy_gettext as _l
 from portal.identity.access import current_user
 from portal.identity.sessions import ServerSession, idle_deadline
+from portal.models import Role
 from portal.models.base import utcnow
 from portal.security import csrf_token
 from portal.views.language import switch_returns_to
@@ -30,13 +31,16 @@ CLIENT_NAV = (
     ("booking.client_list", _l("Appointments")),
     ("mydata.overview", _l("Your data")),
 )
+# A professional's entries, each with the roles that see it (any one of them): the answers are the
+# advisers' (views/questionnaire); a main user reads the accessibility feedback, and the rest of
+# their work is the admin commands.
 STAFF_NAV = (
-    ("clients.my_clients", _l("My clients")),
-    ("questionnaire.review_queue", _l("Answers to review")),
-    ("consent.staff_requests", _l("Consent requests")),
-    ("booking.schedule", _l("Schedule")),
+    ("clients.my_clients", _l("My clients"), (Role.ADVISER, Role.STAFF)),
+    ("questionnaire.review_queue", _l("Answers to review"), (Role.ADVISER,)),
+    ("consent.staff_requests", _l("Consent requests"), (Role.ADVISER, Role.STAFF)),
+    ("booking.schedule", _l("Schedule"), (Role.ADVISER, Role.STAFF)),
+    ("feedback.received", _l("Accessibility feedback"), (Role.ADMIN,)),
 )
-MAIN_USER_NAV = (("feedback.received", _l("Accessibility feedback")),)
 
 
 def navigation(app: Flask, user: Any) -> tuple[tuple[str, str], ...]:
@@ -45,12 +49,11 @@ def navigation(app: Flask, user: Any) -> tuple[tuple[str, str], ...]:
         return ()
     if user.role == "client":
         return _existing(app, CLIENT_NAV)
-    # The professionals' pages are for advisers and staff; a main user reads the accessibility
-    # feedback, and the rest of their work is the admin commands.
-    entries: tuple[tuple[str, Any], ...] = STAFF_NAV if user.has_role("adviser", "staff") else ()
-    if not user.has_role("adviser"):  # the answers are the advisers' (views/questionnaire)
-        entries = tuple(entry for entry in entries if entry[0] != "questionnaire.review_queue")
-    return _existing(app, entries + MAIN_USER_NAV if user.has_role("admin") else entries)
+    return _existing(app, _entries_for(user))
+
+
+def _entries_for(user: Any) -> tuple[tuple[str, Any], ...]:
+    return tuple((endpoint, label) for endpoint, label, roles in STAFF_NAV if user.has_role(*roles))
 
 
 # The menu's labels in each language, translated once: the menu is on every page.

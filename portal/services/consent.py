@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from joserfc.jwk import RSAKey
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -243,14 +243,17 @@ def remind(db: Session, actor: Actor, request: ConsentRequest) -> bool:
     if not gets_messages(request.client):
         raise Unreachable()
     now = utcnow()
+    if reminder_from(request) > now:
+        return False
+    # The rule was checked on the request as read; the update goes through only if it was not
+    # changed since (two staff members pressing at once send one reminder).
     moved = _transition(
         db,
         request,
         ConsentStatus.PENDING,
         ConsentStatus.PENDING,
         ConsentRequest.due_on >= today(now),
-        ConsentRequest.created_at <= now - REMINDER_INTERVAL,
-        or_(ConsentRequest.reminded_at.is_(None), ConsentRequest.reminded_at <= now - REMINDER_INTERVAL),
+        ConsentRequest.version == request.version,
         reminded_at=now,
     )
     if not moved:

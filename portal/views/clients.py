@@ -32,9 +32,8 @@ class ClientRow(NamedTuple):
     """A client as the list shows them: plain values, so the rendered row can be kept."""
 
     id: int
-    name: str
+    label: str  # the name, or for a client not named yet the birth date (client_label)
     values: tuple[Any, ...]  # each column's value, in the order of the columns
-    born: date | None = None  # for a client whose name is not known yet: rows must be told apart
 
 
 @bp.app_template_filter("client_label")
@@ -107,9 +106,8 @@ def my_clients() -> str | tuple[str, int]:
     rows = [
         ClientRow(
             client.id,
-            client.full_name,
+            client_label(client),
             tuple(values.get(client.id) for _column, values in columns),
-            _born(client),
         )
         for client in clients
     ]

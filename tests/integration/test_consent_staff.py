@@ -19,10 +19,11 @@ from portal.models import (
     ConsentStatus,
     OutboxMessage,
 )
+from portal.services import consent as consent_service
 from portal.services.consent import request_message
 from portal.services.consent_status import today
 from tests.conftest import lists_logged, login_as, post_form
-from tests.integration.consent_helpers import TYM, assign, count, issue, request_row, sign
+from tests.integration.consent_helpers import TYM, actor_of, assign, count, issue, request_row, sign
 
 
 def due_fields(day: date) -> dict[str, str]:
@@ -304,6 +305,19 @@ def test_a_reminder_goes_a_day_after_the_request_at_the_earliest_and_at_most_onc
         third = post_form(staff_browser, url, {}, f"{url}/remind")
         assert third.headers["Location"] == f"{url}?notice=reminded"
     assert count(db, OutboxMessage, reminders) == 2
+
+
+def test_two_staff_members_reminding_at_once_send_one_reminder(app, db, demo):
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    maker = app.extensions["polku.sessionmaker"]
+    actor = actor_of(demo["staff"])
+    with at(datetime.now(UTC) + timedelta(hours=25)), app.app_context(), maker() as one, maker() as two:
+        # Both read the request before either reminds: each sees that a reminder may go.
+        first, second = one.get(ConsentRequest, request_id), two.get(ConsentRequest, request_id)
+        assert consent_service.remind(one, actor, first) is True
+        assert consent_service.remind(two, actor, second) is False
+    assert count(db, OutboxMessage, OutboxMessage.idempotency_key.like("consent-reminder:%")) == 1
+    assert count(db, ConsentEvent, ConsentEvent.kind == "reminded") == 1
 
 
 def test_a_cancelled_request_is_shown_to_the_client_and_cannot_be_signed(app, db, demo, staff_browser):

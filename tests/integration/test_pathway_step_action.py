@@ -97,3 +97,45 @@ def test_the_booking_step_waits_for_the_offer_then_links_then_says_booked(app, d
     for page in home_and_pathway():
         assert "Olet varannut ajan. Näet sen ajanvarauksissasi." in page
         assert "Katso ajanvarauksesi" in page
+
+
+def test_the_pathway_page_offers_what_other_steps_already_ask_while_the_current_one_asks_nothing(
+    app, db, demo
+):
+    # The questionnaire is opened before the pathway reaches its step: the front page asks for the
+    # answers, so the pathway page must not leave the client thinking there is nothing to do.
+    maija = demo["client_fi"]
+    on_step(app, db, maija, demo["adviser"], "consent")
+    questionnaires.assign(app, db, maija, demo["adviser"])
+    pathway = pages(app, maija)()[1]
+    assert "Suostumuspyyntöä ei ole vielä lähetetty sinulle." in pathway
+    assert "Sillä välin voit jo tehdä nämä:" in pathway
+    assert (
+        '<a href="/questionnaires">Vastaa kyselyyn</a> <span class="hint">(vaihe: Esitietokysely)</span>'
+        in pathway
+    )
+    swedish = pages(app, maija, "sv")()[1]
+    assert "Under tiden kan du redan göra de här sakerna:" in swedish
+    assert '<a href="/questionnaires">Svara på frågeformuläret</a>' in swedish
+    assert "(skede: Frågeformulär inför intervjun)" in swedish
+    # A nurse's time can be booked without an adviser's offer: it is waiting too, as on the front page.
+    assert '<a href="/appointments">Varaa aika terveydenhoitajalle</a>' in pathway
+
+    # Once the current step itself waits for the client, that comes first and alone.
+    consents.issue(app, db, demo["staff"], maija)
+    pathway = pages(app, maija)()[1]
+    assert 'href="/consents">Avaa suostumus</a>' in pathway
+    assert "Sillä välin" not in pathway
+    assert "Vastaa kyselyyn" not in pathway
+
+
+def test_a_step_with_nothing_for_the_client_yet_does_not_also_say_nothing_is_needed_at_all(app, db, demo):
+    anna_lena = demo["client_sv"]
+    consents.assign(app, db, demo["adviser"], anna_lena)
+    with app.app_context():  # a new pathway is at its first step, the referral, which asks nothing
+        start_pathway(db, actor_for(demo["adviser"]), anna_lena, TEMPLATE, Change(today()))
+    questionnaires.assign(app, db, anna_lena, demo["adviser"])
+    pathway = pages(app, anna_lena, "sv")()[1]
+    assert "Ingenting just nu" not in pathway
+    assert "I det här skedet behövs ingenting av dig just nu." in pathway
+    assert '<a href="/questionnaires">Svara på frågeformuläret</a>' in pathway

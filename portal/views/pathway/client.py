@@ -19,7 +19,7 @@ from portal.models import ClientAssignment, Pathway, PathwayEvent, PathwayStatus
 from portal.services import pathway as service
 from portal.services.reads import prepared, read_values
 from portal.views.pathway import bp
-from portal.views.pathway.steps import in_date_order, step_action, timeline
+from portal.views.pathway.steps import in_date_order, other_waiting, step_action, timeline
 
 
 class PathwayLine(NamedTuple):
@@ -143,13 +143,17 @@ def client_pathway() -> str:
         template = service.template_of(shown)
         events = _events(db, shown.id)
         steps = timeline(template, shown, events)
+        action = step_action(db, client, template.step(shown.current_step)) if active else None
         context.update(
             template=template,
             steps=steps,
             step_states=tuple((row["step"].key, row["state"]) for row in steps),
             current=template.step(shown.current_step),
             history=client_history(template, events),
-            action=step_action(db, client, template.step(shown.current_step)) if active else None,
+            action=action,
+            others=other_waiting(db, client, template, steps)
+            if active and not (action and action.waiting)
+            else (),
         )
     return render_template(
         "pathway/client.html",

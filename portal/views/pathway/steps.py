@@ -56,6 +56,7 @@ class StepAction(NamedTuple):
     text: str
     url: str | None
     label: str
+    waiting: bool = False  # the client can do it now (the link leads to it)
 
 
 def step_action(db: Session, client: Client, step: Step) -> StepAction | None:
@@ -75,7 +76,36 @@ def step_action(db: Session, client: Client, step: Step) -> StepAction | None:
         return StepAction(str(ACTION_NOT_GIVEN[action.kind]), url, str(DONE_LINKS[action.kind]))
     if state is ActionState.NOT_YET:
         return StepAction(str(ACTION_NOT_YET[action.kind]), None, "")
-    return StepAction(asked, url, action.label[locale])
+    return StepAction(asked, url, action.label[locale], waiting=True)
+
+
+class OtherAction(NamedTuple):
+    """Something another step asks that the client can already do: its link and the step's title."""
+
+    url: str
+    label: str
+    step_title: str
+
+
+def other_waiting(
+    db: Session, client: Client, template: PathwayTemplate, steps: Sequence[dict[str, Any]]
+) -> tuple[OtherAction, ...]:
+    """What the other steps (not skipped) ask and the client can already do: a questionnaire opened
+    or a time bookable before the pathway reaches their step, a consent still open from an earlier
+    one. Shown when the current step asks nothing of the client now, so that the pathway page does
+    not say "nothing to do" while the front page asks for answers."""
+    locale = current_locale()
+    found: list[OtherAction] = []
+    asked: set[tuple[str, str]] = set()
+    for row in steps:
+        step, action = row["step"], row["step"].action
+        if row["state"] in ("current", "skipped") or action is None or (action.kind, action.target) in asked:
+            continue
+        asked.add((action.kind, action.target))
+        url = action_link(action)
+        if url is not None and action_state(db, client, action) is ActionState.OPEN:
+            found.append(OtherAction(url, action.label[locale], step.title[locale]))
+    return tuple(found)
 
 
 def action_link(action: Action | None) -> str | None:

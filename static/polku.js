@@ -21,6 +21,26 @@
     field.focus({ preventScroll: true });
   });
 
+  // A second press while the form is already on its way (a double tap on a slow phone) is not
+  // sent again: a note or a message would be saved twice. After a few seconds with no answer the
+  // button works again. The server still refuses what may happen only once (a booking, a signature).
+  document.addEventListener("submit", function (event) {
+    var sending = event.target;
+    if (event.defaultPrevented) { return; }
+    if (Date.now() - Number(sending.getAttribute("data-sent-at") || 0) < 5000) {
+      event.preventDefault();
+      return;
+    }
+    sending.setAttribute("data-sent-at", String(Date.now()));
+  });
+  // Back to a page kept by the browser: its forms can be sent again at once.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-sent-at]"), function (sent) {
+      sent.removeAttribute("data-sent-at");
+    });
+  });
+
   // Session timeout warning (WCAG 2.2.1): warn before the idle limit and let the person continue.
   var notice = document.querySelector("[data-session-deadline]");
   var dialog = document.getElementById("session-dialog");

@@ -6,7 +6,7 @@ from datetime import date, time
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
@@ -110,6 +110,8 @@ class BookingForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
+    # The time the page showed as the current one: a move sent from an older page is not made unseen.
+    seen = HiddenField()
     modality = RadioField(
         _l("How do you want to meet?"),
         validators=[InputRequired(message=messages.CHOOSE_MODALITY)],
@@ -120,6 +122,10 @@ class MoveForm(FlaskForm):
 
     def validate_phone(self, field: StringField) -> None:
         check_call_number(self.modality.data, field, self.number_required)
+
+    def seen_slot_id(self) -> int | None:
+        seen = (self.seen.data or "").strip()
+        return int(seen) if seen.isdigit() and len(seen) < 12 else None
 
 
 class StaffBookingForm(BookingForm):

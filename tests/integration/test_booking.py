@@ -1259,3 +1259,53 @@ def test_moving_again_to_the_time_already_moved_to_is_done_not_taken(app, advise
     staff_url = f"/staff/bookings/{booking.id}/move/{ids[1]}"
     assert adviser_browser.get(staff_url).headers["Location"] == f"/staff/bookings/{booking.id}?saved=moved"
     assert bookings(db)[0].sequence == 1, "moved once"
+
+
+SEEN = re.compile(r'name="seen" value="(\d+)"')
+
+
+def test_a_move_sent_from_a_page_older_than_the_last_move_is_refused_not_made_unseen(
+    app, adviser_browser, db, demo
+):
+    ids = publish_times(app, db, demo["adviser"], days=3)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    maija = signed_in(app, demo["client_fi"])
+    book_as_client(maija, ids[0])
+    (booking,) = bookings(db)
+    # Two windows: the move to ids[1] is made in the first, the second still shows ids[0] as current.
+    first = maija.get(f"/appointments/{booking.id}/move/{ids[1]}").get_data(as_text=True)
+    second_url = f"/appointments/{booking.id}/move/{ids[2]}"
+    second = maija.get(second_url).get_data(as_text=True)
+    assert SEEN.findall(first) == SEEN.findall(second) == [str(ids[0])]
+    moved = maija.post(
+        f"/appointments/{booking.id}/move/{ids[1]}",
+        data={"csrf_token": csrf_token_from(first), "seen": str(ids[0]), "modality": "in_person"},
+    )
+    assert moved.status_code == 302
+    stale = maija.post(
+        second_url, data={"csrf_token": csrf_token_from(second), "seen": str(ids[0]), "modality": "in_person"}
+    )
+    assert stale.status_code == 409
+    page = stale.get_data(as_text=True)
+    assert "Aikasi siirrettiin toiseen ajankohtaan sen jälkeen, kun avasit tämän sivun" in page
+    assert f'href="/appointments/{booking.id}">Katso aikasi</a>' in page
+    (booking,) = bookings(db)
+    assert (booking.slot_id, booking.sequence) == (ids[1], 1), "moved once, to the time chosen first"
+    assert slot(db, ids[2]).status == "free"
+
+    # The adviser's page shows ids[1]; the client moves again meanwhile, to ids[3].
+    staff_url = f"/staff/bookings/{booking.id}/move/{ids[4]}"
+    staff_page = adviser_browser.get(staff_url).get_data(as_text=True)
+    assert SEEN.findall(staff_page) == [str(ids[1])]
+    again = maija.get(f"/appointments/{booking.id}/move/{ids[3]}").get_data(as_text=True)
+    maija.post(
+        f"/appointments/{booking.id}/move/{ids[3]}",
+        data={"csrf_token": csrf_token_from(again), "seen": str(ids[1]), "modality": "in_person"},
+    )
+    refused = adviser_browser.post(
+        staff_url,
+        data={"csrf_token": csrf_token_from(staff_page), "seen": str(ids[1]), "modality": "in_person"},
+    )
+    assert refused.status_code == 409
+    assert "Sen on voinut siirtää asiakas itse" in refused.get_data(as_text=True)
+    assert bookings(db)[0].slot_id == ids[3]

@@ -208,7 +208,13 @@ def move_confirm(booking_id: int, slot_id: int) -> Page:
         return render_template("booking/move_confirm.html", **page), 422
     try:
         service.move_booking(
-            get_db(), current_actor(), booking, slot.id, form.modality.data or "", call_number(form)
+            get_db(),
+            current_actor(),
+            booking,
+            slot.id,
+            form.modality.data or "",
+            call_number(form),
+            seen_slot_id=form.seen_slot_id(),
         )
     except service.BookingRefused as error:
         held = hold_for_another_time(error, times, current_client())

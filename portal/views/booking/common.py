@@ -44,6 +44,10 @@ REFUSALS = {
         "This appointment is not a phone call. You can choose a call when you move it to another time."
     ),
     "changed": _l("The appointment was changed at the same time. Check its details and try again."),
+    "moved_meanwhile": _l(
+        "Your appointment was moved to another time after you opened this page, perhaps in another "
+        "window. Check its time before you move it again."
+    ),
     "not_started": _l("You can mark the outcome once the appointment has begun."),
     "not_video": _l("This appointment is not a video meeting, so it has no meeting link."),
 }
@@ -51,6 +55,10 @@ REFUSALS = {
 ANOTHER_TIME_HELPS = frozenset({"taken", "past", "withdrawn", "too_far", "modality"})
 # A professional booking for a client reads about the client, not about themselves.
 REFUSALS_FOR_STAFF = {
+    "moved_meanwhile": _l(
+        "The appointment was moved to another time after you opened this page, perhaps in another "
+        "window or by the client. Check its time before you move it again."
+    ),
     "already_booked": _l(
         "The client already has an appointment of this kind. You can move it to another time instead."
     ),

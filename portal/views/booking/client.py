@@ -13,7 +13,6 @@ from portal.forms.booking import (
     CallNumberForm,
     ConfirmForm,
     MoveForm,
-    call_number,
     offer_call_number,
     set_modalities,
 )
@@ -32,6 +31,7 @@ from portal.views.booking.common import (
     appointment_type_or_404,
     cutoff_page,
     hold_for_another_time,
+    move_as_chosen,
     needs_of,
     no_longer_free,
     office_of,
@@ -207,15 +207,7 @@ def move_confirm(booking_id: int, slot_id: int) -> Page:
     if not form.validate():
         return render_template("booking/move_confirm.html", **page), 422
     try:
-        service.move_booking(
-            get_db(),
-            current_actor(),
-            booking,
-            slot.id,
-            form.modality.data or "",
-            call_number(form),
-            seen_slot_id=form.seen_slot_id(),
-        )
+        move_as_chosen(booking, slot, form)
     except service.BookingRefused as error:
         held = hold_for_another_time(error, times, current_client())
         return refused(error, kind=kind, around=slot.starts_at, booking=booking, held=held)

@@ -8,15 +8,16 @@ from typing import Any
 from flask import abort, current_app, render_template, request
 from sqlalchemy import select
 
+from portal.auditing import current_actor
 from portal.content import contact
 from portal.content.appointments import AppointmentType, catalogue, office
 from portal.db import get_db
-from portal.forms.booking import BookingForm, call_number
+from portal.forms.booking import BookingForm, MoveForm, call_number
 from portal.i18n import lazy_gettext as _l
 from portal.identity import kept_forms
 from portal.models import Booking, Client, Slot, StaffUser
 from portal.models.base import utcnow
-from portal.services.booking.bookings import BookingRefused, Needs, SlotTaken, adviser_of
+from portal.services.booking.bookings import BookingRefused, Needs, SlotTaken, adviser_of, move_booking
 from portal.services.booking.queries import FreeTime, first_free_day, free_slots, nearest_free
 from portal.services.booking.times import dates, local_date, week_start
 from portal.services.reads import by_id
@@ -63,6 +64,19 @@ REFUSALS_FOR_STAFF = {
         "The client already has an appointment of this kind. You can move it to another time instead."
     ),
 }
+
+
+def move_as_chosen(booking: Booking, slot: Slot, form: MoveForm) -> Booking:
+    """Move the booking to `slot` as the validated move form says, from the time the page showed."""
+    return move_booking(
+        get_db(),
+        current_actor(),
+        booking,
+        slot.id,
+        form.modality.data or "",
+        call_number(form),
+        seen_slot_id=form.seen_slot_id(),
+    )
 
 
 def needs_of(form: BookingForm) -> Needs:

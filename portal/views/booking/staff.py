@@ -21,7 +21,6 @@ from portal.forms.booking import (
     StaffCancelForm,
     StaffMoveForm,
     VideoLinkForm,
-    call_number,
     offer_call_number,
     set_modalities,
 )
@@ -44,6 +43,7 @@ from portal.views.booking.common import (
     appointment_type_or_404,
     asked_day,
     hold_for_another_time,
+    move_as_chosen,
     needs_of,
     no_longer_free,
     office_of,
@@ -437,15 +437,7 @@ def staff_move_confirm(booking_id: int, slot_id: int) -> Page:
     if not form.validate():
         return render_template("booking/move_confirm.html", client=booking.client, **page), 422
     try:
-        service.move_booking(
-            get_db(),
-            current_actor(),
-            booking,
-            slot.id,
-            form.modality.data or "",
-            call_number(form),
-            seen_slot_id=form.seen_slot_id(),
-        )
+        move_as_chosen(booking, slot, form)
     except service.BookingRefused as error:
         held = hold_for_another_time(error, times, current_staff())
         return refused(

@@ -48,6 +48,8 @@ EVENT_LABELS = {
     ("create", "client_assignment"): _l("A professional was assigned to work with you"),
     ("change", "client_assignment"): _l("A professional's work with you ended"),
     ("create", "appointment_offer"): _l("You were offered the chance to book an appointment"),
+    # "Revoked" alone is the consent's status ("Suostumus peruttu"): said whole, not "…: Your consents".
+    ("revoke", "consent_request"): _l("A consent was revoked"),
 }
 CHANNEL_LABELS = {
     "email": _l("By e-mail"),

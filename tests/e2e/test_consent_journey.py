@@ -54,7 +54,7 @@ CASES = {
         "receipt_title": "Kvitto på ditt samtycke",
         "to_page": "Gå till samtyckets sida",
         "revoke": "Återkalla samtycket",
-        "revoked": "Ditt samtycke är återkallat. Återkallandet trädde i kraft genast.",
+        "revoked": "Ditt samtycke är återkallat. Det upphörde genast.",
         "revoked_status": "Återkallat",
         "valid_status": "Undertecknat, giltigt",
         "check": "Kontrollera",

@@ -29,7 +29,7 @@ CASES = {
         "move": "Flytta stigen",
         "manage": "Hantera stigen",
         "who": "Vem som har använt dina uppgifter",
-        "moved": "Stigen har flyttats till det nya skedet.",
+        "moved": "Stigen har flyttats till det nya steget.",
     },
 }
 

@@ -161,7 +161,7 @@ def test_a_time_typed_in_other_digits_is_asked_again_not_a_server_error(adviser_
     response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Kirjoita aika tunteina ja minuutteina, esimerkiksi 9.30." in error_summary_of(html)
+    assert "Kirjoita kellonaika tunteina ja minuutteina, esimerkiksi 9.30." in error_summary_of(html)
     assert 'id="start_time-error"' in html
     assert count(db, Slot) == 0
 
@@ -176,8 +176,8 @@ def test_errors_two_fields_share_are_told_apart_by_the_field_in_the_summary(advi
     summary = error_summary_of(html)
     assert ">Ensimmäinen päivä: Kirjoita päivämäärä.</a>" in summary
     assert ">Viimeinen päivä: Kirjoita päivämäärä.</a>" in summary
-    assert ">Alkamisaika: Kirjoita aika tunteina ja minuutteina, esimerkiksi 9.30.</a>" in summary
-    assert ">Päättymisaika: Kirjoita aika tunteina ja minuutteina, esimerkiksi 9.30.</a>" in summary
+    assert ">Alkamisaika: Kirjoita kellonaika tunteina ja minuutteina, esimerkiksi 9.30.</a>" in summary
+    assert ">Päättymisaika: Kirjoita kellonaika tunteina ja minuutteina, esimerkiksi 9.30.</a>" in summary
     # Next to each field, where its label stands above it, the message alone.
     assert "</span> Kirjoita päivämäärä.</p>" in html
     assert count(db, Slot) == 0
@@ -187,7 +187,7 @@ def test_an_error_no_other_field_shares_is_shown_alone_in_the_summary(adviser_br
     data = publish_form(monday_after(), start_time="", action="publish")
     response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", data)
     summary = error_summary_of(response.get_data(as_text=True))
-    assert ">Kirjoita aika tunteina ja minuutteina, esimerkiksi 9.30.</a>" in summary
+    assert ">Kirjoita kellonaika tunteina ja minuutteina, esimerkiksi 9.30.</a>" in summary
 
 
 def summary_links(html):

@@ -225,7 +225,7 @@ def test_only_a_call_still_to_come_has_a_number_to_change(app, db, demo):
 
     cancel = f"/appointments/{booking.id}/cancel"
     assert post_with_token(sofia, cancel, cancel).status_code == 302
-    assert "redan avbokats" in sofia.get(number).get_data(as_text=True)
+    assert "Tiden har avbokats eller har redan varit" in sofia.get(number).get_data(as_text=True)
 
 
 def test_a_number_sent_for_an_appointment_moved_meanwhile_to_video_is_refused(app, db, demo):

@@ -210,7 +210,7 @@ def test_an_assignment_is_told_as_such_not_as_a_change_to_basic_information(app,
         assignment = assign(db, Actor(id=demo["staff"].id, role="staff"), demo["client_fi"], demo["adviser"])
         end_assignment(db, Actor(id=demo["staff"].id, role="staff"), assignment)
     page = signed_in(app, demo["client_fi"]).get("/my-data/access-log").get_data(as_text=True)
-    assert "Ammattilainen lisättiin työskentelemään kanssasi" in page
+    assert "Ammattilainen aloitti työskentelyn kanssasi" in page
     assert "Ammattilaisen työskentely kanssasi päättyi" in page
     assert "Perustietosi" not in page
 
@@ -259,3 +259,17 @@ def test_a_change_and_a_download_are_logged_with_the_address_and_request_they_ca
         ("change", "contact_details", "req-change-1", "127.0.0.1"),
         ("export", "data_export", "req-export-1", "127.0.0.1"),
     ]
+
+
+def test_a_revoked_consent_reads_as_such_in_the_download_not_as_a_status_with_a_heading(app, db, demo):
+    from tests.integration.consent_helpers import issue, sign
+
+    maija = signed_in(app, demo["client_fi"])
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    sign(maija, request_id)
+    post_form(maija, f"/consents/{request_id}/revoke", {})
+    token = csrf_token_from(maija.get("/my-data").get_data(as_text=True))
+    archive = zipfile.ZipFile(io.BytesIO(maija.post("/my-data/download", data={"csrf_token": token}).data))
+    summary = archive.read("polku-tiedot.html").decode()
+    assert "Suostumus peruttiin" in summary
+    assert "Suostumus peruttu: Suostumuksesi" not in summary

@@ -57,11 +57,11 @@ def test_a_declined_consent_is_not_said_to_be_still_unsent(app, db, demo):
     pathway_page = pages(app, anna_lena, "sv")()[1]
     assert '<dd class="summary-list__value">Du själv</dd>' in pathway_page, "a value begins with a capital"
     for page in pages(app, anna_lena, "sv")():
-        assert "Du har inte gett det här samtycket. Om du vill ge det, be rådgivaren skicka" in page
+        assert "Du har inte gett det här samtycket. Om du vill ge det, be din rådgivare skicka" in page
         assert 'href="/consents">Se dina samtycken</a>' in page
         assert "har inte skickats" not in page
     for page in pages(app, anna_lena)():
-        assert "Et ole antanut tätä suostumusta. Jos haluat antaa sen, pyydä neuvojaa" in page
+        assert "Et ole antanut tätä suostumusta. Jos haluat antaa sen, pyydä neuvojaasi" in page
         assert "ei ole vielä lähetetty" not in page
 
 
@@ -75,7 +75,7 @@ def test_the_questionnaire_step_stops_asking_once_the_answers_are_sent(app, db, 
     questionnaires.submitted(app, db, anna_lena, demo["adviser"], questionnaires.ALL_PAGES)
     for page in home_and_pathway():
         assert "Svara på frågorna före rehabiliteringsintervjun." not in page
-        assert "Du har skickat dina svar. Mer behövs inte av dig i det här skedet." in page
+        assert "Du har skickat dina svar. Mer behövs inte av dig i det här steget." in page
         assert "Se dina frågeformulär" in page
 
 
@@ -84,7 +84,7 @@ def test_the_booking_step_waits_for_the_offer_then_links_then_says_booked(app, d
     on_step(app, db, maija, demo["adviser"], "service_need_assessment")
     home_and_pathway = pages(app, maija)
     for page in home_and_pathway():
-        assert "Et voi vielä varata tätä tapaamista. Saat tiedon, kun voit." in page
+        assert "Et voi vielä varata tätä aikaa. Saat tiedon, kun voit." in page
         assert "Varaa aika verkostotapaamiseen" not in page
 
     ids = publish_times(app, db, demo["adviser"], kind="network_meeting", days=1, modalities=("video",))
@@ -117,7 +117,7 @@ def test_the_pathway_page_offers_what_other_steps_already_ask_while_the_current_
     swedish = pages(app, maija, "sv")()[1]
     assert "Under tiden kan du redan göra de här sakerna:" in swedish
     assert '<a href="/questionnaires">Svara på frågeformuläret</a>' in swedish
-    assert "(skede: Frågeformulär inför intervjun)" in swedish
+    assert "(steg: Frågeformulär inför intervjun)" in swedish
     # A nurse's time can be booked without an adviser's offer: it is waiting too, as on the front page.
     assert '<a href="/appointments">Varaa aika terveydenhoitajalle</a>' in pathway
 
@@ -137,5 +137,5 @@ def test_a_step_with_nothing_for_the_client_yet_does_not_also_say_nothing_is_nee
     questionnaires.assign(app, db, anna_lena, demo["adviser"])
     pathway = pages(app, anna_lena, "sv")()[1]
     assert "Ingenting just nu" not in pathway
-    assert "I det här skedet behövs ingenting av dig just nu." in pathway
+    assert "I det här steget behövs ingenting av dig just nu." in pathway
     assert '<a href="/questionnaires">Svara på frågeformuläret</a>' in pathway

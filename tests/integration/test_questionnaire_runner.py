@@ -128,7 +128,7 @@ def test_errors_are_in_swedish_for_a_swedish_client_and_what_was_typed_is_kept(a
     page = reply.get_data(as_text=True)
     assert reply.status_code == 422
     assert "<title>Fel: " in page
-    assert page.count("Ange ett tal mellan 1 och 5.") == 2
+    assert page.count("Skriv ett tal mellan 1 och 5.") == 2
     assert 'value="9"' in page
     assert "Snickeri &lt;b&gt;och&lt;/b&gt; kafé</textarea>" in page
 

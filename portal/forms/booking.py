@@ -220,7 +220,7 @@ class OutcomeForm(FlaskForm):
         _l("Did the appointment take place?"),
         choices=[
             SelectChoice("done", _l("Yes, it took place")),
-            SelectChoice("no_show", _l("No, the client did not come")),
+            SelectChoice("no_show", _l("No, the client did not come or did not answer")),
         ],
         validators=[InputRequired(message=messages.CHOOSE_BOOKING_OUTCOME)],
         invalid_choice_message=messages.CHOOSE_BOOKING_OUTCOME,

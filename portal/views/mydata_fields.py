@@ -67,6 +67,7 @@ FIELDS: dict[str, dict[str, Field | None]] = {
         "template": None,  # the consent text's internal key
         "version": Field(_l("Version of the consent text")),
         "status": Field(_l("Status"), lambda value, record: str(CONSENT_STATUS[Shown(value)])),
+        "revoked_at": Field(_l("Revoked on"), moment),
         "requested_at": Field(_l("Request sent"), moment),
         "answer_by": Field(_l("Answer by"), day),
         "message": Field(_l("Message from the sender")),

@@ -152,6 +152,8 @@ def phone(value: Any, record: Record) -> Readable:
 
 
 def valid_until(value: Any, record: Record) -> Readable:
+    if record.get("revoked_at"):
+        return None  # it ended when revoked ("Revoked on"); the date signed for stays in the data
     return day(value) if value else str(_l("Until your TYM client relationship ends."))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import UTC, datetime, timedelta
 
@@ -261,7 +262,9 @@ def test_a_change_and_a_download_are_logged_with_the_address_and_request_they_ca
     ]
 
 
-def test_a_revoked_consent_reads_as_such_in_the_download_not_as_a_status_with_a_heading(app, db, demo):
+def test_a_revoked_consent_reads_as_revoked_in_the_download_with_its_date_and_no_end_date_to_come(
+    app, db, demo
+):
     from tests.integration.consent_helpers import issue, sign
 
     maija = signed_in(app, demo["client_fi"])
@@ -273,3 +276,10 @@ def test_a_revoked_consent_reads_as_such_in_the_download_not_as_a_status_with_a_
     summary = archive.read("polku-tiedot.html").decode()
     assert "Suostumus peruttiin" in summary
     assert "Suostumus peruttu: Suostumuksesi" not in summary
+    # The consent itself says when it ended, not the date it was signed to last until.
+    assert re.search(r"<dt>Peruttu</dt>\s*<dd>\d+\. \w+ \d{4} klo \d", summary)
+    assert "Voimassa saakka" not in summary
+    (consent,) = json.loads(archive.read("polku-tiedot.json"))["consents"]
+    assert consent["status"] == "revoked"
+    assert consent["revoked_at"]
+    assert consent["signature"]["valid_until"], "the evidence keeps the date signed for"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from portal.content.consents import ConsentTemplate, Purpose, load_all
 from portal.i18n import current_locale
 from portal.i18n import lazy_gettext as _l
-from portal.models import Client, ConsentRequest
+from portal.models import Client, ConsentEvent, ConsentEventKind
 from portal.services import consent as consent_service
 from portal.services.consent_status import (
     Cover,
@@ -79,16 +79,19 @@ def export_data(db: Session, client: Client) -> list[dict[str, Any]]:
     exported = []
     for row in client_requests(db, client.id, on):
         signature = row.signature
+        events = events_of(db, row.request)
+        revoked = next((event.at for event in events if event.kind == ConsentEventKind.REVOKED), None)
         exported.append(
             {
                 "consent": row.template.title[current_locale()],
                 "template": row.request.template_key,
                 "version": row.request.template_version,
                 "status": row.status.value,
+                "revoked_at": revoked.isoformat() if revoked else None,
                 "requested_at": row.request.created_at.isoformat(),
                 "answer_by": row.request.due_on.isoformat(),
                 "message": consent_service.request_message(row.request) or None,
-                "reason": _reason_given(db, row.request),
+                "reason": _reason_given(events),
                 "signature": None
                 if signature is None
                 else {
@@ -106,9 +109,9 @@ def export_data(db: Session, client: Client) -> list[dict[str, Any]]:
     return exported
 
 
-def _reason_given(db: Session, request: ConsentRequest) -> str | None:
+def _reason_given(events: list[ConsentEvent]) -> str | None:
     """What was written as the reason for declining or revoking, if anything."""
-    reasons = [consent_service.event_reason(event) for event in events_of(db, request)]
+    reasons = [consent_service.event_reason(event) for event in events]
     return next((reason for reason in reversed(reasons) if reason), None)
 
 

@@ -151,9 +151,7 @@ def client_pathway() -> str:
             current=template.step(shown.current_step),
             history=client_history(template, events),
             action=action,
-            others=other_waiting(db, client, template, steps)
-            if active and not (action and action.waiting)
-            else (),
+            others=other_waiting(db, client, template, steps) if active else (),
         )
     return render_template(
         "pathway/client.html",

@@ -51,3 +51,29 @@ def test_reading_a_consent_in_the_other_language_keeps_the_choices_and_says_noth
     assert "identifierat dig på nytt" not in main, "no one identified again"
     check_page(page, "consent-language-kept-sv")
     page.context.close()
+
+
+def test_the_move_of_an_appointment_keeps_a_new_number_over_the_language_switch(
+    browser, live_server, app, db, demo
+):
+    from portal.models import Booking
+    from tests.conftest import signed_in
+    from tests.integration.booking_support import book_as_client, may_book, publish_times
+
+    ids = publish_times(app, db, demo["adviser"], days=2)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    assert book_as_client(signed_in(app, demo["client_fi"]), ids[0]).status_code == 302
+    (booking,) = db.query(Booking).all()
+    page = new_context(browser, PHONE, "fi").new_page()
+    sign_in_as(page, live_server.url, "Maija Meikäläinen")
+    move = f"/appointments/{booking.id}/move/{ids[1]}"
+    page.goto(live_server.url + move)
+    page.locator("#phone").fill("050 765 4321")
+    with page.expect_navigation():
+        page.get_by_role("link", name="På svenska").click()
+    assert page.url == live_server.url + move
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("#phone").input_value() == "050 765 4321"
+    db.expire_all()
+    assert db.get(Booking, booking.id).slot_id == ids[0], "nothing moved"
+    page.context.close()

@@ -41,6 +41,49 @@
     });
   });
 
+  // A public form (no one signed in need be its owner) keeps what was typed over the language switch
+  // in this browser tab only, and gets it back on the same page in the other language.
+  var browserKept = document.querySelector("form[data-keep-typed=browser]");
+  var keptKey = "polku-kept:" + window.location.pathname;
+  if (browserKept && window.sessionStorage && window.FormData) {
+    var typedHere = formFields(browserKept);
+    var back = window.sessionStorage.getItem(keptKey);
+    if (back) {
+      window.sessionStorage.removeItem(keptKey);
+      fillIn(browserKept, JSON.parse(back));
+      typedHere = formFields(browserKept);
+      var told = document.querySelector("[data-kept-in-browser]");
+      if (told) { told.hidden = false; }
+    }
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[hreflang]");
+      var now = link && formFields(browserKept);
+      if (!now || JSON.stringify(now) === JSON.stringify(typedHere)) { return; }
+      window.sessionStorage.setItem(keptKey, JSON.stringify(now));
+    });
+  }
+
+  function formFields(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrf_token" && typeof value === "string") { fields.push([name, value]); }
+    });
+    return fields;
+  }
+
+  function fillIn(form, fields) {
+    fields.forEach(function (pair) {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (field.name !== pair[0]) { return; }
+        if (field.type === "radio" || field.type === "checkbox") {
+          if (field.value === pair[1]) { field.checked = true; }
+        } else if (field.type !== "hidden") {
+          field.value = pair[1];
+        }
+      });
+    });
+  }
+
   // Session timeout warning (WCAG 2.2.1): warn before the idle limit and let the person continue.
   var notice = document.querySelector("[data-session-deadline]");
   var dialog = document.getElementById("session-dialog");
@@ -52,7 +95,9 @@
   // A form whose typing must outlive the session: at the time limit, when something was typed, it
   // is sent to be kept (never acted on) instead of leaving the page; the person gets it back on
   // this page after signing in again.
-  var keptForms = Array.prototype.slice.call(document.querySelectorAll("form[data-keep-typed]"));
+  var keptForms = Array.prototype.slice.call(
+    document.querySelectorAll("form[data-keep-typed]:not([data-keep-typed=browser])")
+  );
   // A form carrying what was typed on the page before (a check before sending) counts as typed.
   var typedAtStart = keptForms.map(function (form) {
     return form.getAttribute("data-keep-typed") === "carried" ? "" : formText(form);

@@ -1,5 +1,7 @@
 """The language switch on a page with something typed takes it along: nothing is lost or saved."""
 
+import pytest
+
 from tests.e2e.conftest import PHONE, check_page, new_context, sign_in_as
 
 
@@ -76,4 +78,34 @@ def test_the_move_of_an_appointment_keeps_a_new_number_over_the_language_switch(
     assert page.locator("#phone").input_value() == "050 765 4321"
     db.expire_all()
     assert db.get(Booking, booking.id).slot_id == ids[0], "nothing moved"
+    page.context.close()
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_public_feedback_form_keeps_what_was_typed_over_the_language_switch(
+    browser, live_server, app, db, signed_in
+):
+    from portal.services.feedback import received
+
+    page = new_context(browser, PHONE, "fi").new_page()
+    if signed_in:
+        sign_in_as(page, live_server.url, "Maija Meikäläinen")
+    page.goto(live_server.url + "/accessibility/feedback")
+    assert page.locator("[data-kept-in-browser]").is_hidden()
+    page.locator("#topic-0").check()
+    page.locator("#message").fill("Luen mieluummin ruotsiksi. Åäö.")
+    with page.expect_navigation():
+        page.get_by_role("link", name="På svenska").click()
+    assert page.url == live_server.url + "/accessibility/feedback"
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("#message").input_value() == "Luen mieluummin ruotsiksi. Åäö."
+    assert page.locator("#topic-0").is_checked()
+    assert page.get_by_text("Din respons har inte skickats ännu").is_visible()
+    check_page(page, f"feedback-kept-sv-{'signed-in' if signed_in else 'anonymous'}")
+    with app.app_context():
+        assert received(db, handled=False) == [], "nothing sent"
+    # Kept once: the page read again starts empty.
+    page.reload()
+    assert page.locator("#message").input_value() == ""
+    assert page.locator("[data-kept-in-browser]").is_hidden()
     page.context.close()

@@ -119,14 +119,13 @@ def test_the_pathway_page_offers_what_other_steps_already_ask(app, db, demo):
     # A nurse's time can be booked without an adviser's offer: it is waiting too, as on the front page.
     assert '<a href="/appointments">Varaa aika terveydenhoitajalle</a>' in pathway
 
-    # Once the current step itself waits for the client, it comes first; the rest stay listed, as
-    # the front page keeps asking for them.
+    # Once the current step itself waits for the client, the page is about that step (the front
+    # page lists everything waiting).
     consents.issue(app, db, demo["staff"], maija)
     pathway = pages(app, maija)()[1]
+    assert 'href="/consents">Avaa suostumus</a>' in pathway
     assert "Sillä välin" not in pathway
-    own = pathway.index('href="/consents">Avaa suostumus</a>')
-    also = pathway.index("Voit myös jo tehdä nämä:")
-    assert own < also < pathway.index('<a href="/questionnaires">Vastaa kyselyyn</a>')
+    assert "Vastaa kyselyyn" not in pathway
 
 
 def test_a_step_with_nothing_for_the_client_yet_does_not_also_say_nothing_is_needed_at_all(app, db, demo):

@@ -151,7 +151,11 @@ def client_pathway() -> str:
             current=template.step(shown.current_step),
             history=client_history(template, events),
             action=action,
-            others=other_waiting(db, client, template, steps) if active else (),
+            # Only while the current step asks nothing: reading every other step's state on each
+            # visit cost 7 reads (pathway ratio 1.63 -> 2.30 side by side); the front page lists all.
+            others=other_waiting(db, client, template, steps)
+            if active and not (action and action.waiting)
+            else (),
         )
     return render_template(
         "pathway/client.html",

@@ -92,8 +92,8 @@ def other_waiting(
 ) -> tuple[OtherAction, ...]:
     """What the other steps (not skipped) ask and the client can already do: a questionnaire opened
     or a time bookable before the pathway reaches their step, a consent still open from an earlier
-    one. The pathway page lists them after the current step's own request, as the front page does,
-    so that it never says "nothing to do" while the front page asks for answers."""
+    one. Shown when the current step asks nothing of the client now, so that the pathway page does
+    not say "nothing to do" while the front page asks for answers."""
     locale = current_locale()
     found: list[OtherAction] = []
     asked: set[tuple[str, str]] = set()

@@ -20,13 +20,15 @@ def init_app(app: Flask) -> None:
         return render_template("errors/csrf.html", code=400), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]]:
         code = error.code or 500
         template = f"errors/{code}.html" if code in HANDLED else "errors/generic.html"
-        return render_template(template, code=code), code
+        # The error's own headers go along (a 405's Allow); the page is HTML.
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return render_template(template, code=code), code, headers
 
     @app.errorhandler(Exception)
-    def unexpected_error(error: Exception) -> tuple[str, int]:
+    def unexpected_error(error: Exception) -> tuple[str, int] | tuple[str, int, list[tuple[str, str]]]:
         if isinstance(error, HTTPException):
             return http_error(error)
         error_id = secrets.token_hex(4).upper()

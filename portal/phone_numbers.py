@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
+
+from portal.typed import plain
+
+# Digits, a leading plus and what people put between digits. phonenumbers.parse finds a number
+# in any text: "minun hetu 010190-900P" gave 010 19 0900, and "ext 5" was dropped unseen.
+_TYPED = re.compile(r"\+?[0-9 ()./-]+")
 
 
 def e164(value: str) -> str | None:
-    """A Finnish or international number in E.164 form, or None when it is not a number."""
+    """A Finnish or international number in E.164 form, or None when it is not a number or is one
+    that charges the caller (a service number such as 0700: not a number to be called back on)."""
+    typed = plain(value).strip()
+    if not _TYPED.fullmatch(typed):
+        return None
     try:
-        number = phonenumbers.parse(value, "FI")
+        number = phonenumbers.parse(typed, "FI")
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.PREMIUM_RATE:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

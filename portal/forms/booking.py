@@ -6,13 +6,13 @@ from datetime import date, time
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from portal.content.appointments import MODALITY_LABELS
+from portal.content.appointments import MODALITY_LABELS, appointment_type
 from portal.forms import messages
-from portal.forms.fields import DatePartsField, NoIdentityCode
+from portal.forms.fields import DatePartsField, MultiCheckboxField, NoIdentityCode
 from portal.i18n import lazy_gettext as _l
 from portal.phone_numbers import e164, readable
 from portal.services.booking.availability import FURTHEST_AHEAD
@@ -28,10 +28,6 @@ WEEKDAY_LABELS = (
     _l("Sunday"),
 )
 MAX_RANGE_DAYS = 366
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several checkboxes under one legend; the forms macro draws it with `checkboxes`."""
 
 
 def call_number_field() -> Any:
@@ -81,7 +77,7 @@ class BookingForm(FlaskForm):
     interpreter_language = StringField(
         _l("Language for the interpreter"),
         description=_l("Fill in only if you need an interpreter. For example: Arabic, sign language."),
-        validators=[Length(max=60, message=messages.INTERPRETER_LANGUAGE_TOO_LONG)],
+        validators=[Length(max=60, message=messages.INTERPRETER_LANGUAGE_TOO_LONG), NoIdentityCode()],
     )
     accessibility = TextAreaField(
         _l("Accessibility needs (optional)"),
@@ -152,7 +148,7 @@ class StaffBookingForm(BookingForm):
         description=_l(
             "Fill in only if the client needs an interpreter. For example: Arabic, sign language."
         ),
-        validators=[Length(max=60, message=messages.INTERPRETER_LANGUAGE_TOO_LONG)],
+        validators=[Length(max=60, message=messages.INTERPRETER_LANGUAGE_TOO_LONG), NoIdentityCode()],
     )
     accessibility = TextAreaField(
         _l("Accessibility needs (optional)"),
@@ -208,7 +204,7 @@ class StaffCancelForm(FlaskForm):
         _l("Reason for the cancellation"),
         description=_l("The client sees this in Polku. Do not write health information."),
         validators=[
-            InputRequired(message=messages.CANCEL_REASON_REQUIRED),
+            DataRequired(message=messages.CANCEL_REASON_REQUIRED),  # nothing but spaces is nothing
             Length(max=500, message=messages.CANCEL_REASON_TOO_LONG),
             NoIdentityCode(),
         ],
@@ -366,8 +362,13 @@ class PublishForm(FlaskForm):
             raise ValidationError(str(messages.PUBLISH_TOO_FAR))
 
     def validate_start_time(self, field: StringField) -> None:
-        if parse_clock(field.data or "") is None:
+        start = parse_clock(field.data or "")
+        if start is None:
             raise ValidationError(str(messages.TIME_INVALID))
+        if self.kind.data == "one_off" and self.appointment_type.data in self.offered_modalities:
+            minutes = appointment_type(self.appointment_type.data).duration_minutes
+            if start.hour * 60 + start.minute + minutes > 24 * 60:
+                raise ValidationError(str(messages.ENDS_AFTER_MIDNIGHT))
 
     def validate_end_time(self, field: StringField) -> None:
         if self.kind.data != "weekly":

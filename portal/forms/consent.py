@@ -6,26 +6,23 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.content.consents import ConsentTemplate
 from portal.forms import messages
-from portal.forms.fields import DatePartsField, HetuField, NoIdentityCode
+from portal.forms.fields import DatePartsField, HetuField, MultiCheckboxField, NoIdentityCode
 from portal.i18n import lazy_gettext as _l
 from portal.services.consent_seal import CODE_LENGTH, normalise_code
 
 LATEST_DUE = timedelta(days=183)
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """Several checkboxes under one legend (the macro `checkboxes` renders it)."""
-
-
 class IssueForm(FlaskForm):
     template = RadioField(
         _l("Which consent are you asking for?"),
         validators=[InputRequired(message=messages.CONSENT_CHOOSE_TEMPLATE)],
+        invalid_choice_message=messages.CONSENT_CHOOSE_TEMPLATE,
     )
     message = TextAreaField(
         _l("Message to the client (optional)"),

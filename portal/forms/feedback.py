@@ -29,10 +29,11 @@ class FeedbackForm(FlaskForm):
         _l("What is your feedback about?"),
         choices=TOPICS,
         validators=[InputRequired(message=messages.CHOOSE_TOPIC)],
+        invalid_choice_message=messages.CHOOSE_TOPIC,
     )
     page = StringField(
         _l("Which page or part of the service is it about? (optional)"),
-        validators=[Optional(), Length(max=300, message=messages.PAGE_TOO_LONG)],
+        validators=[Optional(), Length(max=300, message=messages.PAGE_TOO_LONG), NoIdentityCode()],
     )
     message = TextAreaField(
         _l("Your feedback"),

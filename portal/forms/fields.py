@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from wtforms import Field, StringField
+from wtforms import Field, SelectMultipleField, StringField
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -25,8 +25,19 @@ class NoIdentityCode:
     for it say so in their hint; this catches it when it is written anyway."""
 
     def __call__(self, form: Any, field: Field) -> None:
-        if isinstance(field.data, str) and _IDENTITY_CODE_IN_TEXT.search(field.data):
+        # Read as a code is typed in the code's own field: another dash or full-width digits too.
+        if isinstance(field.data, str) and _IDENTITY_CODE_IN_TEXT.search(hetu.normalise(field.data)):
             raise ValidationError(str(messages.IDENTITY_CODE_IN_TEXT))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes under one legend (the forms macro `checkboxes` draws it). A value the page
+    did not offer gets a message of ours: WTForms' own repeats the value, in English in Finnish."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("invalid_choice_message", messages.CHOICE_NOT_OFFERED)
+        kwargs.setdefault("invalid_value_message", messages.CHOICE_NOT_OFFERED)
+        super().__init__(*args, **kwargs)
 
 
 def posted_number(value: str | None) -> int | None:

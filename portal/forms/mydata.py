@@ -19,7 +19,11 @@ CHANNELS = [
     SelectChoice("both", _l("By e-mail and text message")),
     SelectChoice("none", _l("I do not want messages. I check Polku myself.")),
 ]
-LANGUAGES = [SelectChoice("fi", "suomi"), SelectChoice("sv", "svenska")]
+# Each language named in itself, marked so (a screen reader reads "svenska" in Swedish on a Finnish page).
+LANGUAGES = [
+    SelectChoice("fi", "suomi", render_kw={"lang": "fi"}),
+    SelectChoice("sv", "svenska", render_kw={"lang": "sv"}),
+]
 
 
 class ContactForm(FlaskForm):
@@ -43,11 +47,13 @@ class ContactForm(FlaskForm):
         ),
         choices=CHANNELS,
         validators=[InputRequired(message=messages.CHOOSE_CHANNEL)],
+        invalid_choice_message=messages.CHOOSE_CHANNEL,
     )
     locale = RadioField(
         _l("Language of the messages"),
         choices=LANGUAGES,
         validators=[InputRequired(message=messages.CHOOSE_LANGUAGE)],
+        invalid_choice_message=messages.CHOOSE_LANGUAGE,
     )
 
     def validate_phone(self, field: StringField) -> None:

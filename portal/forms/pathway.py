@@ -66,7 +66,11 @@ class NoteFields(FlaskForm):
 
 
 class StartPathwayForm(NoteFields):
-    template = RadioField(_l("Pathway"), validators=[InputRequired(message=messages.CHOOSE_PATHWAY)])
+    template = RadioField(
+        _l("Pathway"),
+        validators=[InputRequired(message=messages.CHOOSE_PATHWAY)],
+        invalid_choice_message=messages.CHOOSE_PATHWAY,
+    )
     effective_on = _date()
 
     def __init__(self, *args: Any, not_before: date | None = None, **kwargs: Any) -> None:
@@ -118,7 +122,11 @@ class MoveForm(VersionedForm):
 
 
 class SkipForm(VersionedForm):
-    step = RadioField(_l("Step to skip"), validators=[InputRequired(message=messages.CHOOSE_STEP)])
+    step = RadioField(
+        _l("Step to skip"),
+        validators=[InputRequired(message=messages.CHOOSE_STEP)],
+        invalid_choice_message=messages.CHOOSE_STEP,
+    )
     effective_on = _date()
 
 
@@ -140,6 +148,7 @@ class CloseForm(VersionedForm):
         _l("Outcome"),
         choices=[SelectChoice(key, label) for key, label in OUTCOME_LABELS.items()],
         validators=[InputRequired(message=messages.CHOOSE_OUTCOME)],
+        invalid_choice_message=messages.CHOOSE_OUTCOME,
     )
     effective_on = _date()
     # Closing is final: a ticked box, not one click of a button that sits below the form.

@@ -9,6 +9,7 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fi import hetu as stdnum_hetu
 
 from portal import crypto
+from portal.typed import plain
 
 CONTEXT = "client.hetu"
 CENTURIES = {"+": 1800, **dict.fromkeys("-YXWVU", 1900), **dict.fromkeys("ABCDEF", 2000)}
@@ -27,19 +28,25 @@ class InvalidHetu(ValueError):
 
 
 def normalise(value: str) -> str:
-    # Upper-case only: the century sign is part of the identity and is never rewritten.
-    return value.strip().upper()
+    """The code as typed, in the characters it is stored in: full-width digits and letters (NFKC)
+    and any dash read as their plain forms, upper case. Otherwise the century sign is never
+    rewritten: it is part of the identity ("A" and "-" are different people)."""
+    return plain(value).strip().upper()
 
 
 def validate(value: str, *, allow_test_codes: bool) -> str:
     """The code if its date, individual number and check character are right, for every century sign."""
     code = normalise(value)
+    if not code.isascii():  # stdnum takes any digit Python knows: "١٥٠٣٨٥-9013" would pass
+        raise InvalidHetu("invalid personal identity code")
     try:
         stdnum_hetu.validate(code, allow_temporary=True)
     except InvalidChecksum as error:
         raise InvalidHetu("the check character does not match", "check") from error
     except ValidationError as error:
         raise InvalidHetu("invalid personal identity code") from error
+    if len(code) != 11 or code[6] not in CENTURIES:
+        raise InvalidHetu("invalid century sign")
     individual = int(code[7:10])
     if individual < 2:
         raise InvalidHetu("invalid individual number")

@@ -1,7 +1,8 @@
 """The feedback journey with the keyboard alone: skip link, errors, correction, sending."""
 
 from portal.services.feedback import received
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import WIDTHS, check_page, new_context, sign_in_as
+from tests.integration import questionnaire_helpers as questionnaires
 
 
 def press(page, key, times=1):
@@ -72,3 +73,27 @@ def test_feedback_can_be_given_with_the_keyboard_alone(phone, live_server, app, 
     with app.app_context():
         (stored,) = received(db, handled=False)
     assert stored.message == "Näppäimistöllä toimii. Åäö."
+
+
+TABLE_STOPS = """() => [...document.querySelectorAll(".table-wrap[role=region]")]
+  .map(wrap => [wrap.scrollWidth > wrap.clientWidth + 1, wrap.getAttribute("tabindex")])"""
+
+
+def test_a_table_region_is_a_tab_stop_only_while_it_scrolls(browser, live_server, app, db, demo):
+    # A keyboard scrolls a wide table from its focused region; on a desktop where every table fits,
+    # the regions were four extra stops on the way through a client's overview.
+    questionnaires.assign(app, db, demo["client_fi"], demo["adviser"])  # a table of questionnaires
+    context = new_context(browser, WIDTHS["desktop"])
+    page = context.new_page()
+    sign_in_as(page, live_server.url, "Riikka", staff=True)
+    page.goto(f"{live_server.url}/staff/clients/{demo['client_fi'].id}")
+    regions = page.evaluate(TABLE_STOPS)
+    assert regions, "the overview has tables"
+    assert all(stop is None for scrolls, stop in regions if not scrolls)
+    assert all(stop == "0" for scrolls, stop in regions if scrolls)
+    page.set_viewport_size(WIDTHS["phone"])
+    page.wait_for_function("document.querySelector('.table-wrap[role=region][tabindex]') !== null")
+    narrow = page.evaluate(TABLE_STOPS)
+    assert any(scrolls for scrolls, _stop in narrow), "a table that does not fit a phone"
+    assert all((stop == "0") == scrolls for scrolls, stop in narrow)
+    context.close()

@@ -8,7 +8,7 @@ PAGES = {
     "start": ("/", {"fi": "Kuntoutuspolkusi verkossa", "sv": "Din rehabiliteringsstig på nätet"}),
     "accessibility": ("/accessibility", {"fi": "Saavutettavuusseloste", "sv": "Tillgänglighetsutlåtande"}),
     "privacy": ("/privacy", {"fi": "Tietosuojaseloste", "sv": "Dataskyddsbeskrivning"}),
-    "contact": ("/contact", {"fi": "Yhteystiedot", "sv": "Kontakta oss"}),
+    "contact": ("/contact", {"fi": "Ota yhteyttä", "sv": "Kontakta oss"}),
     "feedback": ("/accessibility/feedback", {"fi": "Anna palautetta", "sv": "Ge respons"}),
     "sign-in": ("/sign-in", {"fi": "Kirjaudu sisään", "sv": "Logga in"}),
     "not-found": ("/ei-ole-olemassa", {"fi": "Sivua ei löytynyt", "sv": "Sidan hittades inte"}),

@@ -98,10 +98,19 @@ def book_as_client(browser, slot_id, kind="rehabilitation_interview", modality="
 
 
 def post_with_token(browser, page_url, action, data=None):
-    page = browser.get(page_url)
-    html = page.get_data(as_text=True)
-    token = csrf_token_from(html)
-    return browser.post(action, data={"csrf_token": token, **(data or {})})
+    """Post as the page's form does (page_fields)."""
+    html = browser.get(page_url).get_data(as_text=True)
+    return browser.post(action, data={**page_fields(html), **(data or {})})
+
+
+def page_fields(html):
+    """What the page's form sends beside what is typed: its CSRF token and, on a move, the time
+    the page showed as current."""
+    found = SEEN_FIELD.search(html)
+    return {"csrf_token": csrf_token_from(html), **({"seen": found.group(1)} if found else {})}
+
+
+SEEN_FIELD = re.compile(r'<input[^>]* name="seen"[^>]* value="(\d+)"')
 
 
 def count(db, model, *where):

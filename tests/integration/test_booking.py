@@ -166,6 +166,21 @@ def test_a_time_typed_in_other_digits_is_asked_again_not_a_server_error(adviser_
     assert count(db, Slot) == 0
 
 
+def test_a_one_off_time_must_end_by_midnight_and_minutes_are_two_digits(adviser_browser, db):
+    # 23.30 made an interview "23.30–0.15"; "9.5" was published at 9.05.
+    late = publish_form(monday_after(), kind="one_off", start_time="23.30", action="publish")
+    response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", late)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Ajan on päätyttävä ennen puoltayötä. Valitse aikaisempi alkamisaika." in error_summary_of(html)
+    assert 'value="23.30"' in html
+    vague = publish_form(monday_after(), kind="one_off", start_time="9.5", action="publish")
+    response = post_with_token(adviser_browser, "/staff/schedule/publish", "/staff/schedule/publish", vague)
+    assert response.status_code == 422
+    assert "esimerkiksi 9.30." in error_summary_of(response.get_data(as_text=True))
+    assert count(db, Slot) == 0
+
+
 def test_errors_two_fields_share_are_told_apart_by_the_field_in_the_summary(adviser_browser, db):
     data = publish_form(monday_after(), start_time="", end_time="kello", action="publish")
     for part in ("day", "month", "year"):
@@ -448,7 +463,8 @@ def test_the_client_books_a_time_and_gets_a_confirmation_a_message_and_reminders
     assert b"Py\xc3\xb6r\xc3\xa4tuoli" not in booking.accessibility_encrypted, "needs are stored encrypted"
     assert slot(db, ids[0]).status == "booked"
     confirmation = client_fi.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Aikasi on varattu" in confirmation
+    assert "<h1>Aikasi on varattu</h1>" in confirmation
+    assert "<title>Aikasi on varattu – Polku</title>" in confirmation, "a screen reader reads the title first"
     keys = [message.idempotency_key for message in outbox(db, f"booking:{booking.id}:")]
     assert f"booking:{booking.id}:confirmed:email" in keys
     assert sum(":reminder:" in key for key in keys) == 2
@@ -488,6 +504,10 @@ def test_a_client_whose_time_a_professional_booked_and_cancelled_can_book_a_new_
     assert booked.status_code == 302
     (booking,) = bookings(db)
     cancel = f"/staff/bookings/{booking.id}/cancel"
+    blank = post_with_token(sami, cancel, cancel, {"reason": "   "})
+    assert blank.status_code == 422, "spaces are no reason: the client would see none"
+    assert "Kirjoita perumisen syy. Asiakas näkee sen." in error_summary_of(blank.get_data(as_text=True))
+    assert bookings(db)[0].status == "booked"
     assert post_with_token(sami, cancel, cancel, {"reason": "Neuvoja sairastui."}).status_code == 302
 
     anna_lena = signed_in(app, client)
@@ -1309,3 +1329,41 @@ def test_a_move_sent_from_a_page_older_than_the_last_move_is_refused_not_made_un
     assert refused.status_code == 409
     assert "Sen on voinut siirtää asiakas itse" in refused.get_data(as_text=True)
     assert bookings(db)[0].slot_id == ids[3]
+
+
+def test_an_identity_code_or_letters_are_refused_where_the_adviser_reads_them(app, db, demo):
+    # The interpreter's language reached the adviser's schedule with a code in it, and a number
+    # "found" in a text with letters was saved as the number to call.
+    ids = publish_times(app, db, demo["adviser"], days=1)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    maija = signed_in(app, demo["client_fi"])
+    typed = {
+        "interpreter": "yes",
+        "interpreter_language": "arabia 010190-900P",
+        "phone": "minun hetu 010190-900P",
+    }
+    refused = book_as_client(maija, ids[0], **typed)
+    assert refused.status_code == 422
+    summary = error_summary_of(refused.get_data(as_text=True))
+    assert "Poista henkilötunnus tekstistä." in summary
+    assert "Kirjoita puhelinnumero, esimerkiksi 040 123 4567" in summary
+    assert bookings(db) == []
+
+
+@pytest.mark.parametrize("seen", [None, "", "x", "-1"])
+def test_a_move_that_does_not_say_which_time_it_saw_is_refused_too(app, db, demo, seen):
+    # A hand-made form without the page's time, or with something else in it, was moved unchecked.
+    ids = publish_times(app, db, demo["adviser"], days=2)
+    may_book(app, db, demo["client_fi"], demo["adviser"])
+    maija = signed_in(app, demo["client_fi"])
+    book_as_client(maija, ids[0])
+    (booking,) = bookings(db)
+    url = f"/appointments/{booking.id}/move/{ids[1]}"
+    fields = {"csrf_token": csrf_token_from(maija.get(url).get_data(as_text=True)), "modality": "in_person"}
+    if seen is not None:
+        fields["seen"] = seen
+    refused = maija.post(url, data=fields)
+    assert refused.status_code == 409
+    assert "Katso aikasi" in refused.get_data(as_text=True)
+    assert bookings(db)[0].slot_id == ids[0]
+    assert slot(db, ids[1]).status == "free"

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from portal.models import Booking, Slot, UserSession
 from portal.services.booking.bookings import interpreter_language
-from tests.conftest import csrf_token_from, login_as, signed_in
-from tests.integration.booking_support import book_as_client, bookings, may_book, publish_times
+from tests.conftest import login_as, signed_in
+from tests.integration.booking_support import book_as_client, bookings, may_book, page_fields, publish_times
 
 INTERVIEW = "rehabilitation_interview"
 KEPT_FI = "Kirjoittamasi tiedot ovat tallessa: ne täytetään valmiiksi, kun valitset toisen ajan."
@@ -41,7 +41,7 @@ def taken_by_sofia(app, demo, slot_id):
 
 def send_late(browser, url, page_html, data):
     """The form of a page opened earlier, sent now."""
-    return browser.post(url, data={"csrf_token": csrf_token_from(page_html), **data})
+    return browser.post(url, data={**page_fields(page_html), **data})
 
 
 def test_a_time_taken_meanwhile_keeps_what_was_typed_for_the_next_time_chosen(app, db, demo, ids):

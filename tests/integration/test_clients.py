@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from portal.i18n import today
 from portal.models import AccessLogEntry, Client, ClientAssignment, UserSession
 from portal.services.audit import SYSTEM
 from portal.services.clients import assign
@@ -51,6 +53,24 @@ def test_a_pasted_hetu_with_spaces_around_it_finds_the_client(app, db, demo):
     sami = signed_in(app, demo["staff"])
     response = post_form(sami, "/staff/clients/find", {"hetu": " 240600a903e "})
     assert response.headers["Location"] == f"/staff/clients/{demo['client_young'].id}"
+    assert db.scalar(select(func.count()).select_from(Client)) == 4
+
+
+def test_a_code_typed_with_an_en_dash_or_full_width_digits_finds_the_client_everywhere(app, db, demo):
+    # An en dash failed these pages (500); full-width digits made a second, unnamed Maija.
+    sami = signed_in(app, demo["staff"])
+    maija = f"/staff/clients/{demo['client_fi'].id}"
+    due = today() + timedelta(days=14)
+    for typed in ("150385\u20139013", "１５０３８５-９０１３"):
+        assert post_form(sami, "/staff/clients/find", {"hetu": typed}).headers["Location"] == maija
+        listed = searched(sami, "/staff/clients", typed)
+        assert listed.status_code == 200
+        assert "Meikäläinen" in listed.get_data(as_text=True)
+        fields = {"hetu": typed, "template": "tym_data_exchange", "due_on-day": str(due.day)}
+        fields |= {"due_on-month": str(due.month), "due_on-year": str(due.year)}
+        check = post_form(sami, "/staff/consents/new", fields)
+        assert check.status_code == 200, "the page that shows whom the request goes to"
+        assert "Meikäläinen" in check.get_data(as_text=True)
     assert db.scalar(select(func.count()).select_from(Client)) == 4
 
 

@@ -102,6 +102,23 @@ def test_the_confirmation_page_shows_the_code_and_the_receipt_link(app, db, demo
     assert f'href="/consents/{request_id}/receipt.pdf"' in page
 
 
+def test_a_choice_the_page_did_not_offer_is_refused_in_the_clients_words(app, db, demo, fi_client):
+    # WTForms said "'sell_data' is not a valid choice for this field." on the Finnish page.
+    request_id = issue(app, db, demo["staff"], demo["client_fi"])
+    for locale, message in (
+        ("fi", "Valitse vain sivulla näkyvistä vaihtoehdoista."),
+        ("sv", "Välj bara bland alternativen på sidan."),
+    ):
+        fi_client.get(f"/language/{locale}")
+        refused = sign(fi_client, request_id, purposes=("sell_data",))
+        assert refused.status_code == 422
+        page = refused.get_data(as_text=True)
+        assert page.count(message) == 2, "next to the field and in the summary"
+        assert "sell_data" not in page
+        assert "valid choice" not in page
+    assert signatures(db, request_id) == 0
+
+
 def test_a_replayed_sign_post_leaves_one_signature(app, db, demo, fi_client):
     request_id = issue(app, db, demo["staff"], demo["client_fi"])
     page = fi_client.get(f"/consents/{request_id}").get_data(as_text=True)

@@ -53,6 +53,9 @@ def test_a_wrong_method_is_explained(client):
     response = client.delete("/contact")
     assert response.status_code == 405
     assert "Tämä toiminto ei ole mahdollinen tässä" in response.get_data(as_text=True)
+    # The answer says which methods the address takes (RFC 9110), and is still the HTML page.
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert response.mimetype == "text/html"
 
 
 def test_an_oversized_body_is_refused_and_nothing_is_written(client, db):

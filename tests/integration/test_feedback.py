@@ -203,6 +203,8 @@ def test_the_list_is_in_swedish_for_a_swedish_main_user(app, client, db):
     assert "<title>Respons om tillgängligheten – Polku</title>" in page
     assert "Väntar på behandling (1)" in page
     assert "Markera som behandlad" in page
+    # Written on a Finnish page, the feedback is marked Finnish on the Swedish list.
+    assert '<pre class="message-text" lang="fi">' in page
 
 
 def test_marking_needs_the_forms_token(app, client, db):
@@ -273,4 +275,9 @@ def test_a_personal_identity_code_in_the_feedback_is_asked_to_be_removed(client,
     page = response.get_data(as_text=True)
     assert page.count("Poista henkilötunnus tekstistä. Sitä ei tarvita tässä, ja muut näkisivät sen.") == 2
     assert "Tunnukseni on 150385-9013, auttakaa" in page, "what was typed stays to be corrected"
+    # Nor in the page field, nor written with an en dash (both reached the main user before).
+    for fields in ({"page": "150385-9013 etusivu"}, {"message": "Tunnukseni on 150385\u20139013"}):
+        again = post_form(client, URL, {"topic": "other", "message": "Sivu ei toimi.", **fields})
+        assert again.status_code == 422
+        assert "Poista henkilötunnus tekstistä." in again.get_data(as_text=True)
     assert db.query(Feedback).count() == 0

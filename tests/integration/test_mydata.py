@@ -41,10 +41,14 @@ def test_contact_details_are_saved_with_the_number_in_international_form(app, db
         "both",
         "sv",
     )
-    assert '<dd class="summary-list__value">040 123 4567</dd>' in maija.get("/my-data").get_data(as_text=True)
-    assert 'value="040 123 4567"' in maija.get("/my-data/contact").get_data(as_text=True), (
-        "as people write it"
-    )
+    overview = maija.get("/my-data").get_data(as_text=True)
+    assert '<dd class="summary-list__value">040 123 4567</dd>' in overview
+    # Each language is named in itself and marked so: a screen reader reads it in that language.
+    assert '<dd class="summary-list__value"><span lang="sv">svenska</span></dd>' in overview
+    form = maija.get("/my-data/contact").get_data(as_text=True)
+    assert 'value="040 123 4567"' in form, "as people write it"
+    assert '<label class="choice__label" for="locale-1" lang="sv">svenska</label>' in form
+    assert '<label class="choice__label" for="locale-0" lang="fi">suomi</label>' in form
 
 
 def test_wrong_contact_details_are_explained_and_kept(app, db, demo):

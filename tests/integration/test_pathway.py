@@ -645,6 +645,11 @@ def test_closing_asks_for_the_box_that_says_it_is_final(people, db):
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
     assert page.count("Vahvista polun päättäminen rastittamalla ruutu.") == 2
+    # The message is tied to the box, read out when a screen reader lands on it.
+    box = re.search(r'<input[^>]* id="close-confirmed"[^>]*>', page)
+    assert box is not None
+    assert 'aria-describedby="close-confirmed-error"' in box.group(0)
+    assert 'aria-invalid="true"' in box.group(0)
     assert 'value="moved_away" checked' in page, "the outcome chosen stays chosen"
     assert db.scalar(select(Pathway.status).where(Pathway.client_id == people["client"].id)) == "active"
     closed = post(people["adviser"], url + "/close", url, {**typed, "close-confirmed": "y"})

@@ -474,7 +474,13 @@ def test_an_adviser_assigns_a_questionnaire_with_the_interview_time(app, db, dem
         },
     )
     assert good.status_code == 302
-    assert good.headers["Location"] == f"/staff/clients/{demo['client_fi'].id}#questionnaires"
+    after = f"/staff/clients/{demo['client_fi'].id}?done=questionnaire#questionnaire-assigned"
+    assert good.headers["Location"] == after
+    shown = adviser.get(after.split("#")[0]).get_data(as_text=True)
+    assert (
+        '<div class="notice-box" id="questionnaire-assigned" role="status" tabindex="-1" data-announce>'
+        "<p>Kysely on nyt asiakkaan vastattavana.</p>" in shown
+    ), "said where focus goes after the action"
     response = db.scalars(select(QuestionnaireResponse)).one()
     assert response.interview_at == at(2027, 1, 15, 11).replace(minute=30)  # 13.30 in Helsinki in winter
     assert response.assigned_by_id == demo["adviser"].id

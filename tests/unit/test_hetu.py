@@ -51,6 +51,28 @@ def test_the_century_sign_is_part_of_the_identity():
     )
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "150385\u20139013",
+        "150385\u20149013",
+        "150385\u20109013",
+        "150385\u22129013",
+        "１５０３８５-９０１３",
+        " 150385-9013\t",
+    ],
+)
+def test_a_code_typed_with_another_dash_or_full_width_digits_is_the_same_code(typed):
+    # An en dash once reached the century table and failed the page (500); full-width digits
+    # passed as they were and made a second, unnamed client of the same person.
+    assert hetu.validate(typed, allow_test_codes=True) == "150385-9013"
+
+
+@pytest.mark.parametrize("typed", ["١٥٠٣٨٥-9013", "150385_9013", "150385\u00b79013"])
+def test_digits_of_other_scripts_and_other_signs_are_refused_not_failed_on(typed):
+    assert not hetu.is_valid(typed, allow_test_codes=True)
+
+
 def test_masking_shows_only_the_birth_date():
     assert hetu.mask("150385-9013") == "150385-****"
 

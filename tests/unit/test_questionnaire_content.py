@@ -1,5 +1,7 @@
 """Questionnaire definitions: the shipped one is complete, broken files are refused, answers are judged."""
 
+import dataclasses
+
 import pytest
 
 from portal.content import ContentError
@@ -22,7 +24,7 @@ from portal.content.questionnaires import (
 )
 from portal.i18n import LOCALES
 
-SHIPPED = QUESTIONNAIRES_DIR / "kela_pre_interview.v3.toml"
+SHIPPED = QUESTIONNAIRES_DIR / "kela_pre_interview.v4.toml"
 
 VALID = """
 key = "demo"
@@ -317,15 +319,22 @@ def test_the_shipped_questionnaire_flags_what_the_adviser_must_see_first(shipped
 
 def test_the_shipped_questionnaire_is_the_latest_version(shipped):
     assert latest("kela_pre_interview") == shipped
-    assert load_all()[("kela_pre_interview", 3)] == shipped
-    # Versions 1 and 2 stay for the answers given on them: version 2 changed only texts, version 3
-    # only that the B statement's date has happened.
-    first, second = load_all()[("kela_pre_interview", 1)], load_all()[("kela_pre_interview", 2)]
+    assert load_all()[("kela_pre_interview", 4)] == shipped
+    # Versions 1 to 3 stay for the answers given on them: version 2 changed only texts, version 3
+    # only that the B statement's date has happened, version 4 only Finnish texts.
+    first, second, third = (load_all()[("kela_pre_interview", version)] for version in (1, 2, 3))
     assert [item.id for item in first.items] == [item.id for item in shipped.items]
     assert [item for item in second.items if item.id != "b_statement_date"] == [
-        item for item in shipped.items if item.id != "b_statement_date"
+        item for item in third.items if item.id != "b_statement_date"
     ]
-    assert (second.item("b_statement_date").past, shipped.item("b_statement_date").past) == (False, True)
+    assert (second.item("b_statement_date").past, third.item("b_statement_date").past) == (False, True)
+    assert _without_finnish(third.items) == _without_finnish(shipped.items)
+    assert third.item("everyday_coping").option("not_coping").label["fi"] == (
+        "En pärjää arjessa, ja tarvitsen apua pian"
+    )
+    assert shipped.item("everyday_coping").option("not_coping").label["fi"] == (
+        "En pärjää arjessa ja tarvitsen apua pian"
+    )
     with pytest.raises(KeyError):
         latest("no_such_questionnaire")
 
@@ -588,3 +597,14 @@ def test_a_date_item_may_be_marked_past(tmp_path):
     text = VALID.replace('type = "textarea"', 'type = "date"\npast = true')
     item = load_questionnaire(write(tmp_path, text)).item("details")
     assert (item.type, item.past) == ("date", True)
+
+
+def _without_finnish(value):
+    """A questionnaire's items as plain data with every Finnish text left out."""
+    if dataclasses.is_dataclass(value):
+        return _without_finnish(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {key: _without_finnish(inner) for key, inner in value.items() if key != "fi"}
+    if isinstance(value, list | tuple):
+        return [_without_finnish(inner) for inner in value]
+    return value

@@ -19,7 +19,8 @@ def test_clock_times_as_people_type_them(typed, expected):
 
 
 # "²".isdigit() is true, and int("²") raises: these once reached int().
-@pytest.mark.parametrize("typed", ["²", "¹:30", "9.³⁰", "١٢", "１０:００", "24", "9.60", ""])
+# "9.5" would be 9.05 to the parser and half past nine to some people: neither is guessed.
+@pytest.mark.parametrize("typed", ["²", "¹:30", "9.³⁰", "١٢", "１０:００", "24", "9.60", "", "9.5", "9.300"])
 def test_anything_else_is_not_a_clock_time(typed):
     assert parse_clock(typed) is None
 

@@ -350,18 +350,19 @@ def move_booking(
     modality: str,
     phone: str | None = None,
     *,
-    seen_slot_id: int | None = None,
+    seen_slot_id: int | None,
     now: datetime | None = None,
 ) -> Booking:
     """Move to another free slot of the same type in one transaction.
 
     The old slot is freed only if the new one was taken, so a failed move leaves the booking as it was.
     `seen_slot_id` is the time the person saw as the current one: if the booking was moved since (in
-    another window, or by the other side), it is not moved again unseen.
+    another window, or by the other side), it is not moved again unseen. None (the page did not say
+    which it showed: a form not sent from Polku's page) is refused alike.
     """
     staff = actor.role != "client"
     booking_id, old_slot_id = booking.id, booking.slot_id
-    if seen_slot_id is not None and seen_slot_id != old_slot_id:
+    if seen_slot_id is None or seen_slot_id != old_slot_id:
         raise BookingRefused("moved_meanwhile", booking)
 
     def attempt() -> Booking:

@@ -8,12 +8,18 @@ from portal.i18n import HELSINKI
 
 
 def parse_clock(value: str) -> time | None:
-    """ "9", "9.30", "09:30" or "9,30" as a time of day; None when it is not one."""
+    """ "9", "9.30", "09:30" or "9,30" as a time of day; None when it is not one. Minutes are two
+    digits: "9.5" is not read as 9.05 (nor guessed to be half past)."""
     text = value.strip().replace(".", ":").replace(",", ":")
     if not text.isascii():  # "²".isdigit() is true, and int("²") fails
         return None
     hours, _, minutes = text.partition(":")
-    if not hours.isdigit() or (minutes and not minutes.isdigit()) or len(hours) > 2 or len(minutes) > 2:
+    if (
+        not hours.isdigit()
+        or (minutes and not minutes.isdigit())
+        or len(hours) > 2
+        or len(minutes) not in (0, 2)
+    ):
         return None
     hour, minute = int(hours), int(minutes or 0)
     if hour > 23 or minute > 59:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, NamedTuple, Protocol, TypeVar
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from portal.content.pathways import Action, PathwayTemplate, Step
@@ -14,6 +14,7 @@ from portal.i18n import current_locale
 from portal.i18n import lazy_gettext as _l
 from portal.models import Client, EventKind, PathwayStatus
 from portal.services.step_actions import ActionState, action_state
+from portal.templating import kept_url_for
 
 ACTION_ENDPOINTS = {
     "consent": "consent.client_list",
@@ -113,7 +114,7 @@ def action_link(action: Action | None) -> str | None:
     if action is None or action.kind not in ACTION_ENDPOINTS:
         return None
     endpoint = ACTION_ENDPOINTS[action.kind]
-    return url_for(endpoint) if endpoint in current_app.view_functions else None
+    return kept_url_for(endpoint) if endpoint in current_app.view_functions else None
 
 
 class OnStep(Protocol):

@@ -138,7 +138,10 @@ def add_note(response_id: int) -> View:
     if not form.validate():
         return _review_page(response, note_form=form), 422
     service.add_note(get_db(), current_actor(), response, form.text.data or "")
-    return redirect(url_for("questionnaire.review", response_id=response.id, done="note", _anchor="notes"))
+    # To the notice itself: with the address at the section, Chrome took away the focus given to it.
+    return redirect(
+        url_for("questionnaire.review", response_id=response.id, done="note", _anchor="note-saved")
+    )
 
 
 @bp.post("/staff/questionnaires/<int:response_id>/reviewed")
@@ -198,7 +201,14 @@ def assign(client_id: int) -> View:
         service.assign_questionnaire(
             db, current_actor(), client, key=form.questionnaire.data or "", interview_at=form.interview_at()
         )
-        return redirect(url_for("clients.overview", client_id=client.id, _anchor="questionnaires"))
+        return redirect(
+            url_for(
+                "clients.overview",
+                client_id=client.id,
+                done="questionnaire",
+                _anchor="questionnaire-assigned",
+            )
+        )
     if not form.is_submitted() and len(form.questionnaire.choices) == 1:
         form.questionnaire.data = form.questionnaire.choices[0][0]
     page = render_template(

@@ -64,7 +64,7 @@
       fillIn(browserKept, JSON.parse(back));
       typedHere = formFields(browserKept);
       var told = document.querySelector("[data-kept-in-browser]");
-      if (told) { told.hidden = false; }
+      if (told) { told.hidden = false; told.focus(); }
     }
     document.addEventListener("click", function (event) {
       var link = event.target.closest && event.target.closest("a[hreflang]");

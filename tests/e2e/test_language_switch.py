@@ -18,6 +18,8 @@ def test_switching_language_keeps_what_was_typed_and_saves_nothing(browser, live
     assert page.locator("html").get_attribute("lang") == "sv"
     assert page.locator("#email").input_value() == "uusi.osoite@example.fi"
     assert page.get_by_text("Det du skrev har inte sparats ännu").is_visible()
+    # Focus is on the notice: a screen reader reads why the page came back with the form filled in.
+    assert page.evaluate("document.activeElement.textContent").strip().startswith("Det du skrev har inte")
     check_page(page, "language-switch-kept-sv")
     db.expire_all()
     assert db.get(Client, demo["client_fi"].id).email == "maija.meikalainen@example.fi", "nothing saved"
@@ -101,6 +103,7 @@ def test_the_public_feedback_form_keeps_what_was_typed_over_the_language_switch(
     assert page.locator("#message").input_value() == "Luen mieluummin ruotsiksi. Åäö."
     assert page.locator("#topic-0").is_checked()
     assert page.get_by_text("Din respons har inte skickats ännu").is_visible()
+    assert page.evaluate("document.activeElement.textContent").strip().startswith("Din respons har inte")
     check_page(page, f"feedback-kept-sv-{'signed-in' if signed_in else 'anonymous'}")
     with app.app_context():
         assert received(db, handled=False) == [], "nothing sent"

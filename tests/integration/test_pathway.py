@@ -552,6 +552,12 @@ def test_the_history_says_what_happened_and_a_closed_pathway_stays_readable(peop
     version = current_version(db, people["client"])
     typed = {"note-note": "Soitettu asiakkaalle.", "note-version": version, **today_parts("note")}
     assert post(people["adviser"], url + "/note", url, typed).status_code == 302
+    # A note's text is isolated from the label after it: a right-to-left mark typed in it moved
+    # the label in front of the note.
+    noted = people["adviser"].get(url).get_data(as_text=True)
+    assert (
+        '<p class="history__note"><bdi>Soitettu asiakkaalle.</bdi> <span class="tag">Sisäinen</span>' in noted
+    )
     version = current_version(db, people["client"])
     typed = {
         "close-outcome": "moved_away",

@@ -227,7 +227,7 @@ class VideoLinkForm(FlaskForm):
     video_url = StringField(
         _l("Video meeting link"),
         description=_l("The client sees the link on the appointment's page in Polku."),
-        validators=[Optional(), Length(max=500, message=messages.MEETING_LINK_TOO_LONG)],
+        validators=[Optional(), Length(max=500, message=messages.MEETING_LINK_TOO_LONG), NoIdentityCode()],
     )
 
     def validate_video_url(self, field: StringField) -> None:

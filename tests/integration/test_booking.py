@@ -981,6 +981,13 @@ def test_a_video_link_not_treated_as_sensitive_goes_into_the_reminders(
         {"video_url": overlong},
     )
     assert "Linkki voi olla enintään 500 merkkiä pitkä." in error_summary_of(too_long.get_data(as_text=True))
+    coded = post_with_token(  # the link goes into the client's messages
+        adviser_browser,
+        f"/staff/bookings/{booking.id}",
+        f"/staff/bookings/{booking.id}/video-link",
+        {"video_url": "https://video.example.fi/150385-9013"},
+    )
+    assert "Poista henkilötunnus tekstistä." in error_summary_of(coded.get_data(as_text=True))
     removed = post_with_token(
         adviser_browser,
         f"/staff/bookings/{booking.id}",

@@ -6,12 +6,13 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask.templating import Environment
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
+from portal import static_files
 from portal.parameters import PortalRequest
 
 PACKAGE_DIR = Path(__file__).parent
@@ -63,6 +64,10 @@ class Portal(Flask):
     jinja_environment = PortalEnvironment
     request_class = PortalRequest
 
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        asked = request.args.get("v") if has_request_context() else None
+        return static_files.max_age(self, filename, asked)
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Portal(
@@ -107,6 +112,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     access.init_app(app)

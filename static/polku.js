@@ -43,6 +43,8 @@
       return;
     }
     sending.setAttribute("data-sent-at", String(Date.now()));
+    // Meanwhile its buttons look busy (polku.css): a slow phone shows nothing else for seconds.
+    setTimeout(function () { sending.removeAttribute("data-sent-at"); }, 5000);
   });
   // Back to a page kept by the browser: its forms can be sent again at once.
   window.addEventListener("pageshow", function (event) {
@@ -170,7 +172,7 @@
     dialog.querySelector("[data-session-extend]").focus();
   }
 
-  function extend() {
+  function extend(then) {
     fetch(form.action, {
       method: "POST",
       credentials: "same-origin",
@@ -180,13 +182,22 @@
         dialog.hidden = true;
         if (returnFocus && returnFocus.focus) { returnFocus.focus(); }
         schedule(parseInt(notice.getAttribute("data-session-idle"), 10));
+        if (then) { then(); }
       } else {
         timedOut();
       }
     });
   }
 
-  dialog.querySelector("[data-session-extend]").addEventListener("click", extend);
+  // The footer's button continues the session here too, without leaving the page: sent as a form,
+  // it reloaded the page and what was typed in it was lost.
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    returnFocus = null;
+    extend(function () { form.querySelector("[data-session-extended]").hidden = false; });
+  });
+
+  dialog.querySelector("[data-session-extend]").addEventListener("click", function () { extend(); });
   dialog.addEventListener("keydown", function (event) {
     if (event.key === "Escape" || event.key === "Tab") { event.preventDefault(); }
     if (event.key === "Escape") { extend(); }

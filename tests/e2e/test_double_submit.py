@@ -64,3 +64,17 @@ def test_the_button_works_again_when_no_answer_comes(phone, live_server, app, db
         held[1].continue_()
     with app.app_context():
         assert [feedback.message for feedback in received(db, handled=False)] == ["Yhteys jumittui."]
+
+
+def test_the_button_looks_busy_while_the_form_is_on_its_way(phone, live_server):
+    # A slow phone showed nothing for seconds after the press. The page's own sending is stopped
+    # after polku.js has seen it, so the button's look can be read before and after.
+    page = phone
+    page.goto(live_server.url + FEEDBACK)
+    page.evaluate("window.addEventListener('submit', event => event.preventDefault())")
+    cursor = "getComputedStyle(document.querySelector('main form button[type=submit]')).cursor"
+    assert page.evaluate(cursor) == "pointer"
+    page.locator("main form button[type=submit]").click()
+    assert page.evaluate(cursor) == "progress"
+    page.wait_for_timeout(5500)
+    assert page.evaluate(cursor) == "pointer", "the button works again, and looks it"

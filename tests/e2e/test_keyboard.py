@@ -97,3 +97,17 @@ def test_a_table_region_is_a_tab_stop_only_while_it_scrolls(browser, live_server
     assert any(scrolls for scrolls, _stop in narrow), "a table that does not fit a phone"
     assert all((stop == "0") == scrolls for scrolls, stop in narrow)
     context.close()
+
+
+def test_a_focused_link_is_outlined_in_forced_colours(browser, live_server):
+    # High contrast drops backgrounds and shadows: the focus yellow and the bar under a link were
+    # all that showed focus, so a focused link looked like any other.
+    context = browser.new_context(viewport=WIDTHS["phone"], forced_colors="active")
+    page = context.new_page()
+    page.goto(live_server.url + "/accessibility")
+    page.get_by_role("link", name="På svenska").focus()
+    outline = page.evaluate(
+        "(s => [s.outlineStyle, s.outlineWidth])(getComputedStyle(document.activeElement))"
+    )
+    assert outline == ["solid", "3px"]
+    context.close()

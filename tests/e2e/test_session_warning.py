@@ -22,6 +22,24 @@ def test_the_warning_appears_and_continuing_keeps_the_page(browser, live_server,
     page.context.close()
 
 
+def test_the_footers_continue_button_keeps_what_was_typed(browser, live_server, demo):
+    # Sent as a form, it reloaded the page: continuing as asked lost what was typed.
+    page = new_context(browser, PHONE, "sv").new_page()
+    sign_in_as(page, live_server.url, "Anna-Lena Björkqvist")
+    page.goto(live_server.url + "/my-data/contact")
+    page.locator("#email").fill("forlangd@example.fi")
+    with page.expect_response("**/session/extend") as extended:
+        page.locator(".session-notice__form button").click()
+    assert extended.value.status == 204
+    told = page.locator("[data-session-extended]")
+    told.wait_for(state="visible")
+    assert told.inner_text() == "Du kan fortsätta. Det du har skrivit finns kvar på sidan."
+    assert page.url == live_server.url + "/my-data/contact"
+    assert page.locator("#email").input_value() == "forlangd@example.fi"
+    check_page(page, "session-continued-sv")
+    page.context.close()
+
+
 def _last_page_before_the_limit(app, db, browser, live_server, person, name: str, locale: str):
     """Signed in, with the idle limit a minute and the last use 48 seconds ago: the next page
     loaded is the last one before the limit."""

@@ -573,6 +573,9 @@ def test_the_history_says_what_happened_and_a_closed_pathway_stays_readable(peop
     assert "Muistiinpano vaiheessa: " in earlier
     assert "Soitettu asiakkaalle." in earlier
     assert "Aloita polku" in after, "a new pathway can be started beside it"
+    # Each pathway is offered once (both of its published versions were listed, the same name twice).
+    offered = re.findall(r'name="start-template" type="radio" value="([a-z_]+)"', after)
+    assert sorted(offered) == ["kela_rehabilitation_assessment", "kela_vocational_rehabilitation"]
 
 
 def test_the_history_is_in_date_order_and_the_dates_shown_are_those_given(people, db):

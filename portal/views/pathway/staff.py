@@ -52,9 +52,10 @@ def _forms(
         return form_class(prefix=name, formdata=kept if name == kept_name else None, **bounds)
 
     start = made(StartPathwayForm, "start", not_before=not_before)
-    start.template.choices = [
-        (key, tpl.title[locale]) for (key, _), tpl in sorted(pathway_content.load_all().items())
-    ]
+    # One choice per pathway, named as its newest version (a new pathway takes that version): each
+    # version of a pathway was listed before, the same name twice.
+    keys = sorted({key for key, _version in pathway_content.load_all()})
+    start.template.choices = [(key, pathway_content.latest(key).title[locale]) for key in keys]
     forms["start"] = start
     if template is not None and pathway is not None:
         began, last_step_on = service.began_on(pathway), service.last_step_on(pathway)
